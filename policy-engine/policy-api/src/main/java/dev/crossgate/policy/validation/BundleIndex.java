@@ -1,0 +1,76 @@
+package dev.crossgate.policy.validation;
+
+import dev.crossgate.policy.model.Gateway;
+import dev.crossgate.policy.model.PolicyBundle;
+import dev.crossgate.policy.model.Resource;
+import dev.crossgate.policy.model.Service;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.TreeSet;
+
+/** Looks up the gateways and services of a bundle by namespace and name (first one wins). */
+final class BundleIndex {
+
+  private final Map<String, Gateway> gateways = new LinkedHashMap<>();
+  private final Map<String, Service> services = new LinkedHashMap<>();
+
+  BundleIndex(PolicyBundle bundle) {
+    for (Resource resource : bundle.resources()) {
+      if (resource.metadata() == null || resource.metadata().name() == null) {
+        continue;
+      }
+      String key = resource.metadata().qualifiedName();
+      if (resource instanceof Gateway gateway) {
+        gateways.putIfAbsent(key, gateway);
+      } else if (resource instanceof Service service) {
+        services.putIfAbsent(key, service);
+      }
+    }
+  }
+
+  Optional<Gateway> gateway(String namespace, String name) {
+    return Optional.ofNullable(gateways.get(namespace + "/" + name));
+  }
+
+  Optional<Service> service(String namespace, String name) {
+    return Optional.ofNullable(services.get(namespace + "/" + name));
+  }
+
+  List<Gateway> gateways() {
+    return List.copyOf(gateways.values());
+  }
+
+  /** The names of the gateways in a namespace, sorted, for "known: …" hints. */
+  String gatewayNames(String namespace) {
+    return namesIn(gateways, namespace);
+  }
+
+  /** The names of the services in a namespace, sorted, for "known: …" hints. */
+  String serviceNames(String namespace) {
+    return namesIn(services, namespace);
+  }
+
+  /** The listener names of a gateway, in order. */
+  static List<String> listenerNames(Gateway gateway) {
+    if (gateway.spec() == null) {
+      return List.of();
+    }
+    return gateway.spec().listeners().stream()
+        .map(Gateway.Listener::name)
+        .filter(Objects::nonNull)
+        .toList();
+  }
+
+  private static String namesIn(Map<String, ? extends Resource> byKey, String namespace) {
+    TreeSet<String> names = new TreeSet<>();
+    for (Resource resource : byKey.values()) {
+      if (resource.metadata().namespace().equals(namespace)) {
+        names.add(resource.metadata().name());
+      }
+    }
+    return names.isEmpty() ? "none" : String.join(", ", names);
+  }
+}

@@ -1,0 +1,84 @@
+package dev.crossgate.policy.validation;
+
+import dev.crossgate.policy.model.Gateway;
+import dev.crossgate.policy.model.HttpRoute;
+import dev.crossgate.policy.model.ObjectMeta;
+import dev.crossgate.policy.model.PolicyBundle;
+import dev.crossgate.policy.model.Resource;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Checks what every resource has: its API version, its name and namespace, and uniqueness. */
+final class MetadataRules {
+
+  /** The API version every kind accepts. */
+  static final String CROSSGATE_V1ALPHA1 = "crossgate.dev/v1alpha1";
+
+  private static final List<String> CROSSGATE_ONLY = List.of(CROSSGATE_V1ALPHA1);
+  private static final List<String> GATEWAY_API =
+      List.of(
+          CROSSGATE_V1ALPHA1,
+          "gateway.networking.k8s.io/v1",
+          "gateway.networking.k8s.io/v1beta1");
+
+  private MetadataRules() {}
+
+  /** The API versions accepted for a kind. */
+  static List<String> apiVersionsOf(Resource resource) {
+    return resource instanceof Gateway || resource instanceof HttpRoute
+        ? GATEWAY_API
+        : CROSSGATE_ONLY;
+  }
+
+  static void check(PolicyBundle bundle, ProblemList problems) {
+    Map<String, Resource> seen = new HashMap<>();
+    for (Resource resource : bundle.resources()) {
+      List<String> versions = apiVersionsOf(resource);
+      if (!versions.contains(resource.apiVersion())) {
+        problems.expected(
+            resource,
+            "apiVersion",
+            resource.apiVersion(),
+            String.join(" or ", versions) + " for " + resource.kind());
+      }
+      ObjectMeta metadata = resource.metadata();
+      if (metadata == null) {
+        problems.expected(resource, "metadata", null, "a mapping with at least a name");
+        continue;
+      }
+      if (!NameSyntax.isDnsSubdomain(metadata.name())) {
+        problems.expected(
+            resource,
+            "metadata.name",
+            metadata.name(),
+            "a DNS-1123 subdomain: lowercase letters, digits, '-' and '.', at most 253 characters,"
+                + " starting and ending with a letter or digit");
+      }
+      if (!NameSyntax.isDnsLabel(metadata.namespace())) {
+        problems.expected(
+            resource,
+            "metadata.namespace",
+            metadata.namespace(),
+            "a DNS-1123 label: lowercase letters, digits and '-', at most 63 characters,"
+                + " starting and ending with a letter or digit");
+      }
+      if (metadata.name() == null) {
+        continue;
+      }
+      String key = resource.kind() + " " + metadata.qualifiedName();
+      Resource first = seen.putIfAbsent(key, resource);
+      if (first != null) {
+        String where = problems.locate(first, "metadata.name");
+        problems.add(
+            resource,
+            "metadata.name",
+            "duplicate "
+                + key
+                + " (expected: a unique name per kind and namespace; first defined "
+                + (where == null ? "earlier in this bundle" : "at " + where)
+                + ")");
+      }
+    }
+  }
+}
