@@ -42,10 +42,13 @@ final class ProblemList {
     return List.copyOf(problems);
   }
 
-  /** {@code Kind ns/name}, tolerant of resources built in code without metadata or name. */
+  /**
+   * {@code Kind ns/name}, or just the kind for resources without metadata or name; the same rule
+   * as the codec's, so problems about one resource read alike.
+   */
   static String refOf(Resource resource) {
-    if (resource.metadata() == null) {
-      return resource.kind() + " (no metadata)";
+    if (resource.metadata() == null || resource.metadata().name() == null) {
+      return resource.kind();
     }
     return resource.ref();
   }
