@@ -1,0 +1,2 @@
+/** The admin port: liveness, readiness, Prometheus metrics and the running configuration. */
+package dev.crossgate.routing.admin;

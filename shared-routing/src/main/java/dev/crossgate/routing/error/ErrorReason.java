@@ -1,0 +1,41 @@
+package dev.crossgate.routing.error;
+
+/**
+ * Why Crossgate answered a request itself. The {@link #code()} is sent in the
+ * {@code x-crossgate-error} header and in access-log lines; it is stable API.
+ */
+public enum ErrorReason {
+  BAD_REQUEST("bad_request", 400, "Bad request"),
+  URI_TOO_LONG("uri_too_long", 414, "The request URI is too long"),
+  HEADERS_TOO_LARGE("headers_too_large", 431, "The request headers are too large"),
+  ROUTE_NOT_FOUND("route_not_found", 404, "No route matches this request"),
+  UPSTREAM_UNAVAILABLE("upstream_unavailable", 503, "The backend is unavailable"),
+  UPSTREAM_TIMEOUT("upstream_timeout", 504, "The backend did not answer in time"),
+  UPSTREAM_RESET("upstream_reset", 502, "The backend closed the connection before answering"),
+  INTERNAL("internal_error", 500, "Internal error in the proxy");
+
+  private final String code;
+  private final int status;
+  private final String title;
+
+  ErrorReason(String code, int status, String title) {
+    this.code = code;
+    this.status = status;
+    this.title = title;
+  }
+
+  /** The stable snake_case code, e.g. {@code route_not_found}. */
+  public String code() {
+    return code;
+  }
+
+  /** The HTTP status sent for this reason. */
+  public int status() {
+    return status;
+  }
+
+  /** A short human title for the problem document. */
+  public String title() {
+    return title;
+  }
+}

@@ -1,0 +1,30 @@
+package dev.crossgate.routing.error;
+
+import java.util.Objects;
+
+/**
+ * A failure with a reason, raised anywhere on the request path and turned into a response by
+ * {@link ErrorResponder}. It carries no stack trace: it is an expected outcome, not a bug.
+ */
+public final class ProxyException extends RuntimeException {
+
+  private static final long serialVersionUID = 1L;
+
+  private final ErrorReason reason;
+
+  /** A failure with a reason and a detail saying what exactly went wrong. */
+  public ProxyException(ErrorReason reason, String detail) {
+    super(detail, null, false, false);
+    this.reason = Objects.requireNonNull(reason, "reason");
+  }
+
+  /** Why the request failed. */
+  public ErrorReason reason() {
+    return reason;
+  }
+
+  /** The detail for the problem document. */
+  public String detail() {
+    return getMessage();
+  }
+}

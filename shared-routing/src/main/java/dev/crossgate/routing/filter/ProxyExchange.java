@@ -1,0 +1,183 @@
+package dev.crossgate.routing.filter;
+
+import dev.crossgate.routing.route.RequestView;
+import io.vertx.core.MultiMap;
+import io.vertx.core.http.HttpServerRequest;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * One request on its way through the proxy: the client request, the upstream request being
+ * built, the upstream response head once it arrives, and what the access log will say. Used by
+ * one event-loop thread at a time; not thread-safe.
+ */
+public final class ProxyExchange {
+
+  private final HttpServerRequest request;
+  private final RequestView view;
+  private final String requestId;
+  private final long startNanos;
+  private final MultiMap upstreamHeaders;
+  private String upstreamPath;
+  private String upstreamQuery;
+  private String upstreamAuthority;
+  private String routeName;
+  private String matchedPrefix;
+  private MultiMap responseHeaders;
+  private int responseStatus;
+  private LocalReply reply;
+  private List<BodyTap> bodyTaps;
+  private int filtersRun;
+
+  /**
+   * Starts an exchange.
+   *
+   * @param request the client request
+   * @param view the routing view of it
+   * @param requestId the request id (received or generated)
+   * @param upstreamHeaders the headers to send upstream (already without hop-by-hop headers)
+   */
+  public ProxyExchange(HttpServerRequest request, RequestView view, String requestId,
+      MultiMap upstreamHeaders) {
+    this.request = Objects.requireNonNull(request, "request");
+    this.view = Objects.requireNonNull(view, "view");
+    this.requestId = Objects.requireNonNull(requestId, "requestId");
+    this.upstreamHeaders = Objects.requireNonNull(upstreamHeaders, "upstreamHeaders");
+    this.startNanos = System.nanoTime();
+    this.upstreamPath = view.path();
+    this.upstreamQuery = request.query();
+    this.upstreamAuthority = request.authority() == null ? null : request.authority().toString();
+  }
+
+  /** The client request. Do not read its body: the proxy streams it. */
+  public HttpServerRequest request() {
+    return request;
+  }
+
+  /** The routing view of the client request (normalized path, lower-case host). */
+  public RequestView view() {
+    return view;
+  }
+
+  /** The request id, sent upstream and back to the client as {@code x-request-id}. */
+  public String requestId() {
+    return requestId;
+  }
+
+  /** {@link System#nanoTime()} when the request arrived. */
+  public long startNanos() {
+    return startNanos;
+  }
+
+  /** The headers that will be sent upstream; filters change them in place. */
+  public MultiMap upstreamHeaders() {
+    return upstreamHeaders;
+  }
+
+  /** The path that will be sent upstream. */
+  public String upstreamPath() {
+    return upstreamPath;
+  }
+
+  /** Replaces the path sent upstream. */
+  public void upstreamPath(String path) {
+    this.upstreamPath = Objects.requireNonNull(path, "path");
+  }
+
+  /** The raw query sent upstream, or null. */
+  public String upstreamQuery() {
+    return upstreamQuery;
+  }
+
+  /** The path and query sent upstream. */
+  public String upstreamUri() {
+    return upstreamQuery == null ? upstreamPath : upstreamPath + "?" + upstreamQuery;
+  }
+
+  /** The Host (authority) sent upstream, or null for none. */
+  public String upstreamAuthority() {
+    return upstreamAuthority;
+  }
+
+  /** Replaces the Host (authority) sent upstream. */
+  public void upstreamAuthority(String authority) {
+    this.upstreamAuthority = Objects.requireNonNull(authority, "authority");
+  }
+
+  /** The matched route as {@code namespace/name}, or null before routing. */
+  public String routeName() {
+    return routeName;
+  }
+
+  /**
+   * Records the matched route.
+   *
+   * @param routeName {@code namespace/name}
+   * @param matchedPrefix the PathPrefix value that matched, or null for other path matches
+   */
+  public void routed(String routeName, String matchedPrefix) {
+    this.routeName = routeName;
+    this.matchedPrefix = matchedPrefix;
+  }
+
+  /** The PathPrefix value that matched, or null when the match was not a prefix match. */
+  public String matchedPrefix() {
+    return matchedPrefix;
+  }
+
+  /** The response headers about to be sent to the client (response phase only). */
+  public MultiMap responseHeaders() {
+    if (responseHeaders == null) {
+      throw new IllegalStateException("responseHeaders: only available in the response phase");
+    }
+    return responseHeaders;
+  }
+
+  /** The response status about to be sent (response phase only), else 0. */
+  public int responseStatus() {
+    return responseStatus;
+  }
+
+  /** Enters the response phase with this status and the headers to send. */
+  public void responseHead(int status, MultiMap headers) {
+    this.responseStatus = status;
+    this.responseHeaders = Objects.requireNonNull(headers, "headers");
+  }
+
+  /** Answers the request locally; the chain stops and nothing is sent upstream. */
+  public void reply(LocalReply reply) {
+    this.reply = Objects.requireNonNull(reply, "reply");
+  }
+
+  /** Whether a filter answered locally. */
+  public boolean replied() {
+    return reply != null;
+  }
+
+  /** The local reply, or null. */
+  public LocalReply localReply() {
+    return reply;
+  }
+
+  /** Adds a tap that receives a copy of the request body as it streams upstream. */
+  public void addBodyTap(BodyTap tap) {
+    if (bodyTaps == null) {
+      bodyTaps = new ArrayList<>(2);
+    }
+    bodyTaps.add(Objects.requireNonNull(tap, "tap"));
+  }
+
+  /** The body taps, empty when none. */
+  public List<BodyTap> bodyTaps() {
+    return bodyTaps == null ? List.of() : bodyTaps;
+  }
+
+  int filtersRun() {
+    return filtersRun;
+  }
+
+  void filtersRun(int count) {
+    this.filtersRun = count;
+  }
+}

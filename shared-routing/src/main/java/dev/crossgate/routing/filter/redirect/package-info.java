@@ -1,0 +1,2 @@
+/** The Gateway API RequestRedirect filter. */
+package dev.crossgate.routing.filter.redirect;

@@ -1,0 +1,45 @@
+package dev.crossgate.routing.proxy;
+
+import dev.crossgate.routing.accesslog.AccessLogWriter;
+import dev.crossgate.routing.config.ConfigHolder;
+import dev.crossgate.routing.metrics.ProxyMetrics;
+import dev.crossgate.routing.upstream.UpstreamClient;
+import io.vertx.core.Handler;
+import io.vertx.core.http.HttpServerRequest;
+import java.util.Objects;
+
+/**
+ * The request handler of one listener: each request becomes a {@link ProxyCall} against the
+ * configuration that is current when it arrives.
+ */
+public final class ProxyHandler implements Handler<HttpServerRequest> {
+
+  private final String listenerName;
+  private final ConfigHolder config;
+  private final UpstreamClient client;
+  private final ProxyMetrics metrics;
+  private final AccessLogWriter accessLog;
+
+  /**
+   * A handler for one listener.
+   *
+   * @param listenerName the listener whose routes apply
+   * @param config the running configuration
+   * @param client the upstream client
+   * @param metrics where requests are counted
+   * @param accessLog where requests are logged, or null for none
+   */
+  public ProxyHandler(String listenerName, ConfigHolder config, UpstreamClient client,
+      ProxyMetrics metrics, AccessLogWriter accessLog) {
+    this.listenerName = Objects.requireNonNull(listenerName, "listenerName");
+    this.config = Objects.requireNonNull(config, "config");
+    this.client = Objects.requireNonNull(client, "client");
+    this.metrics = Objects.requireNonNull(metrics, "metrics");
+    this.accessLog = accessLog;
+  }
+
+  @Override
+  public void handle(HttpServerRequest request) {
+    new ProxyCall(request, config.current(), listenerName, client, metrics, accessLog).start();
+  }
+}
