@@ -1,0 +1,76 @@
+package dev.crossgate.gateway;
+
+import dev.crossgate.routing.upstream.UpstreamClient;
+import java.io.OutputStream;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * How to run a gateway.
+ *
+ * @param configPaths YAML/JSON files or folders
+ * @param gatewayName the Gateway resource to serve ({@code name} or {@code namespace/name}), or
+ *     null for the only one
+ * @param bindAddress the address listeners bind to
+ * @param adminAddress the address the admin port binds to
+ * @param adminPort the admin port (0 for any free port)
+ * @param portOverrides listener name to port, replacing the configured port (0 = any free port)
+ * @param reloadInterval how often configuration files are checked for changes
+ * @param eventLoops how many event loops serve the listeners
+ * @param upstream timeouts and pool sizes toward backends
+ * @param accessLog where access-log lines go, or null for none
+ */
+public record GatewayOptions(List<Path> configPaths, String gatewayName, String bindAddress,
+    String adminAddress, int adminPort, Map<String, Integer> portOverrides,
+    Duration reloadInterval, int eventLoops, UpstreamClient.Settings upstream,
+    OutputStream accessLog) {
+
+  public GatewayOptions {
+    configPaths = List.copyOf(configPaths);
+    Objects.requireNonNull(bindAddress, "bindAddress");
+    Objects.requireNonNull(adminAddress, "adminAddress");
+    portOverrides = Map.copyOf(portOverrides);
+    Objects.requireNonNull(reloadInterval, "reloadInterval");
+    Objects.requireNonNull(upstream, "upstream");
+    if (configPaths.isEmpty()) {
+      throw new IllegalArgumentException("configPaths: [] (expected: at least one file)");
+    }
+    if (eventLoops < 1) {
+      throw new IllegalArgumentException("eventLoops: " + eventLoops + " (expected: >= 1)");
+    }
+  }
+
+  /** Options with defaults for everything but the files: loopback, admin on 9901. */
+  public static GatewayOptions defaults(List<Path> configPaths) {
+    return new GatewayOptions(configPaths, null, "127.0.0.1", "127.0.0.1", 9901, Map.of(),
+        Duration.ofSeconds(1), Runtime.getRuntime().availableProcessors(),
+        UpstreamClient.Settings.defaults(), null);
+  }
+
+  /** A copy with these port overrides and admin port. */
+  public GatewayOptions withPorts(Map<String, Integer> overrides, int admin) {
+    return new GatewayOptions(configPaths, gatewayName, bindAddress, adminAddress, admin,
+        overrides, reloadInterval, eventLoops, upstream, accessLog);
+  }
+
+  /** A copy with these upstream settings. */
+  public GatewayOptions withUpstream(UpstreamClient.Settings settings) {
+    return new GatewayOptions(configPaths, gatewayName, bindAddress, adminAddress, adminPort,
+        portOverrides, reloadInterval, eventLoops, settings, accessLog);
+  }
+
+  /** A copy writing access-log lines to {@code out}. */
+  public GatewayOptions withAccessLog(OutputStream out) {
+    return new GatewayOptions(configPaths, gatewayName, bindAddress, adminAddress, adminPort,
+        portOverrides, reloadInterval, eventLoops, upstream, out);
+  }
+
+  /** A copy checking for configuration changes every {@code interval}. */
+  public GatewayOptions withReloadInterval(Duration interval) {
+    return new GatewayOptions(configPaths, gatewayName, bindAddress, adminAddress, adminPort,
+        portOverrides, interval, eventLoops, upstream, accessLog);
+  }
+}

@@ -1,0 +1,224 @@
+package dev.crossgate.gateway;
+
+import dev.crossgate.routing.accesslog.AccessLogWriter;
+import dev.crossgate.routing.admin.AdminHandler;
+import dev.crossgate.routing.config.ConfigException;
+import dev.crossgate.routing.config.ConfigHolder;
+import dev.crossgate.routing.config.ConfigReloader;
+import dev.crossgate.routing.config.FileConfigSource;
+import dev.crossgate.routing.config.Listener;
+import dev.crossgate.routing.config.RoutingConfig;
+import dev.crossgate.routing.config.RoutingConfigCompiler;
+import dev.crossgate.routing.filter.forwarded.ForwardedHeadersFilter;
+import dev.crossgate.routing.filter.trace.TraceContextFilter;
+import dev.crossgate.routing.metrics.ProxyMetrics;
+import dev.crossgate.routing.upstream.UpstreamClient;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.micrometer.MicrometerMetricsFactory;
+import io.vertx.micrometer.MicrometerMetricsOptions;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A running ingress gateway: the listeners of one Gateway resource, the admin port, and the
+ * configuration reloader. {@link #start} fails fast on bad configuration; afterwards bad changes
+ * are refused and the running configuration keeps serving.
+ */
+public final class GatewayServer implements AutoCloseable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(GatewayServer.class);
+
+  private final Vertx vertx;
+  private final GatewayOptions options;
+  private final ConfigHolder config;
+  private final UpstreamClient client;
+  private final ProxyMetrics metrics;
+  private final AccessLogWriter accessLog;
+  private final AtomicReference<Deployment> deployment = new AtomicReference<>();
+  private final AtomicBoolean ready = new AtomicBoolean();
+  private ConfigReloader reloader;
+  private HttpServer admin;
+
+  private record Deployment(String id, Map<String, Integer> configuredPorts,
+      Map<String, Integer> boundPorts) {}
+
+  private GatewayServer(Vertx vertx, GatewayOptions options, ConfigHolder config,
+      UpstreamClient client, ProxyMetrics metrics, AccessLogWriter accessLog) {
+    this.vertx = vertx;
+    this.options = options;
+    this.config = config;
+    this.client = client;
+    this.metrics = metrics;
+    this.accessLog = accessLog;
+  }
+
+  /**
+   * Loads the configuration, binds every listener and the admin port, and starts watching the
+   * files. Blocks until serving; call it from a main or test thread, not an event loop.
+   *
+   * @throws ConfigException when the configuration is invalid (nothing is left running)
+   */
+  public static GatewayServer start(GatewayOptions options) throws ConfigException {
+    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    Vertx vertx = Vertx.builder()
+        .with(new VertxOptions().setEventLoopPoolSize(options.eventLoops())
+            .setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true)))
+        .withMetrics(new MicrometerMetricsFactory(registry))
+        .build();
+    try {
+      ProxyMetrics metrics = new ProxyMetrics(registry);
+      UpstreamClient client = new UpstreamClient(vertx, options.upstream());
+      RoutingConfigCompiler compiler = new RoutingConfigCompiler(client,
+          List.of(new TraceContextFilter(), new ForwardedHeadersFilter()));
+      FileConfigSource source = new FileConfigSource(options.configPaths(),
+          options.gatewayName(), compiler);
+      RoutingConfig initial = source.load(null);
+      AccessLogWriter accessLog = options.accessLog() == null ? null
+          : new AccessLogWriter(options.accessLog(), 65_536, metrics::accessLogDropped);
+      GatewayServer[] self = new GatewayServer[1];
+      ConfigHolder holder = new ConfigHolder(initial, applied -> {
+        metrics.configApplied(applied);
+        if (self[0] != null) {
+          self[0].reconcileListeners(applied);
+        }
+      });
+      GatewayServer server = new GatewayServer(vertx, options, holder, client, metrics,
+          accessLog);
+      self[0] = server;
+      server.deployListeners(initial);
+      server.startAdmin(registry);
+      server.reloader = new ConfigReloader(vertx, source, holder, metrics);
+      server.reloader.start(options.reloadInterval());
+      server.ready.set(true);
+      LOG.info("gateway {} serving {} (config {}), admin on {}:{}", initial.gatewayName(),
+          server.listenerPorts(), initial.version(), options.adminAddress(), server.adminPort());
+      return server;
+    } catch (ConfigException | RuntimeException e) {
+      await(vertx.close());
+      throw e;
+    }
+  }
+
+  private void deployListeners(RoutingConfig target) {
+    Map<String, Integer> configured = new LinkedHashMap<>();
+    for (Listener listener : target.listeners().values()) {
+      configured.put(listener.name(),
+          options.portOverrides().getOrDefault(listener.name(), listener.port()));
+    }
+    Map<String, Integer> bound = new ConcurrentHashMap<>();
+    String id = await(vertx.deployVerticle(() -> newVerticle(configured, bound),
+        new DeploymentOptions().setInstances(options.eventLoops())));
+    Deployment previous = deployment.getAndSet(new Deployment(id, configured,
+        Map.copyOf(bound)));
+    if (previous != null) {
+      undeploy(previous);
+    }
+  }
+
+  private ListenerVerticle newVerticle(Map<String, Integer> ports, Map<String, Integer> bound) {
+    return new ListenerVerticle(ports, options.bindAddress(), config, client, metrics, accessLog,
+        bound);
+  }
+
+  private void undeploy(Deployment old) {
+    vertx.undeploy(old.id()).onFailure(e -> LOG.warn("undeploying listeners failed: {}",
+        e.toString()));
+  }
+
+  /** Rebinds listeners when a reload changed their names or ports. */
+  private void reconcileListeners(RoutingConfig applied) {
+    Deployment current = deployment.get();
+    Map<String, Integer> wanted = new LinkedHashMap<>();
+    for (Listener listener : applied.listeners().values()) {
+      wanted.put(listener.name(),
+          options.portOverrides().getOrDefault(listener.name(), listener.port()));
+    }
+    if (current == null || wanted.equals(current.configuredPorts())) {
+      return;
+    }
+    LOG.info("listeners changed from {} to {}; rebinding", current.configuredPorts(), wanted);
+    vertx.executeBlocking(() -> {
+      deployListeners(applied);
+      return null;
+    }).onFailure(e -> LOG.error("rebinding listeners failed; keeping {}: {}",
+        current.configuredPorts(), e.toString()));
+  }
+
+  private void startAdmin(PrometheusMeterRegistry registry) {
+    admin = await(vertx.createHttpServer(new HttpServerOptions()
+            .setHost(options.adminAddress()).setPort(options.adminPort()))
+        .requestHandler(new AdminHandler(config, registry, ready::get))
+        .listen());
+  }
+
+  /** The bound port of each listener, by listener name. */
+  public Map<String, Integer> listenerPorts() {
+    return deployment.get().boundPorts();
+  }
+
+  /** The bound port of one listener. */
+  public int port(String listenerName) {
+    Integer port = listenerPorts().get(listenerName);
+    if (port == null) {
+      throw new IllegalArgumentException("listener: " + listenerName + " (expected: one of "
+          + listenerPorts().keySet() + ")");
+    }
+    return port;
+  }
+
+  /** The bound admin port. */
+  public int adminPort() {
+    return admin.actualPort();
+  }
+
+  /** The running configuration. */
+  public RoutingConfig config() {
+    return config.current();
+  }
+
+  /** The Vert.x instance the gateway runs on. */
+  public Vertx vertx() {
+    return vertx;
+  }
+
+  /** Stops accepting, closes every connection and releases the ports. */
+  @Override
+  public void close() {
+    ready.set(false);
+    if (reloader != null) {
+      reloader.stop();
+    }
+    await(vertx.close());
+    if (accessLog != null) {
+      accessLog.close();
+    }
+  }
+
+  private static <T> T await(Future<T> future) {
+    try {
+      return future.toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while starting the gateway", e);
+    } catch (java.util.concurrent.ExecutionException e) {
+      Throwable cause = e.getCause();
+      throw new IllegalStateException(cause.getMessage(), cause);
+    } catch (java.util.concurrent.TimeoutException e) {
+      throw new IllegalStateException("gateway start timed out after 30 s", e);
+    }
+  }
+}

@@ -1,0 +1,73 @@
+package dev.crossgate.gateway;
+
+import dev.crossgate.routing.accesslog.AccessLogWriter;
+import dev.crossgate.routing.config.ConfigHolder;
+import dev.crossgate.routing.config.Listener;
+import dev.crossgate.routing.metrics.ProxyMetrics;
+import dev.crossgate.routing.proxy.InvalidRequestHandler;
+import dev.crossgate.routing.proxy.ProxyHandler;
+import dev.crossgate.routing.upstream.UpstreamClient;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.http.HttpServerOptions;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One event loop's share of the listeners: every instance binds every listener port (Vert.x
+ * spreads connections over the instances).
+ */
+final class ListenerVerticle extends VerticleBase {
+
+  private final Map<String, Integer> ports;
+  private final String bindAddress;
+  private final ConfigHolder config;
+  private final UpstreamClient client;
+  private final ProxyMetrics metrics;
+  private final AccessLogWriter accessLog;
+  private final Map<String, Integer> boundPorts;
+
+  /**
+   * @param ports listener name to the port to bind (0 = any free port)
+   * @param boundPorts receives listener name to the port actually bound
+   */
+  ListenerVerticle(Map<String, Integer> ports, String bindAddress, ConfigHolder config,
+      UpstreamClient client, ProxyMetrics metrics, AccessLogWriter accessLog,
+      Map<String, Integer> boundPorts) {
+    this.boundPorts = boundPorts;
+    this.ports = ports;
+    this.bindAddress = bindAddress;
+    this.config = config;
+    this.client = client;
+    this.metrics = metrics;
+    this.accessLog = accessLog;
+  }
+
+  @Override
+  public Future<?> start() {
+    List<Future<?>> bound = new ArrayList<>();
+    for (Listener listener : config.current().listeners().values()) {
+      HttpServerOptions options = new HttpServerOptions()
+          .setHost(bindAddress)
+          .setPort(ports.get(listener.name()))
+          .setMaxHeaderSize(32 * 1024)
+          .setMaxInitialLineLength(16 * 1024)
+          .setTcpNoDelay(true)
+          .setCompressionSupported(false)
+          .setDecompressionSupported(false);
+      bound.add(vertx.createHttpServer(options)
+          .requestHandler(new ProxyHandler(listener.name(), config, client, metrics, accessLog))
+          .invalidRequestHandler(new InvalidRequestHandler(metrics))
+          .listen()
+          .onSuccess(server -> {
+            Integer other = boundPorts.putIfAbsent(listener.name(), server.actualPort());
+            if (other != null && other != server.actualPort()) {
+              throw new IllegalStateException("listener " + listener.name() + " bound to "
+                  + other + " and " + server.actualPort() + " (expected: one shared port)");
+            }
+          }));
+    }
+    return Future.all(bound);
+  }
+}

@@ -1,0 +1,2 @@
+/** The ingress gateway: the routing core assembled with edge listeners, admin port and reload. */
+package dev.crossgate.gateway;
