@@ -65,13 +65,13 @@ final class ResourceBinder {
     return new Bound(resource, ref, binder.issues());
   }
 
-  /** {@code Kind ns/name}, or just the kind when the name is not a string. */
+  /** {@code Kind ns/name}; just a known kind when the name is not a string; else {@code null}. */
   private static String refOf(String kind, JsonNode metadata) {
     if (kind == null) {
       return null;
     }
     if (metadata == null || !metadata.path("name").isTextual()) {
-      return kind;
+      return KINDS.containsKey(kind) ? kind : null;
     }
     JsonNode namespace = metadata.path("namespace");
     return kind

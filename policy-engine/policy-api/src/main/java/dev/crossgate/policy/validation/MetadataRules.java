@@ -35,7 +35,7 @@ final class MetadataRules {
     Map<String, Resource> seen = new HashMap<>();
     for (Resource resource : bundle.resources()) {
       List<String> versions = apiVersionsOf(resource);
-      if (!versions.contains(resource.apiVersion())) {
+      if (resource.apiVersion() == null || !versions.contains(resource.apiVersion())) {
         problems.expected(
             resource,
             "apiVersion",

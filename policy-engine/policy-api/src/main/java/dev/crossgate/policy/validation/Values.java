@@ -7,13 +7,13 @@ final class Values {
 
   private Values() {}
 
-  /** {@code missing} for null, {@code ""} for empty strings, {@code []} for empty lists. */
+  /** {@code missing} for null, quoted blank strings, {@code []} for empty lists. */
   static String render(Object value) {
     if (value == null) {
       return "missing";
     }
     if (value instanceof String s) {
-      return s.isEmpty() ? "\"\"" : s;
+      return s.isBlank() ? "\"" + s + "\"" : s;
     }
     if (value instanceof Collection<?> c && c.isEmpty()) {
       return "[]";
