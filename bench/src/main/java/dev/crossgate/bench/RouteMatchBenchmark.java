@@ -97,7 +97,9 @@ public class RouteMatchBenchmark {
   }
 
   private static String requestHost(int h, int r) {
-    return h % 10 == 9 ? "app" + (r % 3) + ".tenant" + h + ".example.com" : "svc" + h + ".example.com";
+    return h % 10 == 9
+        ? "app" + (r % 3) + ".tenant" + h + ".example.com"
+        : "svc" + h + ".example.com";
   }
 
   private static HttpRoute.PathMatch exact(String path) {

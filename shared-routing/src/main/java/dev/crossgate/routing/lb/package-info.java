@@ -1,2 +1,2 @@
-/** Load balancing: upstream endpoints with live request and latency stats, and the balancers that pick among them. */
+/** Load balancing: endpoints with live load and latency stats, and the balancers that pick one. */
 package dev.crossgate.routing.lb;

@@ -58,7 +58,7 @@ final class PathIndex<T> {
 
   @SuppressWarnings("unchecked")
   private static <T> CompiledRoute<T>[] toSortedArray(List<CompiledRoute<T>> list) {
-    CompiledRoute<T>[] array = list.toArray(new CompiledRoute[0]);
+    CompiledRoute<T>[] array = (CompiledRoute<T>[]) list.toArray(new CompiledRoute<?>[0]);
     Arrays.sort(array, CompiledRoute.PRECEDENCE);
     return array;
   }

@@ -70,7 +70,8 @@ class LoadBalancersTest {
 
   @Test
   void rejectsUnknownTypeAndIncompleteHashSpec() {
-    assertThatThrownBy(() -> LoadBalancers.create(new Service.LoadBalancer("Random", null), List.of()))
+    assertThatThrownBy(
+            () -> LoadBalancers.create(new Service.LoadBalancer("Random", null), List.of()))
         .hasMessage(
             "loadBalancer.type: Random (expected: RoundRobin, LeastRequest, PeakEwma or"
                 + " ConsistentHash)");
@@ -127,7 +128,8 @@ class LoadBalancersTest {
 
     @Test
     void spreadsEvenlyWhenAllAreIdle() {
-      Map<UpstreamEndpoint, Integer> counts = counts(LeastRequestLoadBalancer.of(endpoints(4)), 4_000);
+      Map<UpstreamEndpoint, Integer> counts =
+          counts(LeastRequestLoadBalancer.of(endpoints(4)), 4_000);
       assertThat(counts.values()).allSatisfy(c -> assertThat(c).isBetween(700, 1_300));
     }
   }

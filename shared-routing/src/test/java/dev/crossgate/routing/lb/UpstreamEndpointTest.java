@@ -5,6 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
@@ -72,5 +75,39 @@ class UpstreamEndpointTest {
     endpoint.recordLatency(100 * MS);
     clock.addAndGet(10_000 * MS);
     assertThat(endpoint.peakEwmaNanos()).isCloseTo(100 * MS * Math.exp(-1), within(1.0));
+  }
+
+  @Test
+  void concurrentRequestsBalanceOut() throws InterruptedException {
+    UpstreamEndpoint shared = UpstreamEndpoint.of("10.0.0.2", 80);
+    int threads = 4;
+    int perThread = 20_000;
+    CountDownLatch start = new CountDownLatch(1);
+    List<Thread> workers = new ArrayList<>();
+    for (int t = 0; t < threads; t++) {
+      Thread worker =
+          new Thread(
+              () -> {
+                try {
+                  start.await();
+                } catch (InterruptedException e) {
+                  Thread.currentThread().interrupt();
+                  return;
+                }
+                for (int i = 0; i < perThread; i++) {
+                  shared.start().done(i % 10 != 0);
+                }
+              });
+      worker.start();
+      workers.add(worker);
+    }
+    start.countDown();
+    for (Thread worker : workers) {
+      worker.join();
+    }
+    assertThat(shared.activeRequests()).isZero();
+    assertThat(shared.successes() + shared.failures()).isEqualTo((long) threads * perThread);
+    assertThat(shared.failures()).isEqualTo(threads * perThread / 10L);
+    assertThat(shared.hasLatencySample()).isTrue();
   }
 }

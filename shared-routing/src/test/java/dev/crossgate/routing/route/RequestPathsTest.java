@@ -85,7 +85,8 @@ class RequestPathsTest {
   @Test
   void rejectsControlCharactersRawOrEncoded() {
     assertThatThrownBy(() -> RequestPaths.normalize("/a\u0000b"))
-        .hasMessage("path: '/a\\u0000b' (expected: no control character (found U+0000 at index 2))");
+        .hasMessage(
+            "path: '/a\\u0000b' (expected: no control character (found U+0000 at index 2))");
     assertThatThrownBy(() -> RequestPaths.normalize("/a\nb"))
         .isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> RequestPaths.normalize("/a%00"))
