@@ -17,7 +17,8 @@ import java.util.Objects;
  * @param bindAddress the address listeners bind to
  * @param adminAddress the address the admin port binds to
  * @param adminPort the admin port (0 for any free port)
- * @param portOverrides listener name to port, replacing the configured port (0 = any free port)
+ * @param portOverrides listener name (or {@link #ANY_LISTENER}) to port, replacing the configured
+ *     port (0 = any free port)
  * @param reloadInterval how often configuration files are checked for changes
  * @param eventLoops how many event loops serve the listeners
  * @param upstream timeouts and pool sizes toward backends
@@ -27,6 +28,9 @@ public record GatewayOptions(List<Path> configPaths, String gatewayName, String 
     String adminAddress, int adminPort, Map<String, Integer> portOverrides,
     Duration reloadInterval, int eventLoops, UpstreamClient.Settings upstream,
     OutputStream accessLog) {
+
+  /** The port-override key meaning "the gateway's only listener". */
+  public static final String ANY_LISTENER = "*";
 
   public GatewayOptions {
     configPaths = List.copyOf(configPaths);

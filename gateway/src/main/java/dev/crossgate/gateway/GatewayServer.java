@@ -114,11 +114,7 @@ public final class GatewayServer implements AutoCloseable {
   }
 
   private void deployListeners(RoutingConfig target) {
-    Map<String, Integer> configured = new LinkedHashMap<>();
-    for (Listener listener : target.listeners().values()) {
-      configured.put(listener.name(),
-          options.portOverrides().getOrDefault(listener.name(), listener.port()));
-    }
+    Map<String, Integer> configured = portsFor(target);
     Map<String, Integer> bound = new ConcurrentHashMap<>();
     String id = await(vertx.deployVerticle(() -> newVerticle(configured, bound),
         new DeploymentOptions().setInstances(options.eventLoops())));
@@ -127,6 +123,26 @@ public final class GatewayServer implements AutoCloseable {
     if (previous != null) {
       undeploy(previous);
     }
+  }
+
+  /**
+   * The port each listener binds: its configured port unless overridden by name, or by
+   * {@link GatewayOptions#ANY_LISTENER} when the gateway has exactly one listener.
+   */
+  private Map<String, Integer> portsFor(RoutingConfig target) {
+    Map<String, Integer> overrides = options.portOverrides();
+    Integer single = overrides.get(GatewayOptions.ANY_LISTENER);
+    if (single != null && target.listeners().size() != 1) {
+      throw new IllegalStateException("--port: " + single + " applies only to a Gateway with"
+          + " one listener, but " + target.gatewayName() + " has "
+          + target.listeners().keySet() + " (expected: --listener-port NAME=PORT)");
+    }
+    Map<String, Integer> ports = new LinkedHashMap<>();
+    for (Listener listener : target.listeners().values()) {
+      Integer port = overrides.getOrDefault(listener.name(), single);
+      ports.put(listener.name(), port == null ? listener.port() : port);
+    }
+    return ports;
   }
 
   private ListenerVerticle newVerticle(Map<String, Integer> ports, Map<String, Integer> bound) {
@@ -142,11 +158,7 @@ public final class GatewayServer implements AutoCloseable {
   /** Rebinds listeners when a reload changed their names or ports. */
   private void reconcileListeners(RoutingConfig applied) {
     Deployment current = deployment.get();
-    Map<String, Integer> wanted = new LinkedHashMap<>();
-    for (Listener listener : applied.listeners().values()) {
-      wanted.put(listener.name(),
-          options.portOverrides().getOrDefault(listener.name(), listener.port()));
-    }
+    Map<String, Integer> wanted = portsFor(applied);
     if (current == null || wanted.equals(current.configuredPorts())) {
       return;
     }

@@ -1,0 +1,136 @@
+package dev.crossgate.cli;
+
+import dev.crossgate.gateway.GatewayOptions;
+import dev.crossgate.routing.upstream.UpstreamClient;
+import java.io.FileOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/** {@code crossgate gateway}: runs an ingress gateway on the user's own configuration. */
+@Command(name = "gateway",
+    mixinStandardHelpOptions = true,
+    description = "Run the ingress gateway on YAML/JSON policy files (reloaded when they change).",
+    footer = {"", "Example:",
+        "  crossgate gateway --config config-examples/basic-routing.yaml --admin-port 9901"})
+final class GatewayCommand implements Callable<Integer> {
+
+  @Spec
+  CommandSpec spec;
+
+  @Option(names = {"-c", "--config"}, required = true, split = ",", paramLabel = "FILE",
+      defaultValue = "${env:CROSSGATE_CONFIG}",
+      description = "Policy files or folders, comma-separated or repeated (env CROSSGATE_CONFIG).")
+  List<Path> config;
+
+  @Option(names = "--gateway-name", paramLabel = "NAME",
+      defaultValue = "${env:CROSSGATE_GATEWAY_NAME}",
+      description = "The Gateway resource to serve, name or namespace/name; default: the only "
+          + "one (env CROSSGATE_GATEWAY_NAME).")
+  String gatewayName;
+
+  @Option(names = "--address", paramLabel = "IP",
+      defaultValue = "${env:CROSSGATE_GATEWAY_ADDRESS:-127.0.0.1}",
+      description = "Address the listeners bind to; default ${DEFAULT-VALUE} "
+          + "(env CROSSGATE_GATEWAY_ADDRESS). Use 0.0.0.0 to serve other hosts.")
+  String address;
+
+  @Option(names = "--port", paramLabel = "PORT", defaultValue = "${env:CROSSGATE_GATEWAY_PORT}",
+      description = "Port for the Gateway's only listener, replacing its configured port "
+          + "(env CROSSGATE_GATEWAY_PORT).")
+  Integer port;
+
+  @Option(names = "--listener-port", paramLabel = "NAME=PORT",
+      description = "Port for one named listener, replacing its configured port; repeatable.")
+  Map<String, Integer> listenerPorts = new HashMap<>();
+
+  @Option(names = "--admin-address", paramLabel = "IP",
+      defaultValue = "${env:CROSSGATE_ADMIN_ADDRESS:-127.0.0.1}",
+      description = "Admin address; default ${DEFAULT-VALUE} (env CROSSGATE_ADMIN_ADDRESS).")
+  String adminAddress;
+
+  @Option(names = "--admin-port", paramLabel = "PORT",
+      defaultValue = "${env:CROSSGATE_ADMIN_PORT:-9901}",
+      description = "Admin port (/ready, /live, /metrics, /config_dump); default ${DEFAULT-VALUE}"
+          + " (env CROSSGATE_ADMIN_PORT).")
+  int adminPort;
+
+  @Option(names = "--reload-interval", paramLabel = "DURATION",
+      defaultValue = "${env:CROSSGATE_RELOAD_INTERVAL:-1s}",
+      description = "How often the files are checked for changes; default ${DEFAULT-VALUE} "
+          + "(env CROSSGATE_RELOAD_INTERVAL).")
+  Duration reloadInterval;
+
+  @Option(names = "--access-log", paramLabel = "PATH",
+      defaultValue = "${env:CROSSGATE_ACCESS_LOG:--}",
+      description = "Where JSON access-log lines go: '-' for stdout, 'off', or a file; default "
+          + "${DEFAULT-VALUE} (env CROSSGATE_ACCESS_LOG).")
+  String accessLog;
+
+  @Option(names = "--event-loops", paramLabel = "N",
+      defaultValue = "${env:CROSSGATE_EVENT_LOOPS:-0}",
+      description = "Event-loop threads; 0 means one per CPU core (env CROSSGATE_EVENT_LOOPS).")
+  int eventLoops;
+
+  @Option(names = "--upstream-connect-timeout", paramLabel = "DURATION",
+      defaultValue = "${env:CROSSGATE_UPSTREAM_CONNECT_TIMEOUT:-5s}",
+      description = "TCP connect timeout toward backends; default ${DEFAULT-VALUE} "
+          + "(env CROSSGATE_UPSTREAM_CONNECT_TIMEOUT).")
+  Duration connectTimeout;
+
+  @Option(names = "--upstream-idle-timeout", paramLabel = "DURATION",
+      defaultValue = "${env:CROSSGATE_UPSTREAM_IDLE_TIMEOUT:-60s}",
+      description = "How long a backend may stay silent during a request (then 504); default "
+          + "${DEFAULT-VALUE} (env CROSSGATE_UPSTREAM_IDLE_TIMEOUT).")
+  Duration idleTimeout;
+
+  @Override
+  public Integer call() throws IOException {
+    checkPort("--port", port);
+    checkPort("--admin-port", adminPort);
+    listenerPorts.forEach((name, value) -> checkPort("--listener-port " + name, value));
+    Map<String, Integer> overrides = new HashMap<>(listenerPorts);
+    if (port != null) {
+      overrides.put(GatewayOptions.ANY_LISTENER, port);
+    }
+    GatewayOptions options = new GatewayOptions(config, blankToNull(gatewayName), address,
+        adminAddress, adminPort, overrides, reloadInterval,
+        eventLoops == 0 ? Runtime.getRuntime().availableProcessors() : eventLoops,
+        new UpstreamClient.Settings(connectTimeout, idleTimeout, 64), accessLogStream());
+    var err = spec.commandLine().getErr();
+    return GatewayRunner.runUntilStopped(options, err, server -> {
+      err.printf("crossgate: gateway serving %s on %s, admin on http://%s:%d%n",
+          server.listenerPorts(), address, adminAddress, server.adminPort());
+      err.flush();
+    }, () -> { });
+  }
+
+  private OutputStream accessLogStream() throws IOException {
+    return switch (accessLog) {
+      case "off" -> null;
+      case "-" -> System.out;
+      default -> new FileOutputStream(accessLog, true);
+    };
+  }
+
+  private void checkPort(String name, Integer value) {
+    if (value != null && (value < 0 || value > 65535)) {
+      throw new ParameterException(spec.commandLine(), name + ": " + value
+          + " (expected: 0..65535)");
+    }
+  }
+
+  private static String blankToNull(String value) {
+    return value == null || value.isBlank() ? null : value;
+  }
+}

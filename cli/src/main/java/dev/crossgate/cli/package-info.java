@@ -1,0 +1,2 @@
+/** The {@code crossgate} command: run a role, or check configuration offline. */
+package dev.crossgate.cli;
