@@ -72,7 +72,7 @@ class GatewayReloadTest {
       assertThat(response.headers().firstValue("x-backend")).hasValue("orders");
     });
     assertThat(version()).isNotEqualTo(before).isEqualTo(gateway.server.config().version());
-    assertThat(gateway.metric(SUCCESS)).isEqualTo(successes + 1);
+    Eventually.untilPasses(() -> assertThat(gateway.metric(SUCCESS)).isEqualTo(successes + 1));
     assertThat(gateway.get("/users/1").statusCode()).isEqualTo(200);
   }
 
