@@ -79,6 +79,7 @@ public final class GatewayServer implements AutoCloseable {
             .setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true)))
         .withMetrics(new MicrometerMetricsFactory(registry))
         .build();
+    AccessLogWriter accessLog = null;
     try {
       ProxyMetrics metrics = new ProxyMetrics(registry);
       UpstreamClient client = new UpstreamClient(vertx, options.upstream());
@@ -87,7 +88,7 @@ public final class GatewayServer implements AutoCloseable {
       FileConfigSource source = new FileConfigSource(options.configPaths(),
           options.gatewayName(), compiler);
       RoutingConfig initial = source.load(null);
-      AccessLogWriter accessLog = options.accessLog() == null ? null
+      accessLog = options.accessLog() == null ? null
           : new AccessLogWriter(options.accessLog(), 65_536, metrics::accessLogDropped);
       GatewayServer[] self = new GatewayServer[1];
       ConfigHolder holder = new ConfigHolder(initial, applied -> {
@@ -109,6 +110,9 @@ public final class GatewayServer implements AutoCloseable {
       return server;
     } catch (ConfigException | RuntimeException e) {
       await(vertx.close());
+      if (accessLog != null) {
+        accessLog.close();
+      }
       throw e;
     }
   }

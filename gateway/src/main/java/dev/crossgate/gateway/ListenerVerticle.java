@@ -50,7 +50,7 @@ final class ListenerVerticle extends VerticleBase {
     for (Listener listener : config.current().listeners().values()) {
       HttpServerOptions options = new HttpServerOptions()
           .setHost(bindAddress)
-          .setPort(ports.get(listener.name()))
+          .setPort(sharedPort(listener.name(), ports.get(listener.name())))
           .setMaxHeaderSize(32 * 1024)
           .setMaxInitialLineLength(16 * 1024)
           .setTcpNoDelay(true)
@@ -60,14 +60,25 @@ final class ListenerVerticle extends VerticleBase {
           .requestHandler(new ProxyHandler(listener.name(), config, client, metrics, accessLog))
           .invalidRequestHandler(new InvalidRequestHandler(metrics))
           .listen()
-          .onSuccess(server -> {
+          .compose(server -> {
             Integer other = boundPorts.putIfAbsent(listener.name(), server.actualPort());
             if (other != null && other != server.actualPort()) {
-              throw new IllegalStateException("listener " + listener.name() + " bound to "
-                  + other + " and " + server.actualPort() + " (expected: one shared port)");
+              return Future.failedFuture(new IllegalStateException("listener "
+                  + listener.name() + " bound to " + other + " and " + server.actualPort()
+                  + " (expected: one shared port)"));
             }
+            return Future.succeededFuture(server);
           }));
     }
     return Future.all(bound);
+  }
+
+  /**
+   * The port to ask Vert.x for. Port 0 would give every instance its own random port; a
+   * negative port makes Vert.x pick one random port and share it among all servers asking for
+   * the same negative value, so it is derived from the listener name.
+   */
+  private static int sharedPort(String listenerName, int port) {
+    return port != 0 ? port : -1 - Math.floorMod(listenerName.hashCode(), 65_535);
   }
 }

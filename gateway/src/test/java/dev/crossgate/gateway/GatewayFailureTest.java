@@ -129,9 +129,10 @@ class GatewayFailureTest {
   @Test
   void requestsAreCountedInMetricsAndAccessLog() throws Exception {
     gateway.get("/down");
-    String metrics = gateway.admin("/metrics").body();
-    assertThat(metrics).contains("crossgate_requests_total{backend=\"default/down\","
-        + "route=\"default/down\",status_class=\"5xx\"}");
+    // counted once the response is written, so the scrape may race it
+    Eventually.untilPasses(() -> assertThat(gateway.admin("/metrics").body()).contains(
+        "crossgate_requests_total{backend=\"default/down\","
+        + "route=\"default/down\",status_class=\"5xx\"}"));
     long deadline = System.nanoTime() + 5_000_000_000L;
     while (!gateway.accessLogText().contains("upstream_unavailable")
         && System.nanoTime() < deadline) {

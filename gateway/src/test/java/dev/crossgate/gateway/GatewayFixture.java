@@ -11,6 +11,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -74,6 +75,28 @@ final class GatewayFixture implements AutoCloseable {
   HttpResponse<String> admin(String path) throws Exception {
     return http.send(HttpRequest.newBuilder(adminUri(path)).build(),
         HttpResponse.BodyHandlers.ofString());
+  }
+
+  /**
+   * Replaces the configuration file in one atomic move, so the reloader never reads a
+   * half-written file.
+   */
+  void rewriteConfig(String yaml) throws IOException {
+    Path next = configFile.resolveSibling(configFile.getFileName() + ".next");
+    Files.writeString(next, yaml);
+    Files.move(next, configFile, StandardCopyOption.REPLACE_EXISTING,
+        StandardCopyOption.ATOMIC_MOVE);
+  }
+
+  /**
+   * The value of one sample in {@code /metrics}, e.g.
+   * {@code crossgate_config_reloads_total{result="success"}}; 0 when absent.
+   */
+  double metric(String sample) throws Exception {
+    return admin("/metrics").body().lines()
+        .filter(line -> line.startsWith(sample + " "))
+        .mapToDouble(line -> Double.parseDouble(line.substring(sample.length() + 1).trim()))
+        .findFirst().orElse(0);
   }
 
   @Override
