@@ -51,13 +51,57 @@ public record HttpRoute(String apiVersion, ObjectMeta metadata, Spec spec) imple
    * @param matches the matches; none means {@code PathPrefix /}
    * @param filters filters applied to matching requests
    * @param backendRefs weighted backends
+   * @param timeouts the request and per-attempt timeouts; none when omitted
+   * @param retry when and how often a failed request is retried; no retries when omitted
    */
   public record Rule(
-      String name, List<Match> matches, List<Filter> filters, List<BackendRef> backendRefs) {
+      String name,
+      List<Match> matches,
+      List<Filter> filters,
+      List<BackendRef> backendRefs,
+      @Doc("The request and per-attempt timeouts; none when omitted.") Timeouts timeouts,
+      @Doc("When and how often a failed request is retried; no retries when omitted.")
+          Retry retry) {
     public Rule {
       matches = matches == null ? List.of() : List.copyOf(matches);
       filters = filters == null ? List.of() : List.copyOf(filters);
       backendRefs = backendRefs == null ? List.of() : List.copyOf(backendRefs);
+    }
+
+    /** A rule without timeouts and retries. */
+    public Rule(
+        String name, List<Match> matches, List<Filter> filters, List<BackendRef> backendRefs) {
+      this(name, matches, filters, backendRefs, null, null);
+    }
+  }
+
+  /**
+   * Gateway API rule timeouts.
+   *
+   * @param request the whole request, retries included, until the response starts
+   * @param backendRequest one attempt to the backend; at most {@code request}
+   */
+  public record Timeouts(
+      @Doc("The whole request, retries included, until the response starts.")
+          GatewayDuration request,
+      @Doc("One attempt to the backend; at most request.") GatewayDuration backendRequest) {}
+
+  /**
+   * Gateway API retry: which responses are retried, how often, and the wait between attempts.
+   *
+   * @param codes HTTP status codes retried, 400..599
+   * @param attempts the most retries after the first attempt, 0..10
+   * @param backoff the first wait between attempts, growing exponentially with jitter
+   */
+  public record Retry(
+      @Doc(value = "Status codes retried, 400..599.", defaultValue = "502, 503, 504")
+          List<Integer> codes,
+      @Doc(value = "Retries after the first attempt, 0..10.", defaultValue = "2") Integer attempts,
+      @Doc(value = "The first wait between attempts; grows exponentially with jitter.",
+              defaultValue = "25ms")
+          GatewayDuration backoff) {
+    public Retry {
+      codes = codes == null ? List.of() : List.copyOf(codes);
     }
   }
 

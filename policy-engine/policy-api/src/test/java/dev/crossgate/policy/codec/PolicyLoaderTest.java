@@ -132,7 +132,9 @@ class PolicyLoaderTest {
         .isInstanceOf(IllegalStateException.class)
         .hasMessage(
             "2 configuration problem(s):\n"
-                + "x.yaml:1: kind: Nope (expected: one of Gateway, HTTPRoute, Service)\n"
+                + "x.yaml:1: kind: Nope (expected: one of "
+                + BindingProblemsTest.KINDS
+                + ")\n"
                 + "x.yaml:3: 1 (expected: a mapping with apiVersion, kind, metadata and spec)");
   }
 
