@@ -101,8 +101,8 @@ class PolicyLoaderTest {
     assertThat(result.problems())
         .extracting(ConfigProblem::toString)
         .containsExactly(
-            dir.resolve("a.yaml") + ":9: Gateway default/a: spec.listeners[0].protocol: TCP: not"
-                + " supported yet (expected: HTTP)",
+            dir.resolve("a.yaml") + ":9: Gateway default/a: spec.listeners[0].protocol: TCP (expected:"
+                + " HTTP; HTTPS and TCP are not supported yet)",
             dir.resolve("b.yaml") + ":8: Gateway default/b: spec.listeners[0].port: 0 (expected:"
                 + " 1..65535)");
     assertThat(result.problems()).extracting(ConfigProblem::line).containsExactly(9, 8);
