@@ -9,7 +9,10 @@ import java.util.List;
  * @param metadata the metadata
  * @param spec the listeners
  */
-public record Gateway(String apiVersion, ObjectMeta metadata, Spec spec) implements Resource {
+public record Gateway(
+    @Doc("The API version.") String apiVersion,
+    @Doc("The metadata.") ObjectMeta metadata,
+    @Doc("The listeners.") Spec spec) implements Resource {
 
   /** The kind name as written in YAML. */
   public static final String KIND = "Gateway";
@@ -25,7 +28,9 @@ public record Gateway(String apiVersion, ObjectMeta metadata, Spec spec) impleme
    * @param gatewayClassName accepted for Gateway API compatibility; not used
    * @param listeners the listeners to open
    */
-  public record Spec(String gatewayClassName, List<Listener> listeners) {
+  public record Spec(
+      @Doc("Accepted for Gateway API compatibility; not used.") String gatewayClassName,
+      @Doc("The listeners to open.") List<Listener> listeners) {
     public Spec {
       listeners = listeners == null ? List.of() : List.copyOf(listeners);
     }
@@ -42,10 +47,10 @@ public record Gateway(String apiVersion, ObjectMeta metadata, Spec spec) impleme
    * @param tls for {@code HTTPS}: how TLS is terminated; not allowed for other protocols
    */
   public record Listener(
-      String name,
-      Integer port,
+      @Doc("The listener name, referenced by a route's parentRefs[].sectionName.") String name,
+      @Doc("The TCP port, 1..65535.") Integer port,
       @Doc(value = "The listener protocol.", allowed = {"HTTP", "HTTPS", "TCP"}) String protocol,
-      String hostname,
+      @Doc("When set, only routes for this host (exact or *. wildcard) attach.") String hostname,
       @Doc("For HTTPS: how TLS is terminated.") Tls tls) {
 
     /** A listener without TLS. */

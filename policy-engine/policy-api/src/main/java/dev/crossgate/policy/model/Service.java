@@ -9,7 +9,10 @@ import java.util.List;
  * @param metadata the metadata
  * @param spec the endpoints and load balancing
  */
-public record Service(String apiVersion, ObjectMeta metadata, Spec spec) implements Resource {
+public record Service(
+    @Doc("The API version.") String apiVersion,
+    @Doc("The metadata.") ObjectMeta metadata,
+    @Doc("The endpoints and load balancing.") Spec spec) implements Resource {
 
   /** The kind name as written in YAML. */
   public static final String KIND = "Service";
@@ -34,8 +37,8 @@ public record Service(String apiVersion, ObjectMeta metadata, Spec spec) impleme
    * @param retryBudget how much extra load retries may add; the defaults when omitted
    */
   public record Spec(
-      List<Endpoint> endpoints,
-      LoadBalancer loadBalancer,
+      @Doc("Static endpoints.") List<Endpoint> endpoints,
+      @Doc("The balancing policy; round-robin when omitted.") LoadBalancer loadBalancer,
       @Doc(value = "How the gateway talks to the endpoints.", defaultValue = "HTTP",
               allowed = {"HTTP", "HTTP2", "GRPC", "TCP"})
           String protocol,
@@ -168,7 +171,9 @@ public record Service(String apiVersion, ObjectMeta metadata, Spec spec) impleme
    * @param address an IP address or host name
    * @param port the TCP port, 1..65535
    */
-  public record Endpoint(String address, Integer port) {}
+  public record Endpoint(
+      @Doc("An IP address or host name.") String address,
+      @Doc("The TCP port, 1..65535.") Integer port) {}
 
   /**
    * How requests are spread over endpoints.
@@ -177,7 +182,9 @@ public record Service(String apiVersion, ObjectMeta metadata, Spec spec) impleme
    *     {@code ConsistentHash}
    * @param consistentHash what to hash on; required for {@code ConsistentHash}
    */
-  public record LoadBalancer(String type, ConsistentHash consistentHash) {}
+  public record LoadBalancer(
+      @Doc(value = "RoundRobin (default), LeastRequest, PeakEwma or ConsistentHash.", allowed = {"RoundRobin", "LeastRequest", "PeakEwma", "ConsistentHash"}) String type,
+      @Doc("What to hash on; required for ConsistentHash.") ConsistentHash consistentHash) {}
 
   /**
    * The key of consistent hashing: exactly one of the three.
@@ -186,5 +193,8 @@ public record Service(String apiVersion, ObjectMeta metadata, Spec spec) impleme
    * @param cookie a cookie name
    * @param sourceAddress hash on the client address
    */
-  public record ConsistentHash(String header, String cookie, Boolean sourceAddress) {}
+  public record ConsistentHash(
+      @Doc("A request header name.") String header,
+      @Doc("A cookie name.") String cookie,
+      @Doc("Hash on the client address.") Boolean sourceAddress) {}
 }

@@ -1,5 +1,6 @@
 package dev.crossgate.policy.validation;
 
+import dev.crossgate.policy.model.AllowedValues;
 import dev.crossgate.policy.model.Gateway;
 import dev.crossgate.policy.model.HttpRoute;
 import dev.crossgate.policy.model.HttpRoute.BackendRef;
@@ -20,10 +21,9 @@ final class HttpRouteRules {
   static final String EXACT = "Exact";
   static final String PATH_PREFIX = "PathPrefix";
   static final String REGULAR_EXPRESSION = "RegularExpression";
-  static final List<String> PATH_TYPES = List.of(EXACT, PATH_PREFIX, REGULAR_EXPRESSION);
-  static final List<String> VALUE_TYPES = List.of(EXACT, REGULAR_EXPRESSION);
-  static final List<String> METHODS =
-      List.of("GET", "HEAD", "POST", "PUT", "DELETE", "CONNECT", "OPTIONS", "TRACE", "PATCH");
+  static final List<String> PATH_TYPES = AllowedValues.of(HttpRoute.PathMatch.class, "type");
+  static final List<String> VALUE_TYPES = AllowedValues.of(HttpRoute.ValueMatch.class, "type");
+  static final List<String> METHODS = AllowedValues.of(HttpRoute.Match.class, "method");
   static final int MAX_WEIGHT = 1_000_000;
   static final List<String> HTTP_PROTOCOLS = List.of("HTTP", "HTTPS");
 

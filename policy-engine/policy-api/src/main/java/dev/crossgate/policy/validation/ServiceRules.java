@@ -1,5 +1,6 @@
 package dev.crossgate.policy.validation;
 
+import dev.crossgate.policy.model.AllowedValues;
 import dev.crossgate.policy.model.GatewayDuration;
 import dev.crossgate.policy.model.Service;
 import java.util.List;
@@ -8,7 +9,7 @@ import java.util.List;
 final class ServiceRules {
 
   static final List<String> LOAD_BALANCER_TYPES =
-      List.of("RoundRobin", "LeastRequest", "PeakEwma", "ConsistentHash");
+      AllowedValues.of(Service.LoadBalancer.class, "type");
 
   private ServiceRules() {}
 
