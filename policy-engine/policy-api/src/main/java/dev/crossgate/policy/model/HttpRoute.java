@@ -31,7 +31,8 @@ public record HttpRoute(
    * @param rules the rules, tried in precedence order
    */
   public record Spec(
-      @Doc("The gateways (and listeners) this route attaches to; empty means every gateway.") List<ParentRef> parentRefs,
+      @Doc("The gateways (and listeners) this route attaches to; empty means every gateway.")
+          List<ParentRef> parentRefs,
       @Doc("Exact or *.-wildcard hostnames; empty matches every host.") List<String> hostnames,
       @Doc("The rules, tried in precedence order.") List<Rule> rules) {
     public Spec {
@@ -123,7 +124,12 @@ public record HttpRoute(
    * @param method an HTTP method
    */
   public record Match(
-      @Doc("The path match; PathPrefix / when omitted.") PathMatch path, @Doc("Header matches.") List<ValueMatch> headers, @Doc("Query parameter matches.") List<ValueMatch> queryParams, @Doc(value = "An HTTP method.", allowed = {"GET", "HEAD", "POST", "PUT", "DELETE", "CONNECT", "OPTIONS", "TRACE", "PATCH"}) String method) {
+      @Doc("The path match; PathPrefix / when omitted.") PathMatch path,
+      @Doc("Header matches.") List<ValueMatch> headers,
+      @Doc("Query parameter matches.") List<ValueMatch> queryParams,
+      @Doc(value = "An HTTP method.",
+              allowed = {"GET", "HEAD", "POST", "PUT", "DELETE", "CONNECT", "OPTIONS", "TRACE", "PATCH"})
+          String method) {
     public Match {
       headers = headers == null ? List.of() : List.copyOf(headers);
       queryParams = queryParams == null ? List.of() : List.copyOf(queryParams);
@@ -137,7 +143,9 @@ public record HttpRoute(
    * @param value the path or pattern
    */
   public record PathMatch(
-      @Doc(value = "Exact, PathPrefix (default) or RegularExpression.", allowed = {"Exact", "PathPrefix", "RegularExpression"}) String type,
+      @Doc(value = "Exact, PathPrefix (default) or RegularExpression.",
+              allowed = {"Exact", "PathPrefix", "RegularExpression"})
+          String type,
       @Doc("The path or pattern.") String value) {}
 
   /**
@@ -148,7 +156,9 @@ public record HttpRoute(
    * @param value the value or pattern
    */
   public record ValueMatch(
-      @Doc(value = "Exact (default) or RegularExpression.", allowed = {"Exact", "RegularExpression"}) String type,
+      @Doc(value = "Exact (default) or RegularExpression.",
+              allowed = {"Exact", "RegularExpression"})
+          String type,
       @Doc("The header (case-insensitive) or parameter (case-sensitive) name.") String name,
       @Doc("The value or pattern.") String value) {}
 
@@ -178,7 +188,9 @@ public record HttpRoute(
    * @param requestMirror a fire-and-forget copy to another backend
    */
   public record Filter(
-      @Doc(value = "RequestHeaderModifier, ResponseHeaderModifier, URLRewrite, RequestRedirect or RequestMirror.", allowed = {"RequestHeaderModifier", "ResponseHeaderModifier", "URLRewrite", "RequestRedirect", "RequestMirror"}) String type,
+      @Doc(value = "RequestHeaderModifier, ResponseHeaderModifier, URLRewrite, RequestRedirect or RequestMirror.",
+              allowed = {"RequestHeaderModifier", "ResponseHeaderModifier", "URLRewrite", "RequestRedirect", "RequestMirror"})
+          String type,
       @Doc("Changes to request headers.") HeaderModifier requestHeaderModifier,
       @Doc("Changes to response headers.") HeaderModifier responseHeaderModifier,
       @Doc("A host and path rewrite.") UrlRewrite urlRewrite,
@@ -221,9 +233,12 @@ public record HttpRoute(
    * @param replacePrefixMatch the replacement of the matched prefix for {@code ReplacePrefixMatch}
    */
   public record PathModifier(
-      @Doc(value = "ReplaceFullPath or ReplacePrefixMatch.", allowed = {"ReplaceFullPath", "ReplacePrefixMatch"}) String type,
+      @Doc(value = "ReplaceFullPath or ReplacePrefixMatch.",
+              allowed = {"ReplaceFullPath", "ReplacePrefixMatch"})
+          String type,
       @Doc("The new path for ReplaceFullPath.") String replaceFullPath,
-      @Doc("The replacement of the matched prefix for ReplacePrefixMatch.") String replacePrefixMatch) {}
+      @Doc("The replacement of the matched prefix for ReplacePrefixMatch.")
+          String replacePrefixMatch) {}
 
   /**
    * A URL rewrite before the request is sent upstream.
@@ -245,7 +260,11 @@ public record HttpRoute(
    * @param statusCode 301 (default) or 302
    */
   public record RequestRedirect(
-      @Doc(value = "Http or https.", allowed = {"http", "https"}) String scheme, @Doc("The new host.") String hostname, @Doc("The path change.") PathModifier path, @Doc("The new port.") Integer port, @Doc("301 (default) or 302.") Integer statusCode) {}
+      @Doc(value = "The new scheme.", allowed = {"http", "https"}) String scheme,
+      @Doc("The new host.") String hostname,
+      @Doc("The path change.") PathModifier path,
+      @Doc("The new port.") Integer port,
+      @Doc("301 (default) or 302.") Integer statusCode) {}
 
   /**
    * A mirror: a copy of the request sent to another backend; its response is discarded.

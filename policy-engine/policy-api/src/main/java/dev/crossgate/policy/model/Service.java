@@ -183,7 +183,9 @@ public record Service(
    * @param consistentHash what to hash on; required for {@code ConsistentHash}
    */
   public record LoadBalancer(
-      @Doc(value = "RoundRobin (default), LeastRequest, PeakEwma or ConsistentHash.", allowed = {"RoundRobin", "LeastRequest", "PeakEwma", "ConsistentHash"}) String type,
+      @Doc(value = "RoundRobin (default), LeastRequest, PeakEwma or ConsistentHash.",
+              allowed = {"RoundRobin", "LeastRequest", "PeakEwma", "ConsistentHash"})
+          String type,
       @Doc("What to hash on; required for ConsistentHash.") ConsistentHash consistentHash) {}
 
   /**
