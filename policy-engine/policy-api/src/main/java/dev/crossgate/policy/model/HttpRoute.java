@@ -128,7 +128,8 @@ public record HttpRoute(
       @Doc("Header matches.") List<ValueMatch> headers,
       @Doc("Query parameter matches.") List<ValueMatch> queryParams,
       @Doc(value = "An HTTP method.",
-              allowed = {"GET", "HEAD", "POST", "PUT", "DELETE", "CONNECT", "OPTIONS", "TRACE", "PATCH"})
+              allowed = {"GET", "HEAD", "POST", "PUT", "DELETE", "CONNECT", "OPTIONS", "TRACE",
+                  "PATCH"})
           String method) {
     public Match {
       headers = headers == null ? List.of() : List.copyOf(headers);
@@ -188,8 +189,9 @@ public record HttpRoute(
    * @param requestMirror a fire-and-forget copy to another backend
    */
   public record Filter(
-      @Doc(value = "RequestHeaderModifier, ResponseHeaderModifier, URLRewrite, RequestRedirect or RequestMirror.",
-              allowed = {"RequestHeaderModifier", "ResponseHeaderModifier", "URLRewrite", "RequestRedirect", "RequestMirror"})
+      @Doc(value = "Which filter this is; exactly the field it names is set.",
+              allowed = {"RequestHeaderModifier", "ResponseHeaderModifier", "URLRewrite",
+                  "RequestRedirect", "RequestMirror"})
           String type,
       @Doc("Changes to request headers.") HeaderModifier requestHeaderModifier,
       @Doc("Changes to response headers.") HeaderModifier responseHeaderModifier,
