@@ -38,6 +38,7 @@ public final class LastKnownGoodStore {
         .put("revision", snapshot.getRevision())
         .put("hash", snapshot.getHash())
         .put("createdAtMillis", snapshot.getCreatedAtMillis())
+        .put("gatewayName", snapshot.getGatewayName())
         .put("resourcesJson", snapshot.getResourcesJson())
         .encode();
     Path temp = file.resolveSibling(file.getFileName() + ".tmp");
@@ -69,6 +70,7 @@ public final class LastKnownGoodStore {
           .setRevision(revision)
           .setHash(json.getString("hash", ""))
           .setCreatedAtMillis(json.getLong("createdAtMillis", 0L))
+          .setGatewayName(json.getString("gatewayName", ""))
           .setResourcesJson(resources)
           .build());
     } catch (DecodeException | ClassCastException e) {

@@ -38,7 +38,9 @@ public final class SnapshotCompiler {
       result.problems().forEach(p -> message.append("\n  ").append(p));
       throw new ConfigException(message.toString());
     }
-    return compiler.compile(result.bundle(), gatewayName, source,
+    String served = snapshot.getGatewayName().isEmpty() ? gatewayName
+        : snapshot.getGatewayName();
+    return compiler.compile(result.bundle(), served, source,
         "r" + snapshot.getRevision() + "-" + snapshot.getHash(), snapshot.getResourcesJson(),
         previous);
   }

@@ -169,8 +169,16 @@ public final class DistributionClient {
       ended(request, "no message from the engine for " + silentNanos / 1_000_000 + " ms");
       return;
     }
-    request.write(NodeMessage.newBuilder().setHeartbeat(Heartbeat.newBuilder()
+    send(request, NodeMessage.newBuilder().setHeartbeat(Heartbeat.newBuilder()
         .setSentAtMillis(System.currentTimeMillis())).build());
+  }
+
+  private void send(GrpcClientRequest<NodeMessage, EngineMessage> request, NodeMessage message) {
+    try {
+      request.write(message);
+    } catch (IllegalStateException e) {
+      ended(request, "stream gone: " + e.getMessage());
+    }
   }
 
   private void received(GrpcClientRequest<NodeMessage, EngineMessage> request,
@@ -217,7 +225,7 @@ public final class DistributionClient {
             .setHash(snapshot.getHash())).build()
         : NodeMessage.newBuilder().setNack(Nack.newBuilder().setRevision(snapshot.getRevision())
             .setHash(snapshot.getHash()).setReason(nackReason)).build();
-    stream.write(message);
+    send(stream, message);
   }
 
   private void ended(GrpcClientRequest<NodeMessage, EngineMessage> request, String reason) {

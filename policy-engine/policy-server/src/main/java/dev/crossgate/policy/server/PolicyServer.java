@@ -3,7 +3,8 @@ package dev.crossgate.policy.server;
 import static java.util.Objects.requireNonNull;
 
 import dev.crossgate.policy.server.api.ApiTokens;
-import dev.crossgate.policy.server.api.NodeStatusRegistry;
+import dev.crossgate.policy.server.distribution.DistributionService;
+import dev.crossgate.policy.server.distribution.NodeRegistry;
 import dev.crossgate.policy.server.api.PolicyApi;
 import dev.crossgate.policy.server.store.InfinispanOptions;
 import dev.crossgate.policy.server.store.InfinispanPolicyStore;
@@ -35,11 +36,16 @@ public final class PolicyServer implements AutoCloseable {
   private final Vertx vertx;
   private final PolicyStore store;
   private final HttpServer http;
+  private final DistributionService distribution;
+  private final NodeRegistry nodes;
 
-  private PolicyServer(Vertx vertx, PolicyStore store, HttpServer http) {
+  private PolicyServer(Vertx vertx, PolicyStore store, HttpServer http,
+      DistributionService distribution, NodeRegistry nodes) {
     this.vertx = vertx;
     this.store = store;
     this.http = http;
+    this.distribution = distribution;
+    this.nodes = nodes;
   }
 
   /**
@@ -47,13 +53,14 @@ public final class PolicyServer implements AutoCloseable {
    * from a main thread, not an event loop. Prints the API token once, when it is created.
    */
   public static PolicyServer start(PolicyServerOptions options) {
-    return start(options, NodeStatusRegistry.NONE);
+    return start(options, DistributionService.Settings.defaults());
   }
 
-  /** The same, with the registry the distribution service reports node status to. */
-  public static PolicyServer start(PolicyServerOptions options, NodeStatusRegistry nodes) {
+  /** The same, with these distribution stream settings. */
+  public static PolicyServer start(PolicyServerOptions options,
+      DistributionService.Settings streams) {
     requireNonNull(options, "options");
-    requireNonNull(nodes, "nodes");
+    requireNonNull(streams, "streams");
     Path data = options.dataDirectory();
     Vertx vertx = Vertx.vertx();
     PolicyStore store = null;
@@ -69,12 +76,16 @@ public final class PolicyServer implements AutoCloseable {
         System.out.println(
             "API token: " + token + "  (stored in " + tokens.createdFile().orElseThrow() + ")");
       });
+      NodeRegistry nodes = new NodeRegistry(vertx);
+      DistributionService distribution = await(DistributionService.start(vertx, store, nodes,
+          options.apiHost(), options.distributionPort(), streams));
       HttpServer http =
           await(vertx.createHttpServer()
               .requestHandler(PolicyApi.router(vertx, store, tokens, nodes, options.bodyLimit()))
               .listen(options.apiPort(), options.apiHost()));
-      LOG.info("policy API listening on {}:{}, data in {}", options.apiHost(), http.actualPort(), data);
-      return new PolicyServer(vertx, store, http);
+      LOG.info("policy API on {}:{}, distribution on {}:{}, data in {}", options.apiHost(),
+          http.actualPort(), options.apiHost(), distribution.port(), data);
+      return new PolicyServer(vertx, store, http, distribution, nodes);
     } catch (RuntimeException e) {
       if (store != null) {
         await(store.close());
@@ -87,6 +98,16 @@ public final class PolicyServer implements AutoCloseable {
   /** The port the API is bound to. */
   public int apiPort() {
     return http.actualPort();
+  }
+
+  /** The port gRPC distribution is bound to. */
+  public int distributionPort() {
+    return distribution.port();
+  }
+
+  /** The connected data planes and what they run. */
+  public NodeRegistry nodes() {
+    return nodes;
   }
 
   /** The store behind the API, e.g. for the distribution service. */
@@ -104,6 +125,7 @@ public final class PolicyServer implements AutoCloseable {
   public void close() {
     try {
       await(http.close());
+      await(distribution.close());
       await(store.close());
     } finally {
       // Awaited from this thread: a continuation on Vert.x would never run once it is closed.

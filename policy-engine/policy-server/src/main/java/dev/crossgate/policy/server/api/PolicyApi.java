@@ -141,7 +141,56 @@ public final class PolicyApi {
               ? store.preview(changes, expected)
               : store.apply(changes, expected, ctx.get(AUTHOR), message);
         })
-        .onComplete(guarded(ctx, result -> ok(ctx, applied(result, dryRun), result.revision().number())));
+        .compose(result -> waitIfAsked(ctx, result, dryRun))
+        .onComplete(guarded(ctx, done -> ok(ctx, done.body(), done.revision())));
+  }
+
+  private record Answer(ObjectNode body, long revision) {}
+
+  /**
+   * With {@code wait=true}, holds the answer until every connected data plane has applied (or
+   * refused) the new revision, or {@code timeout} (default 10s) passes; adds the outcome.
+   */
+  private Future<Answer> waitIfAsked(RoutingContext ctx, ApplyResult result, boolean dryRun) {
+    ObjectNode body = applied(result, dryRun);
+    long revision = result.revision().number();
+    if (dryRun || !booleanParam(ctx, "wait")) {
+      return Future.succeededFuture(new Answer(body, revision));
+    }
+    java.time.Duration timeout = durationParam(ctx, "timeout", java.time.Duration.ofSeconds(10));
+    return nodes.await(revision, timeout).map(convergence -> {
+      body.set("convergence", convergence(convergence));
+      return new Answer(body, revision);
+    });
+  }
+
+  private static ObjectNode convergence(Convergence convergence) {
+    ObjectNode node = JSON.createObjectNode();
+    node.put("revision", convergence.revision());
+    node.put("applied", convergence.applied());
+    node.put("total", convergence.total());
+    node.put("complete", convergence.complete());
+    node.put("summary", convergence.summary());
+    ObjectNode refused = node.putObject("refused");
+    convergence.refused().forEach(refused::put);
+    return node;
+  }
+
+  private static java.time.Duration durationParam(RoutingContext ctx, String name,
+      java.time.Duration fallback) {
+    String value = ctx.request().getParam(name);
+    if (value == null || value.isBlank()) {
+      return fallback;
+    }
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile("(\\d{1,6})(ms|s)")
+        .matcher(value.trim());
+    if (!m.matches()) {
+      throw ApiProblem.of(400, "bad_parameter", "Bad parameter", name + ": " + value
+          + " (expected: a duration such as 500ms or 10s)").failure();
+    }
+    long amount = Long.parseLong(m.group(1));
+    return m.group(2).equals("ms") ? java.time.Duration.ofMillis(amount)
+        : java.time.Duration.ofSeconds(amount);
   }
 
   private void delete(RoutingContext ctx) {
@@ -254,6 +303,8 @@ public final class PolicyApi {
         .onComplete(guarded(ctx, revision -> {
           ObjectNode body = JSON.createObjectNode();
           body.set("revision", StoreJson.revision(revision));
+          body.set("convergence", convergence(nodes.convergence(revision.number())));
+          body.put("summary", nodes.convergence(revision.number()).summary());
           ArrayNode list = body.putArray("nodes");
           nodes.nodes().forEach(n -> {
             ObjectNode node = list.addObject();

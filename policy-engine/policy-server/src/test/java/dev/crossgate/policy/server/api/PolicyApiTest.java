@@ -45,7 +45,8 @@ class PolicyApiTest {
     System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
     try {
       server = PolicyServer.start(
-          PolicyServerOptions.defaults(data).withApi("127.0.0.1", 0).withBodyLimit(64 * 1024));
+          PolicyServerOptions.defaults(data).withApi("127.0.0.1", 0).withDistributionPort(0)
+              .withBodyLimit(64 * 1024));
     } finally {
       System.setOut(out);
     }
@@ -70,7 +71,8 @@ class PolicyApiTest {
     ByteArrayOutputStream captured = new ByteArrayOutputStream();
     System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
     try {
-      server = PolicyServer.start(PolicyServerOptions.defaults(data).withApi("127.0.0.1", 0));
+      server = PolicyServer.start(PolicyServerOptions.defaults(data).withApi("127.0.0.1", 0)
+          .withDistributionPort(0));
     } finally {
       System.setOut(out);
     }
