@@ -11,7 +11,7 @@ import java.nio.file.Path;
  * @param dataDirectory where the store and the API tokens live
  * @param apiHost the REST API's bind address (default {@code 127.0.0.1})
  * @param apiPort the REST API's port (default 9080; 0 picks a free one)
- * @param distributionPort the gRPC distribution port (default 9081; reserved, not served yet)
+ * @param distributionPort the gRPC distribution port data planes subscribe to (default 9081)
  * @param bodyLimit the largest request body the API reads, in bytes (default 4 MiB)
  * @param jgroupsConfiguration a JGroups stack to cluster engines with, or {@code null} for one
  *     engine
