@@ -17,6 +17,7 @@ import dev.crossgate.policy.server.store.LabelSelector;
 import dev.crossgate.policy.server.store.NotFoundException;
 import dev.crossgate.policy.server.store.PolicyStore;
 import dev.crossgate.policy.server.store.ResourceDiff;
+import dev.crossgate.policy.schema.JsonSchemaGenerator;
 import dev.crossgate.policy.server.store.ResourceKey;
 import dev.crossgate.policy.server.store.Revision;
 import dev.crossgate.policy.server.store.StoreJson;
@@ -72,6 +73,9 @@ public final class PolicyApi {
         new PolicyApi(
             requireNonNull(store, "store"), requireNonNull(tokens, "tokens"), requireNonNull(nodes, "nodes"));
     Router router = Router.router(vertx);
+    // JSON Schemas are public: editors fetch them without a token.
+    router.get("/api/v1/schemas").handler(PolicyApi::schemas);
+    router.get("/api/v1/schemas/:kind").handler(PolicyApi::schema);
     router.route("/api/v1/*").handler(api::authenticate);
     router.post("/api/v1/apply")
         .handler(BodyHandler.create(false).setBodyLimit(bodyLimit))
@@ -250,6 +254,21 @@ public final class PolicyApi {
             .ifPresentOrElse(
                 found -> ok(ctx, resourcesJson(new PolicyBundle(List.of(found))).get(0), snapshot.revision()),
                 () -> ctx.fail(new NotFoundException(key.ref())))));
+  }
+
+  private static void schemas(RoutingContext ctx) {
+    ObjectNode body = JSON.createObjectNode();
+    JsonSchemaGenerator.allSchemas().forEach(body::set);
+    ok(ctx, body, -1);
+  }
+
+  private static void schema(RoutingContext ctx) {
+    String kind = ctx.pathParam("kind");
+    JsonSchemaGenerator.schemaFor(kind).ifPresentOrElse(
+        schema -> ok(ctx, schema, -1),
+        () -> ErrorResponder.respond(ctx, ApiProblem.of(404, "unknown_kind", "Unknown kind",
+            "kind: " + kind + " (expected: one of "
+                + JsonSchemaGenerator.allSchemas().keySet() + ")")));
   }
 
   private void history(RoutingContext ctx) {

@@ -326,6 +326,20 @@ class PolicyApiTest {
 
   // ---- helpers
 
+  @Test
+  void servesJsonSchemasWithoutAToken() throws Exception {
+    HttpResponse<String> one = send(HttpRequest.newBuilder(uri("/api/v1/schemas/HTTPRoute"))
+        .build());
+    assertThat(one.statusCode()).isEqualTo(200);
+    assertThat(json(one).path("$schema").asText()).contains("2020-12");
+    HttpResponse<String> all = send(HttpRequest.newBuilder(uri("/api/v1/schemas")).build());
+    assertThat(json(all).has("MeshMigration")).isTrue();
+    HttpResponse<String> unknown = send(HttpRequest.newBuilder(uri("/api/v1/schemas/HttpRute"))
+        .build());
+    assertProblem(unknown, 404, "unknown_kind");
+    assertThat(json(unknown).path("detail").asText()).contains("HTTPRoute");
+  }
+
   private URI uri(String path) {
     return URI.create("http://127.0.0.1:" + server.apiPort() + path);
   }
