@@ -31,6 +31,8 @@ final class ApplyBatch {
   private static final String REQUEST = "request.yaml";
   private static final List<String> EXTENSIONS = List.of(".yaml", ".yml", ".json");
   private static final Pattern LINE_IN_MESSAGE = Pattern.compile("\\(line (\\d+), column");
+  private static final Pattern REQUEST_LINE_IN_MESSAGE =
+      Pattern.compile(Pattern.quote(REQUEST) + ":(\\d+)");
   private static final YAMLMapper YAML = new YAMLMapper();
 
   /**
@@ -140,6 +142,7 @@ final class ApplyBatch {
     String resource = problem.path("resource").asText(null);
     String path = problem.path("path").asText(null);
     String message = problem.path("message").asText("invalid");
+    message = fileLinesIn(message);
     if (!REQUEST.equals(source)) {
       return new ConfigProblem(source, line, resource, path, message).toString();
     }
@@ -159,6 +162,20 @@ final class ApplyBatch {
     }
     matcher.appendTail(fixed);
     return new ConfigProblem(part.name(), fileLine, resource, path, fixed.toString()).toString();
+  }
+
+  /** {@code request.yaml:22} inside a message (a conflict's other side) as {@code file:line}. */
+  private String fileLinesIn(String message) {
+    Matcher matcher = REQUEST_LINE_IN_MESSAGE.matcher(message);
+    StringBuilder fixed = new StringBuilder();
+    while (matcher.find()) {
+      int streamLine = Integer.parseInt(matcher.group(1));
+      Part at = partAt(streamLine);
+      matcher.appendReplacement(fixed, Matcher.quoteReplacement(at == null ? matcher.group()
+          : at.name() + ":" + Math.max(1, streamLine - at.firstLine() + 1)));
+    }
+    matcher.appendTail(fixed);
+    return fixed.toString();
   }
 
   private Part partAt(int streamLine) {

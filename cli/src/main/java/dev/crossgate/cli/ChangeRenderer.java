@@ -94,10 +94,10 @@ final class ChangeRenderer {
         lines.add("  " + before.get(i));
         i++;
         j++;
-      } else if (j < m && (i == n || common[i][j + 1] >= common[i + 1][j])) {
-        lines.add("+ " + after.get(j++));
-      } else {
+      } else if (i < n && (j == m || common[i + 1][j] >= common[i][j + 1])) {
         lines.add("- " + before.get(i++));
+      } else {
+        lines.add("+ " + after.get(j++));
       }
     }
     return withContext(lines);
