@@ -1,2 +1,2 @@
-/** The {@code crossgate} command: run a role, or check configuration offline. */
+/** The {@code crossgate} command: run a role, check configuration offline, or use the policy API. */
 package dev.crossgate.cli;
