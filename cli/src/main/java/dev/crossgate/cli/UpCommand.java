@@ -100,13 +100,35 @@ final class UpCommand implements Callable<Integer> {
         .withAccessLog(accessLog);
     return GatewayRunner.runUntilStopped(options, err, server -> {
       PrintWriter out = spec.commandLine().getOut();
-      out.println(banner(port == 0 ? server.port("http") : port, server.adminPort(),
-          engine.apiPort(), revision, cliConfig, accessLogFile));
+      if (!awaitListener(server)) {
+        err.println("crossgate: the gateway has not applied the demo yet; see the log above");
+        err.flush();
+        return;
+      }
+      out.println(banner(server.port("http"), server.adminPort(), engine.apiPort(), revision,
+          cliConfig, accessLogFile));
       out.flush();
     }, () -> {
       engine.close();
       backends.close();
     });
+  }
+
+  /** Waits (up to 30 s) until the gateway serves the demo's listener from the engine. */
+  private static boolean awaitListener(dev.crossgate.gateway.GatewayServer server) {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    while (!server.listenerPorts().containsKey("http")) {
+      if (System.nanoTime() > deadline) {
+        return false;
+      }
+      try {
+        Thread.sleep(20);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return false;
+      }
+    }
+    return true;
   }
 
   /**
