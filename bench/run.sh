@@ -13,12 +13,12 @@
 #   BENCH_PROXY_CPU [0]  core for the proxy under test
 #   BENCH_LOAD_CPU [1]   core for the load generator and the backend
 #   BENCH_SAT_SECONDS [10] BENCH_ROUNDS [3]   saturation point length, rounds (median reported)
-#   BENCH_RATE_SECONDS [15] BENCH_RATE [1000]  fixed-rate point length and rate (requests/s)
+#   BENCH_RATE_SECONDS [10] BENCH_RATE [1000] BENCH_RATE_ROUNDS [3]  fixed-rate points
 #   BENCH_CONNECTIONS [64]  connections at saturation (HTTP/1.1)
 #   BENCH_WARMUP_SECONDS [30]  untimed warm-up of each proxy before its first point
 #                        (the JVM needs ~30 s on one core for C2 to finish the hot path)
 #   BENCH_SOAK_SECONDS [600] BENCH_SOAK_SAMPLE [10]
-#   BENCH_PORT_BASE [18080]  ports BASE..BASE+12 on 127.0.0.1
+#   BENCH_PORT_BASE [18080]  ports BASE..BASE+8 on 127.0.0.1
 #   BENCH_KEEP=1  keep the temp dir (configs, logs, h2load request logs)
 #   BENCH_OUT     report path (default bench/results/<YYYY-MM-DD>-<mode>.md)
 #   JAVA_OPTS     JVM flags for Crossgate
@@ -36,7 +36,7 @@ PROXY_CPU="${BENCH_PROXY_CPU:-0}"
 LOAD_CPU="${BENCH_LOAD_CPU:-1}"
 SAT_SECONDS="${BENCH_SAT_SECONDS:-10}"
 ROUNDS="${BENCH_ROUNDS:-3}"
-RATE_SECONDS="${BENCH_RATE_SECONDS:-15}"
+RATE_SECONDS="${BENCH_RATE_SECONDS:-10}"
 RATE="${BENCH_RATE:-1000}"
 RATE_CLIENTS=10
 CONNS="${BENCH_CONNECTIONS:-64}"
@@ -54,6 +54,8 @@ CROSSGATE_ADMIN_PORT=$((base + 3))
 NGINX_PORT=$((base + 4))
 NGINX_H2C_PORT=$((base + 5))
 HAPROXY_PORT=$((base + 6))
+BACKEND_X_PORT=$((base + 7))      # the same backend on the proxy core: the cross-core floor
+BACKEND_X_H2C_PORT=$((base + 8))
 TODAY="$(date +%F)"
 OUT="${BENCH_OUT:-$here/results/$TODAY-$mode.md}"
 
@@ -98,8 +100,8 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-render() { # template output
-  sed -e "s|@DIR@|$work|g" -e "s|@BACKEND_PORT@|$BACKEND_PORT|g" \
+render() { # template output name
+  sed -e "s|@DIR@|$work|g" -e "s|@NAME@|$3|g" -e "s|@BACKEND_PORT@|$BACKEND_PORT|g" \
       -e "s|@BACKEND_H2C_PORT@|$BACKEND_H2C_PORT|g" -e "s|@CROSSGATE_PORT@|$CROSSGATE_PORT|g" \
       -e "s|@NGINX_PORT@|$NGINX_PORT|g" -e "s|@NGINX_H2C_PORT@|$NGINX_H2C_PORT|g" \
       -e "s|@HAPROXY_PORT@|$HAPROXY_PORT|g" -e "s|@BODY_1K@|$body_1k|g" "$1" > "$2"
@@ -122,6 +124,12 @@ start_backend() {
     > "$work/nginx-backend.out" 2>&1 &
   pids+=($!); target_pid[direct]=$!
   wait_http "http://127.0.0.1:$BACKEND_PORT/" 10 backend
+}
+start_backend_x() { # the same backend, pinned where the proxies run
+  taskset -c "$PROXY_CPU" nginx -p "$work/" -c "$work/nginx-backend-x.conf" -g 'daemon off;' \
+    > "$work/nginx-backend-x.out" 2>&1 &
+  pids+=($!); target_pid[direct-x]=$!
+  wait_http "http://127.0.0.1:$BACKEND_X_PORT/" 10 backend-x
 }
 start_crossgate() {
   # JAVA_OPTS passes through the launcher; the JVM sees one CPU (ergonomics follow).
@@ -149,7 +157,7 @@ prepare() {
   install_tools
   local p
   for p in $BACKEND_PORT $BACKEND_H2C_PORT $CROSSGATE_PORT $CROSSGATE_ADMIN_PORT $NGINX_PORT \
-      $NGINX_H2C_PORT $HAPROXY_PORT; do
+      $NGINX_H2C_PORT $HAPROXY_PORT $BACKEND_X_PORT $BACKEND_X_H2C_PORT; do
     port_free "$p" || die "port $p on 127.0.0.1 is in use (set BENCH_PORT_BASE)"
   done
   # Build the CLI unpinned if needed, before anything is measured.
@@ -162,16 +170,21 @@ prepare() {
   body_1k="$body_1k\\n"
   local t
   for t in nginx-backend.conf nginx-proxy.conf haproxy.cfg crossgate.yaml; do
-    render "$here/load/$t.tmpl" "$work/$t"
+    render "$here/load/$t.tmpl" "$work/$t" "${t%%.*}"
   done
+  (BACKEND_PORT=$BACKEND_X_PORT BACKEND_H2C_PORT=$BACKEND_X_H2C_PORT
+   render "$here/load/nginx-backend.conf.tmpl" "$work/nginx-backend-x.conf" nginx-backend-x)
 }
 
 declare -A url_h1 url_h2c
-url_h1=([direct]="http://127.0.0.1:$BACKEND_PORT" [crossgate]="http://127.0.0.1:$CROSSGATE_PORT"
+url_h1=([direct]="http://127.0.0.1:$BACKEND_PORT" [direct-x]="http://127.0.0.1:$BACKEND_X_PORT"
+        [crossgate]="http://127.0.0.1:$CROSSGATE_PORT"
         [nginx]="http://127.0.0.1:$NGINX_PORT" [haproxy]="http://127.0.0.1:$HAPROXY_PORT")
 url_h2c=([direct]="http://127.0.0.1:$BACKEND_H2C_PORT" [crossgate]="http://127.0.0.1:$CROSSGATE_PORT"
          [nginx]="http://127.0.0.1:$NGINX_H2C_PORT" [haproxy]="http://127.0.0.1:$HAPROXY_PORT")
 TARGETS=(direct crossgate nginx haproxy)
+RATE_TARGETS=(direct direct-x crossgate nginx haproxy)
+RATE_ROUNDS="${BENCH_RATE_ROUNDS:-3}"
 
 check_targets() {
   local t size
@@ -216,7 +229,7 @@ measured() { # target cmd...
   m_cpu="$(awk -v d=$((c1 - c0)) -v hz="$HZ" -v ns=$((t1 - t0)) 'BEGIN {printf "%.0f", 100 * d / hz / (ns / 1e9)}')"
   m_corep="$(awk -v b=$((p1 - p0)) -v t=$((pt1 - pt0)) 'BEGIN {printf "%.0f", t ? 100 * b / t : 0}')"
   m_corel="$(awk -v b=$((l1 - l0)) -v t=$((lt1 - lt0)) 'BEGIN {printf "%.0f", t ? 100 * b / t : 0}')"
-  if [ "$target" = direct ]; then m_cpu="-"; fi
+  case "$target" in direct*) m_cpu="-" ;; esac
 }
 
 add_result() { results+="$(IFS=$'\t'; echo "$*")"$'\n'; }
@@ -313,9 +326,10 @@ machine_section() {
 
 # One summary line per target for a scenario: the median round by req/s.
 # Prints: rps p50 p99 p999 errors cpu core_p core_l mbps note rounds(a/b/c)
-pick() { # scenario target
-  printf '%s' "$results" | awk -F'\t' -v s="$1" -v t="$2" '
-    $1 == s && $3 == t {n++; rps[n] = $4; line[n] = $0}
+pick() { # scenario target; the median round by req/s (by p99 for the fixed-rate scenario)
+  local key=4; [ "$1" = h1-rate ] && key=6
+  printf '%s' "$results" | awk -F'\t' -v s="$1" -v t="$2" -v k="$key" '
+    $1 == s && $3 == t {n++; rps[n] = $k; line[n] = $0}
     END {
       if (n == 0) {print "-\t-\t-\t-\t-\t-\t-\t-\t-\tnot run\t-"; exit}
       for (i = 1; i <= n; i++) for (j = i + 1; j <= n; j++)
@@ -324,20 +338,36 @@ pick() { # scenario target
       r = ""; for (i = 1; i <= n; i++) r = r (i > 1 ? " / " : "") rps[i]
       printf "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", f[4], f[5], f[6], f[7], f[8], f[9], f[10], f[11], f[12], (f[13] == "" ? "-" : f[13]), r}'
 }
+p99_rounds() { # scenario target: each round's p99 in ms, in run order
+  printf '%s' "$results" | awk -F'\t' -v s="$1" -v t="$2" '
+    $1 == s && $3 == t {r = r (r == "" ? "" : " / ") sprintf("%.2f", $6 / 1000)} END {print r}'
+}
+# Requests per CPU-second of the proxy itself: req/s divided by the share of a core it used.
+per_cpu() { awk -v r="$1" -v c="$2" 'BEGIN {if (c + 0 > 0 && r + 0 > 0) printf "%.0f", r / (c / 100); else print "-"}'; }
+# Median over rounds of req/s per proxy CPU-second.
+eff_median() { # scenario target
+  printf '%s' "$results" | awk -F'\t' -v s="$1" -v t="$2" '
+    $1 == s && $3 == t && $9 + 0 > 0 && $4 + 0 > 0 {n++; e[n] = $4 / ($9 / 100)}
+    END {
+      if (n == 0) {print "-"; exit}
+      for (i = 1; i <= n; i++) for (j = i + 1; j <= n; j++) if (e[j] < e[i]) {x = e[i]; e[i] = e[j]; e[j] = x}
+      printf "%.0f\n", e[int((n + 1) / 2)]}'
+}
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN {if (a + 0 > 0 && b + 0 > 0) printf "%.2f×", a / b; else print "-"}'; }
 delta_ms() { awk -v a="$1" -v b="$2" 'BEGIN {if (a != "-" && b != "-" && a != "" && b != "") printf "%+.2f", (a - b) / 1000; else print "-"}'; }
 
 throughput_table() { # scenario with-mbps
   local t v rps p50 p99 p999 errs cpu cp cl mbps note rounds nrps hrps drps
-  IFS=$'\t' read -r nrps _ <<<"$(pick "$1" nginx)"
+  local ncpu
+  IFS=$'\t' read -r nrps _ _ _ _ ncpu _ <<<"$(pick "$1" nginx)"
   IFS=$'\t' read -r hrps _ <<<"$(pick "$1" haproxy)"
   IFS=$'\t' read -r drps _ <<<"$(pick "$1" direct)"
   if [ "$2" = yes ]; then
-    echo "| target | req/s | MiB/s | × nginx | × haproxy | × direct | p50 ms | p99 ms | p99.9 ms | errors | proxy CPU | core $PROXY_CPU busy | core $LOAD_CPU busy |"
-    echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+    echo "| target | req/s | MiB/s | × nginx | × haproxy | × direct | p50 ms | p99 ms | p99.9 ms | errors | proxy CPU | req per proxy CPU-s | × nginx | core $PROXY_CPU busy | core $LOAD_CPU busy |"
+    echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
   else
-    echo "| target | req/s | rounds (req/s) | × nginx | × haproxy | × direct | p50 ms | p99 ms | p99.9 ms | errors | proxy CPU | core $PROXY_CPU busy | core $LOAD_CPU busy |"
-    echo "|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+    echo "| target | req/s | rounds (req/s) | × nginx | × haproxy | × direct | p50 ms | p99 ms | p99.9 ms | errors | proxy CPU | req per proxy CPU-s | × nginx | core $PROXY_CPU busy | core $LOAD_CPU busy |"
+    echo "|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
   fi
   for t in "${TARGETS[@]}"; do
     IFS=$'\t' read -r rps p50 p99 p999 errs cpu cp cl mbps note rounds <<<"$(pick "$1" "$t")"
@@ -346,21 +376,22 @@ throughput_table() { # scenario with-mbps
       continue
     fi
     v="$rounds"; [ "$2" = yes ] && v="$mbps"
-    echo "| $t | $rps | $v | $(ratio "$rps" "$nrps") | $(ratio "$rps" "$hrps") | $(ratio "$rps" "$drps") | $(fmt_ms "$p50") | $(fmt_ms "$p99") | $(fmt_ms "$p999") | $errs | ${cpu}% | ${cp}% | ${cl}% |"
+    echo "| $t | $rps | $v | $(ratio "$rps" "$nrps") | $(ratio "$rps" "$hrps") | $(ratio "$rps" "$drps") | $(fmt_ms "$p50") | $(fmt_ms "$p99") | $(fmt_ms "$p999") | $errs | ${cpu}% | $(per_cpu "$rps" "$cpu") | $(ratio "$(per_cpu "$rps" "$cpu")" "$(per_cpu "$nrps" "$ncpu")") | ${cp}% | ${cl}% |"
   done
   echo
 }
 
 rate_table() {
-  local t rps p50 p99 p999 errs cpu cp cl mbps note rounds d50 d99 d999 n99
+  local t rps p50 p99 p999 errs cpu cp cl mbps note rounds d50 d99 d999 x99 n50 n99
   IFS=$'\t' read -r _ d50 d99 d999 _ <<<"$(pick h1-rate direct)"
-  IFS=$'\t' read -r _ _ n99 _ <<<"$(pick h1-rate nginx)"
-  echo "| target | achieved req/s | p50 ms | p99 ms | p99.9 ms | added p50 ms | added p99 ms | added p99.9 ms | p99 × nginx | errors | proxy CPU |"
-  echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
-  for t in "${TARGETS[@]}"; do
+  IFS=$'\t' read -r _ _ x99 _ <<<"$(pick h1-rate direct-x)"
+  IFS=$'\t' read -r _ n50 n99 _ <<<"$(pick h1-rate nginx)"
+  echo "| target | achieved req/s | p99 rounds ms | p50 ms | p99 ms | p99.9 ms | added p50 ms | added p99 ms | added p99.9 ms | p99 over direct-x ms | p50 / p99 over nginx ms | errors | proxy CPU | core $PROXY_CPU busy | core $LOAD_CPU busy |"
+  echo "|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+  for t in "${RATE_TARGETS[@]}"; do
     IFS=$'\t' read -r rps p50 p99 p999 errs cpu cp cl mbps note rounds <<<"$(pick h1-rate "$t")"
     if [ -n "$note" ] && [ "$note" != "-" ]; then echo "| $t | – | $note |"; continue; fi
-    echo "| $t | $rps | $(fmt_ms "$p50") | $(fmt_ms "$p99") | $(fmt_ms "$p999") | $(delta_ms "$p50" "$d50") | $(delta_ms "$p99" "$d99") | $(delta_ms "$p999" "$d999") | $(ratio "$p99" "$n99") | $errs | ${cpu}% |"
+    echo "| $t | $rps | $(p99_rounds h1-rate "$t") | $(fmt_ms "$p50") | $(fmt_ms "$p99") | $(fmt_ms "$p999") | $(delta_ms "$p50" "$d50") | $(delta_ms "$p99" "$d99") | $(delta_ms "$p999" "$d999") | $(delta_ms "$p99" "$x99") | $(delta_ms "$p50" "$n50") / $(delta_ms "$p99" "$n99") | $errs | ${cpu}% | ${cp}% | ${cl}% |"
   done
   echo
 }
@@ -386,7 +417,16 @@ goals_section() {
   echo "|---|---|---|"
   echo "| saturation, HTTP/1.1 1 KB, one core: ≥ 1.0× nginx | $c vs $n req/s = ${rn}× | $(met "$rn" 1.0 ge) |"
   echo "| saturation, HTTP/1.1 1 KB, one core: ≥ 1.0× haproxy | $c vs $h req/s = ${rh}× | $(met "$rh" 1.0 ge) |"
-  echo "| added p99 at $RATE req/s ≤ 0.5 ms over direct | $(fmt_ms "$cr") − $(fmt_ms "$dr") ms = ${added} ms | $(met "$added" 0.5 le) |"
+  local ec en eh
+  ec="$(eff_median h1-sat crossgate)"; en="$(eff_median h1-sat nginx)"; eh="$(eff_median h1-sat haproxy)"
+  echo "| same, per CPU-second the proxy actually got (median over rounds): vs nginx | $ec vs $en req/CPU-s = $(ratio "$ec" "$en") | $(met "$(awk -v a="$ec" -v b="$en" 'BEGIN {if (a + 0 > 0 && b + 0 > 0) printf "%.2f", a / b; else print "-"}')" 1.0 ge) |"
+  echo "| same, per CPU-second: vs haproxy | $ec vs $eh req/CPU-s = $(ratio "$ec" "$eh") | $(met "$(awk -v a="$ec" -v b="$eh" 'BEGIN {if (a + 0 > 0 && b + 0 > 0) printf "%.2f", a / b; else print "-"}')" 1.0 ge) |"
+  echo "| added p99 at $RATE req/s ≤ 0.5 ms over direct (median of $RATE_ROUNDS rounds by p99) | $(fmt_ms "$cr") − $(fmt_ms "$dr") ms = ${added} ms | $(met "$added" 0.5 le) |"
+  local xr nr
+  IFS=$'\t' read -r _ _ xr _ <<<"$(pick h1-rate direct-x)"
+  IFS=$'\t' read -r _ _ nr _ <<<"$(pick h1-rate nginx)"
+  echo "| context: Crossgate's p99 over the cross-core floor (direct-x: backend on the proxy core) | $(delta_ms "$cr" "$xr") ms | $(met "$(awk -v a="$cr" -v b="$xr" 'BEGIN {if (a + 0 > 0 && b + 0 > 0) printf "%.2f", (a - b) / 1000; else print "-"}')" 0.5 le) |"
+  echo "| context: Crossgate's p99 over nginx's at the same rate | $(delta_ms "$cr" "$nr") ms | – |"
   echo "| RSS flat over a 10-minute soak at $RATE req/s | see \`bench/run.sh soak\` | – |"
   echo
 }
@@ -424,7 +464,12 @@ write_proxy_report() {
     echo "## HTTP/1.1 keep-alive, 1 KB, fixed rate $RATE req/s"
     echo
     echo "h2load \`--h1\`, $RATE_CLIENTS connections × $((RATE / RATE_CLIENTS)) req/s (\`--rps\`), ${RATE_SECONDS} s after 2 s"
-    echo "warm-up; percentiles computed from h2load's per-request log (successful responses only)."
+    echo "warm-up, $RATE_ROUNDS rounds interleaved over the targets; the round with the median p99 is shown"
+    echo "(each round's p99 in the third column). Percentiles come from h2load's per-request log"
+    echo "(successful responses only). \"added\" is over \"direct\", where the load generator and the"
+    echo "backend share core $LOAD_CPU, so no request crosses cores. Every proxied request crosses cores"
+    echo "four times, and on this VM a wake-up on the other core is not free: \"direct-x\" is the same"
+    echo "backend pinned to the proxy core (core $PROXY_CPU), the cross-core floor with no proxy at all."
     echo "Debian has no wrk2, and wrk cannot hold a fixed rate. h2load measures from when it sends"
     echo "a request, so a stalled connection delays later sends (no coordinated-omission correction)."
     echo
@@ -507,7 +552,7 @@ rss_note() { # label
 run_proxy() {
   load_start="$(cut -d' ' -f1-3 /proc/loadavg)"
   prepare
-  start_backend; start_crossgate; start_nginx; start_haproxy
+  start_backend; start_backend_x; start_crossgate; start_nginx; start_haproxy
   check_targets
   rss_note "after start-up"
   local t r
@@ -517,9 +562,11 @@ run_proxy() {
     for t in "${TARGETS[@]}"; do wrk_point h1-sat "$r" "$t" / "$CONNS" "$SAT_SECONDS"; done
   done
   rss_note "after HTTP/1.1 saturation"
-  for t in "${TARGETS[@]}"; do
-    h2load_point h1-rate 1 "$t" "${url_h1[$t]}/" --h1 -c"$RATE_CLIENTS" \
-      --rps "$((RATE / RATE_CLIENTS))" -D"$RATE_SECONDS" --warm-up-time 2
+  for r in $(seq 1 "$RATE_ROUNDS"); do
+    for t in "${RATE_TARGETS[@]}"; do
+      h2load_point h1-rate "$r" "$t" "${url_h1[$t]}/" --h1 -c"$RATE_CLIENTS" \
+        --rps "$((RATE / RATE_CLIENTS))" -D"$RATE_SECONDS" --warm-up-time 2
+    done
   done
   for t in "${TARGETS[@]}"; do
     h2load_point h2c-sat 1 "$t" "${url_h2c[$t]}/" -c"$H2_CLIENTS" -m"$H2_STREAMS" \
