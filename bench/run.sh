@@ -536,6 +536,7 @@ write_proxy_report() {
     echo
     echo '```'
     echo "taskset -c $LOAD_CPU nginx -p \$D/ -c \$D/nginx-backend.conf -g 'daemon off;'   # backend :$BACKEND_PORT (h2c :$BACKEND_H2C_PORT)"
+    echo "taskset -c $PROXY_CPU nginx -p \$D/ -c \$D/nginx-backend-x.conf -g 'daemon off;' # direct-x: the backend on the proxy core :$BACKEND_X_PORT"
     echo "taskset -c $PROXY_CPU ./crossgate gateway --config \$D/crossgate.yaml --port $CROSSGATE_PORT --admin-port $CROSSGATE_ADMIN_PORT --access-log off --event-loops 1 --reload-interval 1h"
     echo "taskset -c $PROXY_CPU nginx -p \$D/ -c \$D/nginx-proxy.conf -g 'daemon off;'     # :$NGINX_PORT (h2c :$NGINX_H2C_PORT)"
     echo "taskset -c $PROXY_CPU haproxy -db -f \$D/haproxy.cfg                          # :$HAPROXY_PORT"
