@@ -653,7 +653,8 @@ run_soak() {
     echo "| VmRSS after start-up | $((rss0 / 1024)) MiB |"
     echo "| VmRSS after warm-up | $((rssw / 1024)) MiB |"
     printf '%s' "$samples" | awk -F'\t' 'NR == 1 {f = $2} {l = $2; if ($2 > mx) mx = $2; if (mn == "" || $2 < mn) mn = $2}
-      END {printf "| VmRSS first / last sample | %d / %d MiB |\n| VmRSS min / max over the soak | %d / %d MiB |\n", f / 1024, l / 1024, mn / 1024, mx / 1024}'
+      END {printf "| VmRSS first / last sample | %d / %d MiB |\n| VmRSS min / max over the soak | %d / %d MiB |\n", f / 1024, l / 1024, mn / 1024, mx / 1024
+           printf "| growth, first to last sample | %+d kB (%+.1f%%) |\n", l - f, 100 * (l - f) / f}'
     echo "| requests succeeded | $n ($(sed -n 's/^requests: //p' <<<"$out")) |"
     echo "| latency p50 / p99 / p99.9 | $(fmt_ms "$p50") / $(fmt_ms "$p99") / $(fmt_ms "$p999") ms |"
     echo
