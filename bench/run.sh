@@ -272,8 +272,10 @@ h2load_point() { # scenario round target url h2load-args...
   if [ -z "$ok" ] || [ "$ok" = 0 ] || [ ! -s "$logf" ]; then
     local why; why="$(grep -iE 'fail|error|refused|not|h2' <<<"$out" | head -3 | tr '\n' ' ')"
     log "$scenario/$target: no successful request ($why)"
+    local note="no successful request: ${why:-see h2load output}"
+    [ "$scenario" = h2c-sat ] && note="h2c not supported in this build (no successful request: ${why:-see h2load output})"
     add_result "$scenario" "$round" "$target" 0 0 0 0 "all" "$m_cpu" "$m_corep" "$m_corel" - \
-      "no successful request: ${why:-see h2load output}"
+      "$(tr '\t' ' ' <<<"$note")"
     return
   fi
   local errs; errs="$(awk '{s += $1 + $2 + $3} END {print s + 0}' <<<"$failed")"
@@ -383,7 +385,7 @@ throughput_table() { # scenario with-mbps
   for t in "${TARGETS[@]}"; do
     IFS=$'\t' read -r rps p50 p99 p999 errs cpu cp cl mbps note rounds <<<"$(pick "$1" "$t")"
     if [ -n "$note" ] && [ "$note" != "-" ]; then
-      echo "| $t | – | | | | | | | | | | | | ${note} |" | sed 's/| |$/|/'
+      echo "| $t | not measured: ${note//|/\\|} |"
       continue
     fi
     v="$rounds"; [ "$2" = yes ] && v="$mbps"
