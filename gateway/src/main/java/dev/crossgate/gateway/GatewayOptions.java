@@ -1,5 +1,6 @@
 package dev.crossgate.gateway;
 
+import dev.crossgate.routing.config.ListenerSettings;
 import dev.crossgate.routing.upstream.UpstreamClient;
 import java.io.OutputStream;
 import java.nio.file.Path;
@@ -23,11 +24,12 @@ import java.util.Objects;
  * @param eventLoops how many event loops serve the listeners
  * @param upstream timeouts and pool sizes toward backends
  * @param accessLog where access-log lines go, or null for none
+ * @param listener header limits, h2c and WebSocket idle timeout of the HTTP listeners
  */
 public record GatewayOptions(List<Path> configPaths, String gatewayName, String bindAddress,
     String adminAddress, int adminPort, Map<String, Integer> portOverrides,
     Duration reloadInterval, int eventLoops, UpstreamClient.Settings upstream,
-    OutputStream accessLog) {
+    OutputStream accessLog, ListenerSettings listener) {
 
   /** The port-override key meaning "the gateway's only listener". */
   public static final String ANY_LISTENER = "*";
@@ -39,12 +41,22 @@ public record GatewayOptions(List<Path> configPaths, String gatewayName, String 
     portOverrides = Map.copyOf(portOverrides);
     Objects.requireNonNull(reloadInterval, "reloadInterval");
     Objects.requireNonNull(upstream, "upstream");
+    Objects.requireNonNull(listener, "listener");
     if (configPaths.isEmpty()) {
       throw new IllegalArgumentException("configPaths: [] (expected: at least one file)");
     }
     if (eventLoops < 1) {
       throw new IllegalArgumentException("eventLoops: " + eventLoops + " (expected: >= 1)");
     }
+  }
+
+  /** Options with the default {@link ListenerSettings}. */
+  public GatewayOptions(List<Path> configPaths, String gatewayName, String bindAddress,
+      String adminAddress, int adminPort, Map<String, Integer> portOverrides,
+      Duration reloadInterval, int eventLoops, UpstreamClient.Settings upstream,
+      OutputStream accessLog) {
+    this(configPaths, gatewayName, bindAddress, adminAddress, adminPort, portOverrides,
+        reloadInterval, eventLoops, upstream, accessLog, ListenerSettings.defaults());
   }
 
   /** Options with defaults for everything but the files: loopback, admin on 9901. */
@@ -57,24 +69,30 @@ public record GatewayOptions(List<Path> configPaths, String gatewayName, String 
   /** A copy with these port overrides and admin port. */
   public GatewayOptions withPorts(Map<String, Integer> overrides, int admin) {
     return new GatewayOptions(configPaths, gatewayName, bindAddress, adminAddress, admin,
-        overrides, reloadInterval, eventLoops, upstream, accessLog);
+        overrides, reloadInterval, eventLoops, upstream, accessLog, listener);
   }
 
   /** A copy with these upstream settings. */
   public GatewayOptions withUpstream(UpstreamClient.Settings settings) {
     return new GatewayOptions(configPaths, gatewayName, bindAddress, adminAddress, adminPort,
-        portOverrides, reloadInterval, eventLoops, settings, accessLog);
+        portOverrides, reloadInterval, eventLoops, settings, accessLog, listener);
   }
 
   /** A copy writing access-log lines to {@code out}. */
   public GatewayOptions withAccessLog(OutputStream out) {
     return new GatewayOptions(configPaths, gatewayName, bindAddress, adminAddress, adminPort,
-        portOverrides, reloadInterval, eventLoops, upstream, out);
+        portOverrides, reloadInterval, eventLoops, upstream, out, listener);
+  }
+
+  /** A copy with these listener settings. */
+  public GatewayOptions withListener(ListenerSettings settings) {
+    return new GatewayOptions(configPaths, gatewayName, bindAddress, adminAddress, adminPort,
+        portOverrides, reloadInterval, eventLoops, upstream, accessLog, settings);
   }
 
   /** A copy checking for configuration changes every {@code interval}. */
   public GatewayOptions withReloadInterval(Duration interval) {
     return new GatewayOptions(configPaths, gatewayName, bindAddress, adminAddress, adminPort,
-        portOverrides, interval, eventLoops, upstream, accessLog);
+        portOverrides, interval, eventLoops, upstream, accessLog, listener);
   }
 }

@@ -151,7 +151,7 @@ public final class GatewayServer implements AutoCloseable {
 
   private ListenerVerticle newVerticle(Map<String, Integer> ports, Map<String, Integer> bound) {
     return new ListenerVerticle(ports, options.bindAddress(), config, client, metrics, accessLog,
-        bound);
+        bound, options.listener());
   }
 
   private void undeploy(Deployment old) {

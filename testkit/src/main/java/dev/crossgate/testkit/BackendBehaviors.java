@@ -30,6 +30,7 @@ public final class BackendBehaviors {
                 .put("method", request.method().name())
                 .put("uri", request.uri())
                 .put("path", request.path())
+                .put("version", request.version().name())
                 .put("headers", headers)
                 .put("bodyBytes", bytes.get());
             request.response()
@@ -38,6 +39,14 @@ public final class BackendBehaviors {
                 .end(body.encode());
           });
     };
+  }
+
+  /**
+   * Accepts WebSocket upgrades and echoes every message with its type (text as text, binary as
+   * binary); see {@link WebSocketEcho}.
+   */
+  public static WebSocketEcho webSocketEcho() {
+    return new WebSocketEcho();
   }
 
   /** Answers with a fixed status and a short text body. */

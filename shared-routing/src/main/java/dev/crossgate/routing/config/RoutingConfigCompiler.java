@@ -19,6 +19,7 @@ import dev.crossgate.routing.lb.WeightedChoice;
 import dev.crossgate.routing.route.RouteEntry;
 import dev.crossgate.routing.route.RouteTable;
 import dev.crossgate.routing.upstream.Backend;
+import dev.crossgate.routing.upstream.BackendProtocol;
 import dev.crossgate.routing.upstream.UpstreamClient;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -119,7 +120,8 @@ public final class RoutingConfigCompiler {
     return gateways.stream().map(g -> g.metadata().qualifiedName()).toList().toString();
   }
 
-  private Map<String, Backend> compileBackends(PolicyBundle bundle, RoutingConfig previous) {
+  private Map<String, Backend> compileBackends(PolicyBundle bundle, RoutingConfig previous)
+      throws ConfigException {
     Map<String, UpstreamEndpoint> reusable = new HashMap<>();
     if (previous != null) {
       previous.backends().forEach((name, backend) -> backend.loadBalancer().endpoints()
@@ -134,9 +136,33 @@ public final class RoutingConfigCompiler {
         endpoints.add(reusable.getOrDefault(name + "|" + fresh.key(), fresh));
       }
       backends.put(name, new Backend(name,
-          LoadBalancers.create(service.spec().loadBalancer(), endpoints)));
+          LoadBalancers.create(service.spec().loadBalancer(), endpoints),
+          backendProtocol(service)));
     }
     return backends;
+  }
+
+  /** The annotation that sets a Service's backend protocol until the model has a field. */
+  public static final String PROTOCOL_ANNOTATION = "crossgate.dev/backend-protocol";
+
+  /**
+   * The protocol Crossgate speaks to a Service's endpoints. Today it comes from the
+   * {@value #PROTOCOL_ANNOTATION} annotation ({@code HTTP}, {@code HTTP2}, {@code GRPC}; HTTP/1.1
+   * when absent). This is the one place to read {@code Service.spec.protocol} once the model
+   * has it.
+   *
+   * @throws ConfigException for a protocol name that is not known
+   */
+  static BackendProtocol backendProtocol(Service service) throws ConfigException {
+    var annotations = service.metadata().annotations();
+    String value = annotations == null ? null : annotations.get(PROTOCOL_ANNOTATION);
+    try {
+      return BackendProtocol.parse(value);
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException("Service " + service.metadata().qualifiedName()
+          + " metadata.annotations." + PROTOCOL_ANNOTATION + ": " + value
+          + " (expected: one of HTTP, HTTP2, GRPC)");
+    }
   }
 
   private List<RouteRule> compileRules(HttpRoute route, Map<String, Backend> backends) {

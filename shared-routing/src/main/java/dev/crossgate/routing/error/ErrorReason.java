@@ -12,6 +12,8 @@ public enum ErrorReason {
   UPSTREAM_UNAVAILABLE("upstream_unavailable", 503, "The backend is unavailable"),
   UPSTREAM_TIMEOUT("upstream_timeout", 504, "The backend did not answer in time"),
   UPSTREAM_RESET("upstream_reset", 502, "The backend closed the connection before answering"),
+  UPSTREAM_PROTOCOL_ERROR("upstream_protocol_error", 502,
+      "The backend's response broke the protocol or a configured limit"),
   INTERNAL("internal_error", 500, "Internal error in the proxy");
 
   private final String code;
