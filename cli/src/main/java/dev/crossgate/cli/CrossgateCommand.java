@@ -8,7 +8,8 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = VersionProvider.class,
     description = "Crossgate: one routing core for the ingress gateway and the mesh sidecar.",
-    subcommands = {UpCommand.class, GatewayCommand.class, ValidateCommand.class,
+    subcommands = {UpCommand.class, GatewayCommand.class, PolicyEngineCommand.class,
+        ValidateCommand.class,
         CommandLine.HelpCommand.class},
     footer = {"", "Every option also reads an environment variable, shown in its description.",
         "Run 'crossgate <command> --help' for a command's options."})

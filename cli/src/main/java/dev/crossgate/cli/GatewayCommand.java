@@ -1,6 +1,7 @@
 package dev.crossgate.cli;
 
 import dev.crossgate.gateway.GatewayOptions;
+import dev.crossgate.policy.distribution.DistributionClientSettings;
 import dev.crossgate.routing.upstream.UpstreamClient;
 import java.io.FileOutputStream;
 import java.io.IOException;
@@ -28,10 +29,28 @@ final class GatewayCommand implements Callable<Integer> {
   @Spec
   CommandSpec spec;
 
-  @Option(names = {"-c", "--config"}, required = true, split = ",", paramLabel = "FILE",
+  @Option(names = {"-c", "--config"}, split = ",", paramLabel = "FILE",
       defaultValue = "${env:CROSSGATE_CONFIG}",
-      description = "Policy files or folders, comma-separated or repeated (env CROSSGATE_CONFIG).")
+      description = "Policy files or folders, comma-separated or repeated; reloaded when they "
+          + "change (env CROSSGATE_CONFIG). Either this or --control-plane.")
   List<Path> config;
+
+  @Option(names = "--control-plane", paramLabel = "HOST:PORT[,HOST:PORT]",
+      defaultValue = "${env:CROSSGATE_CONTROL_PLANE}",
+      description = "Policy engines to subscribe to instead of reading files "
+          + "(env CROSSGATE_CONTROL_PLANE).")
+  String controlPlane;
+
+  @Option(names = "--state-dir", paramLabel = "DIR",
+      defaultValue = "${env:CROSSGATE_STATE_DIR:-.crossgate}",
+      description = "Where the last-known-good snapshot is kept with --control-plane; default "
+          + "${DEFAULT-VALUE} (env CROSSGATE_STATE_DIR).")
+  Path stateDir;
+
+  @Option(names = "--node-id", paramLabel = "ID", defaultValue = "${env:CROSSGATE_NODE_ID}",
+      description = "This gateway's id toward the policy engine; default gateway-<pid> "
+          + "(env CROSSGATE_NODE_ID).")
+  String nodeId;
 
   @Option(names = "--gateway-name", paramLabel = "NAME",
       defaultValue = "${env:CROSSGATE_GATEWAY_NAME}",
@@ -96,6 +115,23 @@ final class GatewayCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws IOException {
+    List<Path> files = config == null ? List.of() : config;
+    String engines = blankToNull(controlPlane);
+    if (files.isEmpty() && engines == null) {
+      throw new ParameterException(spec.commandLine(), "Missing required option: "
+          + "'--config=FILE' (or --control-plane=HOST:PORT to subscribe to a policy engine)");
+    }
+    if (!files.isEmpty() && engines != null) {
+      throw new ParameterException(spec.commandLine(), "--config and --control-plane: both "
+          + "given (expected: one source of configuration)");
+    }
+    if (engines != null) {
+      try {
+        DistributionClientSettings.parseEngines(engines);
+      } catch (IllegalArgumentException e) {
+        throw new ParameterException(spec.commandLine(), "--control-plane: " + e.getMessage());
+      }
+    }
     checkPort("--port", port);
     checkPort("--admin-port", adminPort);
     listenerPorts.forEach((name, value) -> checkPort("--listener-port " + name, value));
@@ -103,10 +139,11 @@ final class GatewayCommand implements Callable<Integer> {
     if (port != null) {
       overrides.put(GatewayOptions.ANY_LISTENER, port);
     }
-    GatewayOptions options = new GatewayOptions(config, blankToNull(gatewayName), address,
+    GatewayOptions options = new GatewayOptions(files, blankToNull(gatewayName), address,
         adminAddress, adminPort, overrides, reloadInterval,
         eventLoops == 0 ? Runtime.getRuntime().availableProcessors() : eventLoops,
-        new UpstreamClient.Settings(connectTimeout, idleTimeout, 64), accessLogStream());
+        new UpstreamClient.Settings(connectTimeout, idleTimeout, 64), accessLogStream(),
+        engines, stateDir, blankToNull(nodeId));
     var err = spec.commandLine().getErr();
     return GatewayRunner.runUntilStopped(options, err, server -> {
       err.printf("crossgate: gateway serving %s on %s, admin on http://%s:%d%n",

@@ -1,6 +1,15 @@
 package dev.crossgate.cli;
 
 import dev.crossgate.gateway.GatewayOptions;
+import dev.crossgate.policy.codec.PolicyLoader;
+import dev.crossgate.policy.model.PolicyBundle;
+import dev.crossgate.policy.model.Resource;
+import dev.crossgate.policy.model.Service;
+import dev.crossgate.policy.server.PolicyServer;
+import dev.crossgate.policy.server.PolicyServerOptions;
+import dev.crossgate.policy.server.store.ChangeSet;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -9,24 +18,32 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code crossgate up}: starts demo backends and a gateway routing to them, writes the live
- * configuration under the state folder, and prints what to try.
+ * {@code crossgate up}: the whole product on one machine. Starts demo backends, an embedded
+ * policy engine (data under the state folder) holding the demo policies, and a gateway
+ * subscribed to it; writes the CLI's config so {@code crossgate get routes} just works.
  */
 @Command(name = "up",
     mixinStandardHelpOptions = true,
-    description = "Start a gateway with a built-in demo configuration and demo backends.",
-    footer = {"", "Example:", "  crossgate up --port 8080 --admin-port 9901"})
+    description = "Start a policy engine with demo policies, demo backends and a gateway "
+        + "subscribed to the engine.",
+    footer = {"", "Example:", "  crossgate up --port 8080 --admin-port 9901",
+        "  crossgate get routes     # in another terminal"})
 final class UpCommand implements Callable<Integer> {
+
+  private static final String AUTHOR = "crossgate-up";
 
   @Spec
   CommandSpec spec;
@@ -38,41 +55,95 @@ final class UpCommand implements Callable<Integer> {
 
   @Option(names = "--admin-port", paramLabel = "PORT",
       defaultValue = "${env:CROSSGATE_ADMIN_PORT:-9901}",
-      description = "Admin port; default ${DEFAULT-VALUE} (env CROSSGATE_ADMIN_PORT).")
+      description = "Gateway admin port; default ${DEFAULT-VALUE} (env CROSSGATE_ADMIN_PORT).")
   int adminPort;
+
+  @Option(names = "--api-port", paramLabel = "PORT",
+      defaultValue = "${env:CROSSGATE_API_PORT:-9080}",
+      description = "Policy API port; default ${DEFAULT-VALUE} (env CROSSGATE_API_PORT).")
+  int apiPort;
+
+  @Option(names = "--distribution-port", paramLabel = "PORT",
+      defaultValue = "${env:CROSSGATE_DISTRIBUTION_PORT:-9081}",
+      description = "Policy distribution port; default ${DEFAULT-VALUE} "
+          + "(env CROSSGATE_DISTRIBUTION_PORT).")
+  int distributionPort;
 
   @Option(names = "--state-dir", paramLabel = "DIR",
       defaultValue = "${env:CROSSGATE_STATE_DIR:-.crossgate}",
-      description = "Where the live demo configuration and access log are written; default "
-          + "${DEFAULT-VALUE} (env CROSSGATE_STATE_DIR).")
+      description = "Where the engine's data, the gateway's last-known-good snapshot, the CLI "
+          + "config and the access log go; default ${DEFAULT-VALUE} (env CROSSGATE_STATE_DIR).")
   Path stateDir;
 
   @Override
   public Integer call() throws Exception {
     PrintWriter err = spec.commandLine().getErr();
     DemoBackends backends = DemoBackends.start();
-    Files.createDirectories(stateDir);
-    Path config = stateDir.resolve("demo.yaml");
-    Files.writeString(config, demoYaml(port == 0 ? 8080 : port, backends.ports()));
+    PolicyServer engine;
+    try {
+      engine = PolicyServer.start(PolicyServerOptions.defaults(stateDir.resolve("engine"))
+          .withApi("127.0.0.1", apiPort).withDistributionPort(distributionPort));
+    } catch (RuntimeException e) {
+      backends.close();
+      err.println("crossgate: policy engine could not start: " + e.getMessage());
+      err.flush();
+      return ExitCodes.START_FAILED;
+    }
+    long revision = applyDemo(engine, backends.ports());
+    Path cliConfig = writeCliConfig(engine);
     Path accessLogFile = stateDir.resolve("access.log");
     OutputStream accessLog = Files.newOutputStream(accessLogFile, StandardOpenOption.CREATE,
         StandardOpenOption.APPEND);
-    GatewayOptions options = GatewayOptions.defaults(List.of(config))
+    GatewayOptions options = GatewayOptions.controlPlane(
+            "127.0.0.1:" + engine.distributionPort(), stateDir.resolve("gateway"))
         .withPorts(Map.of("http", port), adminPort)
         .withAccessLog(accessLog);
     return GatewayRunner.runUntilStopped(options, err, server -> {
       PrintWriter out = spec.commandLine().getOut();
-      out.println(banner(server.port("http"), server.adminPort(), config, accessLogFile));
+      out.println(banner(port == 0 ? server.port("http") : port, server.adminPort(),
+          engine.apiPort(), revision, cliConfig, accessLogFile));
       out.flush();
-    }, backends::close);
+    }, () -> {
+      engine.close();
+      backends.close();
+    });
   }
 
-  private static String demoYaml(int gatewayPort, Map<String, Integer> ports) throws IOException {
+  /**
+   * Puts the demo in the engine: everything on first start; afterwards only the demo Services,
+   * whose backends listen on new ports each time (the user's own changes are kept).
+   */
+  private static long applyDemo(PolicyServer engine, Map<String, Integer> ports)
+      throws Exception {
+    PolicyBundle demo = PolicyLoader.loadString("demo.yaml", demoYaml(ports)).bundleOrThrow();
+    long current = await(engine.store().current()).revision();
+    List<Resource> resources = current == 0 ? demo.resources()
+        : List.copyOf(demo.ofKind(Service.class));
+    String message = current == 0 ? "demo policies" : "demo backends on new ports";
+    return await(engine.store().apply(ChangeSet.puts(resources), OptionalLong.empty(), AUTHOR,
+        message)).revision().number();
+  }
+
+  private Path writeCliConfig(PolicyServer engine) throws IOException {
+    Path tokenFile = stateDir.resolve("engine").resolve("tokens").resolve("admin.token");
+    String token = Files.readString(tokenFile, StandardCharsets.UTF_8).strip();
+    Path config = stateDir.resolve("config");
+    Files.deleteIfExists(config);
+    Files.createFile(config, PosixFilePermissions.asFileAttribute(
+        PosixFilePermissions.fromString("rw-------")));
+    Files.writeString(config, new JsonObject()
+        .put("server", "http://127.0.0.1:" + engine.apiPort())
+        .put("token", token)
+        .encodePrettily() + "\n", StandardCharsets.UTF_8);
+    return config;
+  }
+
+  static String demoYaml(Map<String, Integer> ports) throws IOException {
     String template;
     try (InputStream in = UpCommand.class.getResourceAsStream("/demo/demo.yaml")) {
       template = new String(in.readAllBytes(), StandardCharsets.UTF_8);
     }
-    String yaml = template.replace("${GATEWAY_PORT}", String.valueOf(gatewayPort));
+    String yaml = template;
     for (var entry : ports.entrySet()) {
       String key = "${" + entry.getKey().toUpperCase(Locale.ROOT).replace('-', '_') + "_PORT}";
       yaml = yaml.replace(key, String.valueOf(entry.getValue()));
@@ -80,12 +151,18 @@ final class UpCommand implements Callable<Integer> {
     return yaml;
   }
 
-  private static String banner(int port, int adminPort, Path config, Path accessLog) {
+  private static <T> T await(Future<T> future) throws Exception {
+    return future.toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
+  }
+
+  private static String banner(int port, int adminPort, int apiPort, long revision,
+      Path cliConfig, Path accessLog) {
     String base = "http://127.0.0.1:" + port;
     String admin = "http://127.0.0.1:" + adminPort;
     return String.join("\n",
         "",
-        "Crossgate is up: gateway on " + base + ", admin on " + admin,
+        "Crossgate is up: gateway on " + base + ", admin on " + admin + ",",
+        "policy engine API on http://127.0.0.1:" + apiPort + " (revision " + revision + ")",
         "",
         "Try:",
         "  curl -s " + base + "/catalog/items            # round-robin over catalog-1 and"
@@ -96,13 +173,14 @@ final class UpCommand implements Callable<Integer> {
         "  curl -s -H 'x-version: v2' " + base + "/orders  # pin to orders-v2",
         "  curl -s " + base + "/nowhere                  # problem+json, x-crossgate-error:"
             + " route_not_found",
+        "  ./crossgate get routes                        # the policies in the engine",
+        "  ./crossgate status                            # which revision each gateway runs",
+        "  ./crossgate history                           # every change, with its author",
         "  curl -s " + admin + "/metrics | grep crossgate_requests",
-        "  curl -s " + admin + "/config_dump",
         "",
-        "The configuration is live: edit " + config + " and it reloads (an invalid edit is",
-        "refused and the old one keeps serving). Access log: " + accessLog,
-        "Stop with Ctrl-C.",
+        "Change a policy with ./crossgate apply -f FILE: the gateway applies it within",
+        "milliseconds and the engine records that it did. The CLI reads " + cliConfig + ".",
+        "Access log: " + accessLog + ". Stop with Ctrl-C.",
         "");
   }
-
 }

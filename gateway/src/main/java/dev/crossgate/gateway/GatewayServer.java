@@ -9,6 +9,12 @@ import dev.crossgate.routing.config.FileConfigSource;
 import dev.crossgate.routing.config.Listener;
 import dev.crossgate.routing.config.RoutingConfig;
 import dev.crossgate.routing.config.RoutingConfigCompiler;
+import dev.crossgate.routing.control.ControlPlaneSubscription;
+import dev.crossgate.routing.control.LastKnownGoodStore;
+import dev.crossgate.routing.control.SnapshotCompiler;
+import dev.crossgate.policy.distribution.AppliedSnapshot;
+import dev.crossgate.policy.distribution.DistributionClientSettings;
+import dev.crossgate.policy.distribution.NodeIdentity;
 import dev.crossgate.routing.filter.forwarded.ForwardedHeadersFilter;
 import dev.crossgate.routing.filter.trace.TraceContextFilter;
 import dev.crossgate.routing.metrics.ProxyMetrics;
@@ -51,6 +57,9 @@ public final class GatewayServer implements AutoCloseable {
   private final AtomicReference<Deployment> deployment = new AtomicReference<>();
   private final AtomicBoolean ready = new AtomicBoolean();
   private ConfigReloader reloader;
+  private ControlPlaneSubscription subscription;
+
+  private static final String VERSION = "crossgate-gateway";
   private HttpServer admin;
 
   private record Deployment(String id, Map<String, Integer> configuredPorts,
@@ -85,9 +94,24 @@ public final class GatewayServer implements AutoCloseable {
       UpstreamClient client = new UpstreamClient(vertx, options.upstream());
       RoutingConfigCompiler compiler = new RoutingConfigCompiler(client,
           List.of(new TraceContextFilter(), new ForwardedHeadersFilter()));
-      FileConfigSource source = new FileConfigSource(options.configPaths(),
-          options.gatewayName(), compiler);
-      RoutingConfig initial = source.load(null);
+      FileConfigSource source = null;
+      SnapshotCompiler snapshots = null;
+      LastKnownGoodStore lastKnownGood = null;
+      RoutingConfig initial;
+      AppliedSnapshot initialSnapshot = AppliedSnapshot.NONE;
+      if (options.usesControlPlane()) {
+        snapshots = new SnapshotCompiler(compiler, options.gatewayName());
+        lastKnownGood = new LastKnownGoodStore(options.stateDir().resolve(
+            "last-known-good.json"));
+        var saved = ControlPlaneSubscription.lastKnownGood(lastKnownGood, snapshots);
+        initial = saved.map(ControlPlaneSubscription.Start::config).orElse(
+            RoutingConfig.empty("waiting for the control plane at " + options.controlPlane()));
+        initialSnapshot = saved.map(ControlPlaneSubscription.Start::snapshot)
+            .orElse(AppliedSnapshot.NONE);
+      } else {
+        source = new FileConfigSource(options.configPaths(), options.gatewayName(), compiler);
+        initial = source.load(null);
+      }
       accessLog = options.accessLog() == null ? null
           : new AccessLogWriter(options.accessLog(), 65_536, metrics::accessLogDropped);
       GatewayServer[] self = new GatewayServer[1];
@@ -102,8 +126,16 @@ public final class GatewayServer implements AutoCloseable {
       self[0] = server;
       server.deployListeners(initial);
       server.startAdmin(registry);
-      server.reloader = new ConfigReloader(vertx, source, holder, metrics);
-      server.reloader.start(options.reloadInterval());
+      if (source != null) {
+        server.reloader = new ConfigReloader(vertx, source, holder, metrics);
+        server.reloader.start(options.reloadInterval());
+      } else {
+        server.subscription = ControlPlaneSubscription.start(vertx,
+            DistributionClientSettings.defaults(DistributionClientSettings.parseEngines(
+                options.controlPlane())),
+            NodeIdentity.gateway(options.nodeId(), options.gatewayName(), VERSION), holder,
+            snapshots, lastKnownGood, metrics, initialSnapshot);
+      }
       server.ready.set(true);
       LOG.info("gateway {} serving {} (config {}), admin on {}:{}", initial.gatewayName(),
           server.listenerPorts(), initial.version(), options.adminAddress(), server.adminPort());
@@ -136,7 +168,7 @@ public final class GatewayServer implements AutoCloseable {
   private Map<String, Integer> portsFor(RoutingConfig target) {
     Map<String, Integer> overrides = options.portOverrides();
     Integer single = overrides.get(GatewayOptions.ANY_LISTENER);
-    if (single != null && target.listeners().size() != 1) {
+    if (single != null && target.listeners().size() > 1) {
       throw new IllegalStateException("--port: " + single + " applies only to a Gateway with"
           + " one listener, but " + target.gatewayName() + " has "
           + target.listeners().keySet() + " (expected: --listener-port NAME=PORT)");
@@ -177,7 +209,8 @@ public final class GatewayServer implements AutoCloseable {
   private void startAdmin(PrometheusMeterRegistry registry) {
     admin = await(vertx.createHttpServer(new HttpServerOptions()
             .setHost(options.adminAddress()).setPort(options.adminPort()))
-        .requestHandler(new AdminHandler(config, registry, ready::get))
+        .requestHandler(new AdminHandler(config, registry,
+            () -> ready.get() && !config.current().listeners().isEmpty()))
         .listen());
   }
 
@@ -217,6 +250,9 @@ public final class GatewayServer implements AutoCloseable {
     ready.set(false);
     if (reloader != null) {
       reloader.stop();
+    }
+    if (subscription != null) {
+      await(subscription.close());
     }
     await(vertx.close());
     if (accessLog != null) {

@@ -89,7 +89,8 @@ class GatewayStartupTest {
     GatewayOptions defaults = options(file, 0);
     GatewayOptions named = new GatewayOptions(defaults.configPaths(), "nope",
         defaults.bindAddress(), defaults.adminAddress(), 0, defaults.portOverrides(),
-        defaults.reloadInterval(), defaults.eventLoops(), defaults.upstream(), null);
+        defaults.reloadInterval(), defaults.eventLoops(), defaults.upstream(), null, null, null,
+        null);
     assertThatThrownBy(() -> GatewayServer.start(named))
         .isInstanceOf(ConfigException.class)
         .hasMessageContaining("nope")

@@ -26,6 +26,11 @@ public record RoutingConfig(String version, String source, Instant loadedAt, Str
     backends = Map.copyOf(backends);
   }
 
+  /** A configuration with no listeners, for a data plane still waiting for its first one. */
+  public static RoutingConfig empty(String source) {
+    return new RoutingConfig("none", source, Instant.now(), "", Map.of(), Map.of(), "[]");
+  }
+
   /** The listener bound to {@code port}, if any. */
   public Optional<Listener> listenerOnPort(int port) {
     return listeners.values().stream().filter(l -> l.port() == port).findFirst();

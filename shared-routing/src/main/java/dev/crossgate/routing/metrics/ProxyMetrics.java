@@ -31,6 +31,9 @@ public final class ProxyMetrics {
   private final MultiGauge endpointActive;
   private final MultiGauge backendEndpoints;
   private final Counter accessLogDropped;
+  private final Counter snapshotsApplied;
+  private final Counter snapshotsRefused;
+  private final AtomicLong controlPlaneConnected = new AtomicLong();
 
   /** Meters registered on {@code registry}. */
   public ProxyMetrics(MeterRegistry registry) {
@@ -51,6 +54,24 @@ public final class ProxyMetrics {
     this.accessLogDropped = Counter.builder("crossgate_access_log_dropped")
         .description("Access-log lines dropped because the writer fell behind")
         .register(registry);
+    this.snapshotsApplied = Counter.builder("crossgate_snapshots")
+        .description("Snapshots from the control plane by result").tag("result", "applied")
+        .register(registry);
+    this.snapshotsRefused = Counter.builder("crossgate_snapshots")
+        .description("Snapshots from the control plane by result").tag("result", "refused")
+        .register(registry);
+    Gauge.builder("crossgate_control_plane_connected", controlPlaneConnected, AtomicLong::get)
+        .description("1 while a stream to a policy engine is open").register(registry);
+  }
+
+  /** Counts a snapshot from the control plane, applied or refused. */
+  public void snapshot(boolean applied) {
+    (applied ? snapshotsApplied : snapshotsRefused).increment();
+  }
+
+  /** Records whether a stream to a policy engine is open. */
+  public void controlPlaneConnected(boolean connected) {
+    controlPlaneConnected.set(connected ? 1 : 0);
   }
 
   /** The registry these meters live in. */

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.crossgate.policy.model.GatewayDuration;
 import dev.crossgate.policy.model.PolicyBundle;
 import dev.crossgate.policy.model.Resource;
 import java.io.UncheckedIOException;
@@ -79,6 +80,9 @@ public final class PolicyCodec {
     }
     if (value instanceof Boolean b) {
       return NODES.booleanNode(b);
+    }
+    if (value instanceof GatewayDuration duration) {
+      return NODES.textNode(duration.text());
     }
     if (value instanceof Instant instant) {
       return NODES.textNode(instant.toString());

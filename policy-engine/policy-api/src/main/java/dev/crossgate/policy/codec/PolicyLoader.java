@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import dev.crossgate.policy.model.PolicyBundle;
 import dev.crossgate.policy.model.Resource;
 import dev.crossgate.policy.validation.PolicyValidator;
+import dev.crossgate.policy.validation.ValidationOptions;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -34,7 +35,13 @@ public final class PolicyLoader {
    * unreadable path, or a folder without policy files, is a problem.
    */
   public static LoadResult loadPaths(List<Path> paths) {
+    return loadPaths(paths, ValidationOptions.DEFAULTS);
+  }
+
+  /** Like {@link #loadPaths(List)}, validating for a data plane with {@code options}. */
+  public static LoadResult loadPaths(List<Path> paths, ValidationOptions options) {
     requireNonNull(paths, "paths");
+    requireNonNull(options, "options");
     List<SourceDocument> documents = new ArrayList<>();
     List<ConfigProblem> problems = new ArrayList<>();
     for (Path path : paths) {
@@ -55,7 +62,7 @@ public final class PolicyLoader {
         readFile(path, documents, problems);
       }
     }
-    return finish(documents, problems);
+    return finish(documents, problems, options);
   }
 
   /**
@@ -65,12 +72,18 @@ public final class PolicyLoader {
    * @param sourceName the name used in problems, e.g. a file name or {@code request}
    */
   public static LoadResult loadString(String sourceName, String text) {
+    return loadString(sourceName, text, ValidationOptions.DEFAULTS);
+  }
+
+  /** Like {@link #loadString(String, String)}, validating for a data plane with {@code options}. */
+  public static LoadResult loadString(String sourceName, String text, ValidationOptions options) {
     requireNonNull(sourceName, "sourceName");
+    requireNonNull(options, "options");
     requireNonNull(text, "text");
     List<SourceDocument> documents = new ArrayList<>();
     List<ConfigProblem> problems = new ArrayList<>();
     read(sourceName, text, looksLikeJson(sourceName, text), documents, problems);
-    return finish(documents, problems);
+    return finish(documents, problems, options);
   }
 
   private static boolean looksLikeJson(String sourceName, String text) {
@@ -125,9 +138,10 @@ public final class PolicyLoader {
     problems.addAll(result.problems());
   }
 
-  private static LoadResult finish(List<SourceDocument> documents, List<ConfigProblem> problems) {
+  private static LoadResult finish(
+      List<SourceDocument> documents, List<ConfigProblem> problems, ValidationOptions options) {
     try {
-      return bindAndValidate(documents, problems);
+      return bindAndValidate(documents, problems, options);
     } catch (RuntimeException e) {
       // A bug in the loader must not take a caller down with bad input: report it as a problem.
       List<ConfigProblem> all = new ArrayList<>(problems);
@@ -137,7 +151,9 @@ public final class PolicyLoader {
   }
 
   private static LoadResult bindAndValidate(
-      List<SourceDocument> documents, List<ConfigProblem> syntaxProblems) {
+      List<SourceDocument> documents,
+      List<ConfigProblem> syntaxProblems,
+      ValidationOptions options) {
     List<ConfigProblem> problems = new ArrayList<>(syntaxProblems);
     List<Resource> resources = new ArrayList<>();
     DocumentLocator locator = new DocumentLocator();
@@ -160,7 +176,7 @@ public final class PolicyLoader {
       }
     }
     PolicyBundle bundle = new PolicyBundle(resources);
-    for (ConfigProblem problem : PolicyValidator.validate(bundle, locator)) {
+    for (ConfigProblem problem : PolicyValidator.validate(bundle, locator, options)) {
       if (!coveredByBindingIssue(problem, unbound)) {
         problems.add(problem);
       }

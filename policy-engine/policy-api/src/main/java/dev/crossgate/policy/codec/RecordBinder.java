@@ -1,6 +1,7 @@
 package dev.crossgate.policy.codec;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.crossgate.policy.model.GatewayDuration;
 import dev.crossgate.policy.validation.NameSuggestions;
 import java.lang.reflect.Constructor;
 import java.lang.reflect.InvocationTargetException;
@@ -102,6 +103,13 @@ final class RecordBinder {
     }
     if (raw == Instant.class) {
       return bindInstant(node, path);
+    }
+    if (raw == GatewayDuration.class) {
+      if (!node.isTextual()) {
+        return wrongType(node, GatewayDuration.EXPECTED, path);
+      }
+      return GatewayDuration.parse(node.textValue())
+          .orElseGet(() -> (GatewayDuration) wrongType(node, GatewayDuration.EXPECTED, path));
     }
     if (raw == List.class) {
       return bindList(node, ((ParameterizedType) type).getActualTypeArguments()[0], path);

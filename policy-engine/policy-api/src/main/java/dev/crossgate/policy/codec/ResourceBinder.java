@@ -2,14 +2,11 @@ package dev.crossgate.policy.codec;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.crossgate.policy.model.Gateway;
-import dev.crossgate.policy.model.HttpRoute;
 import dev.crossgate.policy.model.ObjectMeta;
 import dev.crossgate.policy.model.Resource;
-import dev.crossgate.policy.model.Service;
+import dev.crossgate.policy.model.ResourceKinds;
 import dev.crossgate.policy.validation.NameSuggestions;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -17,13 +14,7 @@ import java.util.Map;
 final class ResourceBinder {
 
   /** Kind name → model record. */
-  static final Map<String, Class<? extends Resource>> KINDS = new LinkedHashMap<>();
-
-  static {
-    KINDS.put(Gateway.KIND, Gateway.class);
-    KINDS.put(HttpRoute.KIND, HttpRoute.class);
-    KINDS.put(Service.KIND, Service.class);
-  }
+  static final Map<String, Class<? extends Resource>> KINDS = ResourceKinds.ALL;
 
   private static final List<String> KIND_NAMES = List.copyOf(KINDS.keySet());
 

@@ -9,7 +9,10 @@ import java.util.List;
  * @param metadata the metadata
  * @param spec the hostnames and rules
  */
-public record HttpRoute(String apiVersion, ObjectMeta metadata, Spec spec) implements Resource {
+public record HttpRoute(
+    @Doc("The API version.") String apiVersion,
+    @Doc("The metadata.") ObjectMeta metadata,
+    @Doc("The hostnames and rules.") Spec spec) implements Resource {
 
   /** The kind name as written in YAML. */
   public static final String KIND = "HTTPRoute";
@@ -27,7 +30,11 @@ public record HttpRoute(String apiVersion, ObjectMeta metadata, Spec spec) imple
    * @param hostnames exact or {@code *.}-wildcard hostnames; empty matches every host
    * @param rules the rules, tried in precedence order
    */
-  public record Spec(List<ParentRef> parentRefs, List<String> hostnames, List<Rule> rules) {
+  public record Spec(
+      @Doc("The gateways (and listeners) this route attaches to; empty means every gateway.")
+          List<ParentRef> parentRefs,
+      @Doc("Exact or *.-wildcard hostnames; empty matches every host.") List<String> hostnames,
+      @Doc("The rules, tried in precedence order.") List<Rule> rules) {
     public Spec {
       parentRefs = parentRefs == null ? List.of() : List.copyOf(parentRefs);
       hostnames = hostnames == null ? List.of() : List.copyOf(hostnames);
@@ -42,7 +49,10 @@ public record HttpRoute(String apiVersion, ObjectMeta metadata, Spec spec) imple
    * @param namespace the gateway namespace; the route's own when omitted
    * @param sectionName a listener name of that gateway
    */
-  public record ParentRef(String name, String namespace, String sectionName) {}
+  public record ParentRef(
+      @Doc("The gateway name.") String name,
+      @Doc("The gateway namespace; the route's own when omitted.") String namespace,
+      @Doc("A listener name of that gateway.") String sectionName) {}
 
   /**
    * A routing rule: matches, filters, and where matching requests go.
@@ -51,13 +61,57 @@ public record HttpRoute(String apiVersion, ObjectMeta metadata, Spec spec) imple
    * @param matches the matches; none means {@code PathPrefix /}
    * @param filters filters applied to matching requests
    * @param backendRefs weighted backends
+   * @param timeouts the request and per-attempt timeouts; none when omitted
+   * @param retry when and how often a failed request is retried; no retries when omitted
    */
   public record Rule(
-      String name, List<Match> matches, List<Filter> filters, List<BackendRef> backendRefs) {
+      @Doc("An optional rule name for logs and metrics.") String name,
+      @Doc("The matches; none means PathPrefix /.") List<Match> matches,
+      @Doc("Filters applied to matching requests.") List<Filter> filters,
+      @Doc("Weighted backends.") List<BackendRef> backendRefs,
+      @Doc("The request and per-attempt timeouts; none when omitted.") Timeouts timeouts,
+      @Doc("When and how often a failed request is retried; no retries when omitted.")
+          Retry retry) {
     public Rule {
       matches = matches == null ? List.of() : List.copyOf(matches);
       filters = filters == null ? List.of() : List.copyOf(filters);
       backendRefs = backendRefs == null ? List.of() : List.copyOf(backendRefs);
+    }
+
+    /** A rule without timeouts and retries. */
+    public Rule(
+        String name, List<Match> matches, List<Filter> filters, List<BackendRef> backendRefs) {
+      this(name, matches, filters, backendRefs, null, null);
+    }
+  }
+
+  /**
+   * Gateway API rule timeouts.
+   *
+   * @param request the whole request, retries included, until the response starts
+   * @param backendRequest one attempt to the backend; at most {@code request}
+   */
+  public record Timeouts(
+      @Doc("The whole request, retries included, until the response starts.")
+          GatewayDuration request,
+      @Doc("One attempt to the backend; at most request.") GatewayDuration backendRequest) {}
+
+  /**
+   * Gateway API retry: which responses are retried, how often, and the wait between attempts.
+   *
+   * @param codes HTTP status codes retried, 400..599
+   * @param attempts the most retries after the first attempt, 0..10
+   * @param backoff the first wait between attempts, growing exponentially with jitter
+   */
+  public record Retry(
+      @Doc(value = "Status codes retried, 400..599.", defaultValue = "502, 503, 504")
+          List<Integer> codes,
+      @Doc(value = "Retries after the first attempt, 0..10.", defaultValue = "2") Integer attempts,
+      @Doc(value = "The first wait between attempts; grows exponentially with jitter.",
+              defaultValue = "25ms")
+          GatewayDuration backoff) {
+    public Retry {
+      codes = codes == null ? List.of() : List.copyOf(codes);
     }
   }
 
@@ -70,7 +124,13 @@ public record HttpRoute(String apiVersion, ObjectMeta metadata, Spec spec) imple
    * @param method an HTTP method
    */
   public record Match(
-      PathMatch path, List<ValueMatch> headers, List<ValueMatch> queryParams, String method) {
+      @Doc("The path match; PathPrefix / when omitted.") PathMatch path,
+      @Doc("Header matches.") List<ValueMatch> headers,
+      @Doc("Query parameter matches.") List<ValueMatch> queryParams,
+      @Doc(value = "An HTTP method.",
+              allowed = {"GET", "HEAD", "POST", "PUT", "DELETE", "CONNECT", "OPTIONS", "TRACE",
+                  "PATCH"})
+          String method) {
     public Match {
       headers = headers == null ? List.of() : List.copyOf(headers);
       queryParams = queryParams == null ? List.of() : List.copyOf(queryParams);
@@ -83,7 +143,11 @@ public record HttpRoute(String apiVersion, ObjectMeta metadata, Spec spec) imple
    * @param type {@code Exact}, {@code PathPrefix} (default) or {@code RegularExpression}
    * @param value the path or pattern
    */
-  public record PathMatch(String type, String value) {}
+  public record PathMatch(
+      @Doc(value = "Exact, PathPrefix (default) or RegularExpression.",
+              allowed = {"Exact", "PathPrefix", "RegularExpression"})
+          String type,
+      @Doc("The path or pattern.") String value) {}
 
   /**
    * A header or query parameter match.
@@ -92,7 +156,12 @@ public record HttpRoute(String apiVersion, ObjectMeta metadata, Spec spec) imple
    * @param name the header (case-insensitive) or parameter (case-sensitive) name
    * @param value the value or pattern
    */
-  public record ValueMatch(String type, String name, String value) {}
+  public record ValueMatch(
+      @Doc(value = "Exact (default) or RegularExpression.",
+              allowed = {"Exact", "RegularExpression"})
+          String type,
+      @Doc("The header (case-insensitive) or parameter (case-sensitive) name.") String name,
+      @Doc("The value or pattern.") String value) {}
 
   /**
    * A reference to a backend {@code Service}.
@@ -102,7 +171,11 @@ public record HttpRoute(String apiVersion, ObjectMeta metadata, Spec spec) imple
    * @param port accepted for Gateway API compatibility; endpoints carry their own ports
    * @param weight the relative weight, 0..1000000, default 1
    */
-  public record BackendRef(String name, String namespace, Integer port, Integer weight) {}
+  public record BackendRef(
+      @Doc("The service name.") String name,
+      @Doc("The service namespace; the route's own when omitted.") String namespace,
+      @Doc("Accepted for Gateway API compatibility; endpoints carry their own ports.") Integer port,
+      @Doc("The relative weight, 0..1000000, default 1.") Integer weight) {}
 
   /**
    * A route filter; exactly the field named by {@code type} is set.
@@ -116,12 +189,15 @@ public record HttpRoute(String apiVersion, ObjectMeta metadata, Spec spec) imple
    * @param requestMirror a fire-and-forget copy to another backend
    */
   public record Filter(
-      String type,
-      HeaderModifier requestHeaderModifier,
-      HeaderModifier responseHeaderModifier,
-      UrlRewrite urlRewrite,
-      RequestRedirect requestRedirect,
-      RequestMirror requestMirror) {}
+      @Doc(value = "Which filter this is; exactly the field it names is set.",
+              allowed = {"RequestHeaderModifier", "ResponseHeaderModifier", "URLRewrite",
+                  "RequestRedirect", "RequestMirror"})
+          String type,
+      @Doc("Changes to request headers.") HeaderModifier requestHeaderModifier,
+      @Doc("Changes to response headers.") HeaderModifier responseHeaderModifier,
+      @Doc("A host and path rewrite.") UrlRewrite urlRewrite,
+      @Doc("A redirect answered by the gateway.") RequestRedirect requestRedirect,
+      @Doc("A fire-and-forget copy to another backend.") RequestMirror requestMirror) {}
 
   /**
    * Header changes: set replaces, add appends, remove deletes.
@@ -130,7 +206,10 @@ public record HttpRoute(String apiVersion, ObjectMeta metadata, Spec spec) imple
    * @param add headers to add, keeping existing values
    * @param remove header names to remove
    */
-  public record HeaderModifier(List<Header> set, List<Header> add, List<String> remove) {
+  public record HeaderModifier(
+      @Doc("Headers to set, replacing existing values.") List<Header> set,
+      @Doc("Headers to add, keeping existing values.") List<Header> add,
+      @Doc("Header names to remove.") List<String> remove) {
     public HeaderModifier {
       set = set == null ? List.of() : List.copyOf(set);
       add = add == null ? List.of() : List.copyOf(add);
@@ -144,7 +223,9 @@ public record HttpRoute(String apiVersion, ObjectMeta metadata, Spec spec) imple
    * @param name the header name
    * @param value the header value
    */
-  public record Header(String name, String value) {}
+  public record Header(
+      @Doc("The header name.") String name,
+      @Doc("The header value.") String value) {}
 
   /**
    * A path change.
@@ -153,7 +234,13 @@ public record HttpRoute(String apiVersion, ObjectMeta metadata, Spec spec) imple
    * @param replaceFullPath the new path for {@code ReplaceFullPath}
    * @param replacePrefixMatch the replacement of the matched prefix for {@code ReplacePrefixMatch}
    */
-  public record PathModifier(String type, String replaceFullPath, String replacePrefixMatch) {}
+  public record PathModifier(
+      @Doc(value = "ReplaceFullPath or ReplacePrefixMatch.",
+              allowed = {"ReplaceFullPath", "ReplacePrefixMatch"})
+          String type,
+      @Doc("The new path for ReplaceFullPath.") String replaceFullPath,
+      @Doc("The replacement of the matched prefix for ReplacePrefixMatch.")
+          String replacePrefixMatch) {}
 
   /**
    * A URL rewrite before the request is sent upstream.
@@ -161,7 +248,9 @@ public record HttpRoute(String apiVersion, ObjectMeta metadata, Spec spec) imple
    * @param hostname the new Host header
    * @param path the path change
    */
-  public record UrlRewrite(String hostname, PathModifier path) {}
+  public record UrlRewrite(
+      @Doc("The new Host header.") String hostname,
+      @Doc("The path change.") PathModifier path) {}
 
   /**
    * A redirect answered by the gateway itself.
@@ -173,7 +262,11 @@ public record HttpRoute(String apiVersion, ObjectMeta metadata, Spec spec) imple
    * @param statusCode 301 (default) or 302
    */
   public record RequestRedirect(
-      String scheme, String hostname, PathModifier path, Integer port, Integer statusCode) {}
+      @Doc(value = "The new scheme.", allowed = {"http", "https"}) String scheme,
+      @Doc("The new host.") String hostname,
+      @Doc("The path change.") PathModifier path,
+      @Doc("The new port.") Integer port,
+      @Doc("301 (default) or 302.") Integer statusCode) {}
 
   /**
    * A mirror: a copy of the request sent to another backend; its response is discarded.
@@ -181,5 +274,7 @@ public record HttpRoute(String apiVersion, ObjectMeta metadata, Spec spec) imple
    * @param backendRef the mirror backend
    * @param percent the share of requests mirrored, 0..100 (default 100)
    */
-  public record RequestMirror(BackendRef backendRef, Integer percent) {}
+  public record RequestMirror(
+      @Doc("The mirror backend.") BackendRef backendRef,
+      @Doc("The share of requests mirrored, 0..100 (default 100).") Integer percent) {}
 }

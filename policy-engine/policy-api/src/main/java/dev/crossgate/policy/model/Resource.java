@@ -4,7 +4,19 @@ package dev.crossgate.policy.model;
  * A policy resource: one YAML document with {@code apiVersion}, {@code kind}, {@code metadata}
  * and {@code spec}.
  */
-public sealed interface Resource permits Gateway, HttpRoute, Service {
+public sealed interface Resource
+    permits Gateway,
+        HttpRoute,
+        GrpcRoute,
+        TcpRoute,
+        Service,
+        RequestAuthentication,
+        Role,
+        RoleBinding,
+        AuthorizationPolicy,
+        RateLimitPolicy,
+        WafPolicy,
+        MeshMigration {
 
   /** The API group and version this resource was written against. */
   String apiVersion();

@@ -16,6 +16,7 @@ final class BundleIndex {
 
   private final Map<String, Gateway> gateways = new LinkedHashMap<>();
   private final Map<String, Service> services = new LinkedHashMap<>();
+  private final Map<String, Map<String, Resource>> byKind = new LinkedHashMap<>();
 
   BundleIndex(PolicyBundle bundle) {
     for (Resource resource : bundle.resources()) {
@@ -23,6 +24,7 @@ final class BundleIndex {
         continue;
       }
       String key = resource.metadata().qualifiedName();
+      byKind.computeIfAbsent(resource.kind(), k -> new LinkedHashMap<>()).putIfAbsent(key, resource);
       if (resource instanceof Gateway gateway) {
         gateways.putIfAbsent(key, gateway);
       } else if (resource instanceof Service service) {
@@ -37,6 +39,16 @@ final class BundleIndex {
 
   Optional<Service> service(String namespace, String name) {
     return Optional.ofNullable(services.get(namespace + "/" + name));
+  }
+
+  /** The resource of a kind with this namespace and name (first one wins). */
+  Optional<Resource> find(String kind, String namespace, String name) {
+    return Optional.ofNullable(byKind.getOrDefault(kind, Map.of()).get(namespace + "/" + name));
+  }
+
+  /** The names of the resources of a kind in a namespace, sorted, for "known: …" hints. */
+  String namesOf(String kind, String namespace) {
+    return namesIn(byKind.getOrDefault(kind, Map.of()), namespace);
   }
 
   List<Gateway> gateways() {

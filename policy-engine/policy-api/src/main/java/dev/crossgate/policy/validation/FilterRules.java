@@ -4,6 +4,7 @@ import dev.crossgate.policy.model.HttpRoute;
 import dev.crossgate.policy.model.HttpRoute.Filter;
 import dev.crossgate.policy.model.HttpRoute.HeaderModifier;
 import dev.crossgate.policy.model.HttpRoute.PathModifier;
+import dev.crossgate.policy.model.Resource;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -30,24 +31,27 @@ final class FilterRules {
     CONFIG_FIELDS.put(REQUEST_MIRROR, "requestMirror");
   }
 
-  private static final List<String> TYPES = List.copyOf(CONFIG_FIELDS.keySet());
+  static final List<String> TYPES = List.copyOf(CONFIG_FIELDS.keySet());
   private static final List<String> PATH_MODIFIER_TYPES =
       List.of("ReplaceFullPath", "ReplacePrefixMatch");
 
-  private final HttpRoute route;
+  private final Resource route;
   private final HttpRoute.Rule rule;
+  private final List<String> types;
   private final String rulePath;
   private final HttpRouteRules routeRules;
   private final ProblemList problems;
 
   FilterRules(
-      HttpRoute route,
+      Resource route,
       HttpRoute.Rule rule,
       String rulePath,
+      List<String> types,
       HttpRouteRules routeRules,
       ProblemList problems) {
     this.route = route;
     this.rule = rule;
+    this.types = types;
     this.rulePath = rulePath;
     this.routeRules = routeRules;
     this.problems = problems;
@@ -68,12 +72,12 @@ final class FilterRules {
         continue;
       }
       String type = filter.type();
-      if (type == null || !CONFIG_FIELDS.containsKey(type)) {
+      if (type == null || !types.contains(type)) {
         problems.expected(
             route,
             path + ".type",
             type,
-            "one of " + String.join(", ", TYPES) + NameSuggestions.hint(type, TYPES));
+            "one of " + String.join(", ", types) + NameSuggestions.hint(type, types));
         continue;
       }
       Integer first = firstOfType.putIfAbsent(type, i);

@@ -9,11 +9,63 @@ import java.util.Map;
 final class GatewayRules {
 
   static final String HTTP = "HTTP";
-  private static final List<String> LATER_PROTOCOLS = List.of("HTTPS", "TLS", "TCP", "UDP");
+  static final String HTTPS = "HTTPS";
 
   private GatewayRules() {}
 
-  static void check(Gateway gateway, ProblemList problems) {
+  private static void checkProtocol(
+      Gateway gateway,
+      Gateway.Listener listener,
+      String path,
+      ValidationOptions options,
+      ProblemList problems) {
+    List<String> enabled = options.enabledInOrder();
+    List<String> later =
+        ValidationOptions.KNOWN_LISTENER_PROTOCOLS.stream()
+            .filter(p -> !enabled.contains(p))
+            .toList();
+    String expected =
+        String.join(" or ", enabled)
+            + (later.isEmpty()
+                ? ""
+                : "; " + String.join(" and ", later) + (later.size() == 1 ? " is" : " are")
+                    + " not supported yet");
+    String protocol = listener.protocol();
+    if (protocol == null || !enabled.contains(protocol)) {
+      problems.expected(
+          gateway,
+          path + ".protocol",
+          protocol,
+          expected + (later.contains(protocol) ? "" : NameSuggestions.hint(protocol, enabled)));
+      return;
+    }
+    Gateway.Tls tls = listener.tls();
+    if (!HTTPS.equals(protocol)) {
+      if (tls != null) {
+        problems.add(gateway, path + ".tls", "set (expected: only for protocol HTTPS, but protocol is " + protocol + ")");
+      }
+      return;
+    }
+    if (tls == null) {
+      problems.expected(gateway, path + ".tls", null, "a tls mapping with certificateRefs for protocol HTTPS");
+      return;
+    }
+    FieldChecks checks = new FieldChecks(gateway, problems);
+    checks.oneOf(path + ".tls.mode", tls.mode(), Gateway.Tls.class, "mode");
+    checks.oneOf(path + ".tls.minVersion", tls.minVersion(), Gateway.Tls.class, "minVersion");
+    if (tls.certificateRefs().isEmpty()) {
+      checks.expected(path + ".tls.certificateRefs", tls.certificateRefs(), "at least one certificate");
+    }
+    for (int i = 0; i < tls.certificateRefs().size(); i++) {
+      Gateway.CertificateRef ref = tls.certificateRefs().get(i);
+      checks.required(
+          path + ".tls.certificateRefs[" + i + "].name",
+          ref == null ? null : ref.name(),
+          "a certificate name");
+    }
+  }
+
+  static void check(Gateway gateway, ValidationOptions options, ProblemList problems) {
     if (gateway.spec() == null) {
       problems.expected(gateway, "spec", null, "a mapping with listeners");
       return;
@@ -57,14 +109,7 @@ final class GatewayRules {
               "a unique port; also used by spec.listeners[" + first + "]");
         }
       }
-      String protocol = listener.protocol();
-      if (protocol == null) {
-        problems.expected(gateway, path + ".protocol", null, HTTP);
-      } else if (LATER_PROTOCOLS.contains(protocol)) {
-        problems.add(gateway, path + ".protocol", protocol + ": not supported yet (expected: HTTP)");
-      } else if (!HTTP.equals(protocol)) {
-        problems.expected(gateway, path + ".protocol", protocol, HTTP);
-      }
+      checkProtocol(gateway, listener, path, options, problems);
       if (listener.hostname() != null && !NameSyntax.isHostnameOrWildcard(listener.hostname())) {
         problems.expected(
             gateway,

@@ -1,10 +1,9 @@
 package dev.crossgate.policy.validation;
 
-import dev.crossgate.policy.model.Gateway;
-import dev.crossgate.policy.model.HttpRoute;
 import dev.crossgate.policy.model.ObjectMeta;
 import dev.crossgate.policy.model.PolicyBundle;
 import dev.crossgate.policy.model.Resource;
+import dev.crossgate.policy.model.ResourceKinds;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -12,23 +11,16 @@ import java.util.Map;
 /** Checks what every resource has: its API version, its name and namespace, and uniqueness. */
 final class MetadataRules {
 
-  /** The API version every kind accepts. */
-  static final String CROSSGATE_V1ALPHA1 = "crossgate.dev/v1alpha1";
-
-  private static final List<String> CROSSGATE_ONLY = List.of(CROSSGATE_V1ALPHA1);
-  private static final List<String> GATEWAY_API =
-      List.of(
-          CROSSGATE_V1ALPHA1,
-          "gateway.networking.k8s.io/v1",
-          "gateway.networking.k8s.io/v1beta1");
 
   private MetadataRules() {}
 
   /** The API versions accepted for a kind. */
   static List<String> apiVersionsOf(Resource resource) {
-    return resource instanceof Gateway || resource instanceof HttpRoute
-        ? GATEWAY_API
-        : CROSSGATE_ONLY;
+    return ResourceKinds.apiVersionsOf(resource.kind());
+  }
+
+  private static boolean isIstio(String apiVersion) {
+    return apiVersion != null && apiVersion.contains("istio.io/");
   }
 
   static void check(PolicyBundle bundle, ProblemList problems) {
@@ -40,7 +32,13 @@ final class MetadataRules {
             resource,
             "apiVersion",
             resource.apiVersion(),
-            String.join(" or ", versions) + " for " + resource.kind());
+            String.join(" or ", versions)
+                + " for "
+                + resource.kind()
+                + (isIstio(resource.apiVersion())
+                    ? "; Istio's API group is not accepted: use "
+                        + ResourceKinds.CROSSGATE_V1ALPHA1
+                    : ""));
       }
       ObjectMeta metadata = resource.metadata();
       if (metadata == null) {

@@ -69,6 +69,25 @@ final class NameSyntax {
     return s.indexOf(':') >= 0 && IPV6_CHARS.matcher(s).matches() && ipv6GroupsValid(s);
   }
 
+  /** An IPv4 or IPv6 address, or a CIDR block {@code address/prefix} with a prefix in range. */
+  static boolean isCidrOrAddress(String s) {
+    if (s == null) {
+      return false;
+    }
+    int slash = s.indexOf('/');
+    if (slash < 0) {
+      return isIpAddress(s);
+    }
+    String address = s.substring(0, slash);
+    String prefix = s.substring(slash + 1);
+    if (!isIpAddress(address) || prefix.isEmpty() || prefix.length() > 3
+        || !prefix.chars().allMatch(Character::isDigit)) {
+      return false;
+    }
+    int bits = Integer.parseInt(prefix);
+    return bits <= (address.indexOf(':') >= 0 ? 128 : 32);
+  }
+
   private static boolean ipv6GroupsValid(String s) {
     int doubleColon = s.indexOf("::");
     if (doubleColon >= 0 && s.indexOf("::", doubleColon + 1) >= 0) {

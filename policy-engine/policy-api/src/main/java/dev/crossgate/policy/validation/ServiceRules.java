@@ -1,5 +1,7 @@
 package dev.crossgate.policy.validation;
 
+import dev.crossgate.policy.model.AllowedValues;
+import dev.crossgate.policy.model.GatewayDuration;
 import dev.crossgate.policy.model.Service;
 import java.util.List;
 
@@ -7,7 +9,7 @@ import java.util.List;
 final class ServiceRules {
 
   static final List<String> LOAD_BALANCER_TYPES =
-      List.of("RoundRobin", "LeastRequest", "PeakEwma", "ConsistentHash");
+      AllowedValues.of(Service.LoadBalancer.class, "type");
 
   private ServiceRules() {}
 
@@ -43,6 +45,62 @@ final class ServiceRules {
       }
     }
     checkLoadBalancer(service, service.spec().loadBalancer(), problems);
+    checkResilience(service, service.spec(), new FieldChecks(service, problems));
+  }
+
+  private static void checkResilience(Service service, Service.Spec spec, FieldChecks checks) {
+    checks.oneOf("spec.protocol", spec.protocol(), Service.Spec.class, "protocol");
+    Service.HealthCheck health = spec.healthCheck();
+    if (health != null) {
+      String path = "spec.healthCheck";
+      if (checks.required(path + ".path", health.path(), "an absolute path starting with /")
+          && (!health.path().startsWith("/") || health.path().chars().anyMatch(c -> c <= ' '))) {
+        checks.expected(path + ".path", health.path(), "an absolute path starting with /, without spaces");
+      }
+      checks.positive(path + ".interval", health.interval(), 0, null);
+      checks.positive(path + ".timeout", health.timeout(), 0, null);
+      GatewayDuration interval =
+          health.interval() == null ? GatewayDuration.of("10s") : health.interval();
+      if (health.timeout() != null && health.timeout().compareTo(interval) >= 0) {
+        checks.expected(path + ".timeout", health.timeout(), "less than interval (" + interval + ")");
+      }
+      checks.range(path + ".healthyThreshold", health.healthyThreshold(), 1, 100);
+      checks.range(path + ".unhealthyThreshold", health.unhealthyThreshold(), 1, 100);
+    }
+    Service.OutlierDetection outlier = spec.outlierDetection();
+    if (outlier != null) {
+      String path = "spec.outlierDetection";
+      checks.atLeast(path + ".consecutive5xx", outlier.consecutive5xx(), 1);
+      checks.atLeast(path + ".consecutiveGatewayErrors", outlier.consecutiveGatewayErrors(), 1);
+      checks.positive(path + ".interval", outlier.interval(), 0, null);
+      checks.positive(path + ".baseEjectionTime", outlier.baseEjectionTime(), 0, null);
+      checks.range(path + ".maxEjectionPercent", outlier.maxEjectionPercent(), 0, 100);
+    }
+    Service.ConnectionPool pool = spec.connectionPool();
+    if (pool != null) {
+      checks.atLeast("spec.connectionPool.maxConnections", pool.maxConnections(), 1);
+      checks.atLeast("spec.connectionPool.maxPendingRequests", pool.maxPendingRequests(), 0);
+      checks.atLeast(
+          "spec.connectionPool.maxRequestsPerConnection", pool.maxRequestsPerConnection(), 0);
+    }
+    Service.CircuitBreaker breaker = spec.circuitBreaker();
+    if (breaker != null) {
+      String path = "spec.circuitBreaker";
+      checks.range(path + ".errorRateThreshold", breaker.errorRateThreshold(), 1, 100);
+      checks.atLeast(path + ".minimumRequests", breaker.minimumRequests(), 1);
+      checks.positive(path + ".window", breaker.window(), 0, null);
+      checks.positive(path + ".openDuration", breaker.openDuration(), 0, null);
+    }
+    Service.Timeouts timeouts = spec.timeouts();
+    if (timeouts != null) {
+      checks.positive("spec.timeouts.connect", timeouts.connect(), 0, null);
+      checks.positive("spec.timeouts.idle", timeouts.idle(), 0, null);
+    }
+    Service.RetryBudget budget = spec.retryBudget();
+    if (budget != null) {
+      checks.range("spec.retryBudget.percent", budget.percent(), 0, 100);
+      checks.atLeast("spec.retryBudget.minRetriesPerSecond", budget.minRetriesPerSecond(), 0);
+    }
   }
 
   private static void checkLoadBalancer(

@@ -8,6 +8,10 @@ import org.junit.jupiter.api.Test;
 
 class BindingProblemsTest {
 
+  static final String KINDS =
+      "Gateway, HTTPRoute, GRPCRoute, TCPRoute, Service, RequestAuthentication, Role,"
+          + " RoleBinding, AuthorizationPolicy, RateLimitPolicy, WafPolicy, MeshMigration";
+
   @Test
   void unknownKindListsKnownKindsWithHint() {
     String yaml =
@@ -20,15 +24,16 @@ class BindingProblemsTest {
         """;
     assertThat(problemsOf(yaml))
         .containsExactly(
-            "routes.yaml:2: HttpRoute shop/users: kind: HttpRoute (expected: one of Gateway,"
-                + " HTTPRoute, Service; did you mean `HTTPRoute`?)");
+            "routes.yaml:2: HttpRoute shop/users: kind: HttpRoute (expected: one of "
+                + KINDS
+                + "; did you mean `HTTPRoute`?)");
   }
 
   @Test
   void missingKind() {
     assertThat(problemsOf("apiVersion: crossgate.dev/v1alpha1\nmetadata:\n  name: x\n"))
         .containsExactly(
-            "routes.yaml:1: kind: missing (expected: one of Gateway, HTTPRoute, Service)");
+            "routes.yaml:1: kind: missing (expected: one of " + KINDS + ")");
   }
 
   @Test
@@ -67,12 +72,13 @@ class BindingProblemsTest {
           endpoints:
             - address: 127.0.0.1
               port: 9001
-          healthCheck: {}
+          probes: {}
         """;
     assertThat(problemsOf(yaml))
         .containsExactly(
-            "routes.yaml:10: Service shop/users: spec.healthCheck: unknown field (expected: one of"
-                + " endpoints, loadBalancer)");
+            "routes.yaml:10: Service shop/users: spec.probes: unknown field (expected: one of"
+                + " endpoints, loadBalancer, protocol, healthCheck, outlierDetection,"
+                + " connectionPool, circuitBreaker, timeouts, retryBudget)");
   }
 
   @Test

@@ -44,15 +44,15 @@ class GatewayAndServiceProblemsTest {
                 + " unique listener name; also used by spec.listeners[0])",
             "routes.yaml:11: Gateway default/edge: spec.listeners[1].port: 8080 (expected: a"
                 + " unique port; also used by spec.listeners[0])",
-            "routes.yaml:12: Gateway default/edge: spec.listeners[1].protocol: HTTPS: not"
-                + " supported yet (expected: HTTP)",
+            "routes.yaml:12: Gateway default/edge: spec.listeners[1].protocol: HTTPS (expected:"
+                + " HTTP; HTTPS and TCP are not supported yet)",
             "routes.yaml:14: Gateway default/edge: spec.listeners[2].port: 70000 (expected:"
                 + " 1..65535)",
             "routes.yaml:16: Gateway default/edge: spec.listeners[2].hostname:"
                 + " admin.example.com:8443 (expected: a hostname like example.com or"
                 + " *.example.com, without port)",
             "routes.yaml:19: Gateway default/edge: spec.listeners[3].protocol: H2C (expected:"
-                + " HTTP)",
+                + " HTTP; HTTPS and TCP are not supported yet)",
             "routes.yaml:26: Gateway default/empty: spec.listeners: [] (expected: at least one"
                 + " listener)");
   }

@@ -7,6 +7,8 @@ import dev.crossgate.policy.model.Gateway;
 import dev.crossgate.policy.model.HttpRoute;
 import dev.crossgate.policy.model.PolicyBundle;
 import dev.crossgate.policy.model.Service;
+import dev.crossgate.policy.model.TcpRoute;
+import dev.crossgate.policy.validation.ValidationOptions;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -32,6 +34,22 @@ class PolicyLoaderTest {
       assertThat(result.bundle().ofKind(Gateway.class)).as(file.toString()).hasSize(1);
       assertThat(result.bundle().ofKind(HttpRoute.class)).as(file.toString()).isNotEmpty();
     }
+  }
+
+  @Test
+  void tcpExampleLoadsOnlyWithTcpListenersEnabled() {
+    Path file = EXAMPLES.resolve("tcp/tcp-route.yaml");
+    LoadResult enabled =
+        PolicyLoader.loadPaths(
+            List.of(file), ValidationOptions.DEFAULTS.withListenerProtocols("HTTP", "TCP"));
+    assertThat(enabled.problems()).isEmpty();
+    assertThat(enabled.bundle().ofKind(TcpRoute.class)).hasSize(1);
+
+    assertThat(PolicyLoader.loadPaths(List.of(file)).problems())
+        .extracting(ConfigProblem::toString)
+        .containsExactly(
+            file + ":18: Gateway default/edge: spec.listeners[1].protocol: TCP (expected: HTTP;"
+                + " HTTPS and TCP are not supported yet)");
   }
 
   @Test
@@ -101,8 +119,8 @@ class PolicyLoaderTest {
     assertThat(result.problems())
         .extracting(ConfigProblem::toString)
         .containsExactly(
-            dir.resolve("a.yaml") + ":9: Gateway default/a: spec.listeners[0].protocol: TCP: not"
-                + " supported yet (expected: HTTP)",
+            dir.resolve("a.yaml") + ":9: Gateway default/a: spec.listeners[0].protocol: TCP (expected:"
+                + " HTTP; HTTPS and TCP are not supported yet)",
             dir.resolve("b.yaml") + ":8: Gateway default/b: spec.listeners[0].port: 0 (expected:"
                 + " 1..65535)");
     assertThat(result.problems()).extracting(ConfigProblem::line).containsExactly(9, 8);
@@ -132,7 +150,9 @@ class PolicyLoaderTest {
         .isInstanceOf(IllegalStateException.class)
         .hasMessage(
             "2 configuration problem(s):\n"
-                + "x.yaml:1: kind: Nope (expected: one of Gateway, HTTPRoute, Service)\n"
+                + "x.yaml:1: kind: Nope (expected: one of "
+                + BindingProblemsTest.KINDS
+                + ")\n"
                 + "x.yaml:3: 1 (expected: a mapping with apiVersion, kind, metadata and spec)");
   }
 

@@ -38,8 +38,9 @@ class SyntaxProblemsTest {
         .hasSize(2)
         .element(1)
         .isEqualTo(
-            "routes.yaml:4: Servce default/users: kind: Servce (expected: one of Gateway,"
-                + " HTTPRoute, Service; did you mean `Service`?)");
+            "routes.yaml:4: Servce default/users: kind: Servce (expected: one of "
+                + BindingProblemsTest.KINDS
+                + "; did you mean `Service`?)");
     assertThat(problemsOf(yaml).get(0)).startsWith("routes.yaml:2: invalid YAML (line 2, column 1): ");
   }
 

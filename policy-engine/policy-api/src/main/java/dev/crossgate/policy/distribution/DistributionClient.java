@@ -1,0 +1,272 @@
+package dev.crossgate.policy.distribution;
+
+import dev.crossgate.policy.distribution.v1.Ack;
+import dev.crossgate.policy.distribution.v1.EngineMessage;
+import dev.crossgate.policy.distribution.v1.Heartbeat;
+import dev.crossgate.policy.distribution.v1.Hello;
+import dev.crossgate.policy.distribution.v1.Nack;
+import dev.crossgate.policy.distribution.v1.NodeMessage;
+import dev.crossgate.policy.distribution.v1.Snapshot;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpVersion;
+import io.vertx.core.net.SocketAddress;
+import io.vertx.grpc.client.GrpcClient;
+import io.vertx.grpc.client.GrpcClientRequest;
+import java.util.Objects;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A data plane's subscription to the policy engine: one gRPC stream, re-established with
+ * exponential backoff and full jitter when it breaks, and dropped when the engine falls silent
+ * for longer than {@link DistributionClientSettings#deadAfter()}. Snapshots are handed to a
+ * {@link SnapshotHandler} one at a time (a newer one waiting replaces an older one); the handler's
+ * outcome is sent back as an ACK or a NACK with the reason. All state lives on one Vert.x context.
+ */
+public final class DistributionClient {
+
+  /** Applies a snapshot: succeed to ACK it, fail (with a reason) to NACK it. */
+  @FunctionalInterface
+  public interface SnapshotHandler {
+    /** Validates and swaps in {@code snapshot}; must not block. */
+    Future<Void> apply(Snapshot snapshot);
+  }
+
+  /** Observes the connection, for readiness and metrics. */
+  public interface ConnectionListener {
+    /** A stream to {@code engine} is open. */
+    default void connected(SocketAddress engine) {}
+
+    /** The stream ended; a reconnect is scheduled. */
+    default void disconnected(SocketAddress engine, String reason) {}
+  }
+
+  private static final Logger LOG = LoggerFactory.getLogger(DistributionClient.class);
+
+  private final Vertx vertx;
+  private final Context context;
+  private final GrpcClient client;
+  private final DistributionClientSettings settings;
+  private final NodeIdentity identity;
+  private final Supplier<AppliedSnapshot> applied;
+  private final SnapshotHandler handler;
+  private final ConnectionListener listener;
+  private GrpcClientRequest<NodeMessage, EngineMessage> stream;
+  private SocketAddress streamEngine;
+  private int attempt;
+  private int engineIndex;
+  private long heartbeatTimer = -1;
+  private long reconnectTimer = -1;
+  private long lastHeardNanos;
+  private boolean applying;
+  private Snapshot pending;
+  private volatile boolean connected;
+  private volatile boolean closed;
+
+  private DistributionClient(Vertx vertx, DistributionClientSettings settings,
+      NodeIdentity identity, Supplier<AppliedSnapshot> applied, SnapshotHandler handler,
+      ConnectionListener listener) {
+    this.vertx = vertx;
+    this.context = vertx.getOrCreateContext();
+    this.settings = settings;
+    this.identity = identity;
+    this.applied = applied;
+    this.handler = handler;
+    this.listener = listener;
+    this.client = GrpcClient.client(vertx, new HttpClientOptions()
+        .setProtocolVersion(HttpVersion.HTTP_2)
+        .setHttp2ClearTextUpgrade(false)
+        .setConnectTimeout((int) Math.max(1000, settings.heartbeatInterval().toMillis())));
+  }
+
+  /**
+   * Starts subscribing.
+   *
+   * @param applied what the node runs now, asked at every (re)connect
+   * @param handler applies each snapshot
+   * @param listener observes connects and disconnects
+   */
+  public static DistributionClient start(Vertx vertx, DistributionClientSettings settings,
+      NodeIdentity identity, Supplier<AppliedSnapshot> applied, SnapshotHandler handler,
+      ConnectionListener listener) {
+    DistributionClient client = new DistributionClient(
+        Objects.requireNonNull(vertx, "vertx"), Objects.requireNonNull(settings, "settings"),
+        Objects.requireNonNull(identity, "identity"), Objects.requireNonNull(applied, "applied"),
+        Objects.requireNonNull(handler, "handler"), Objects.requireNonNull(listener, "listener"));
+    client.context.runOnContext(v -> client.connect());
+    return client;
+  }
+
+  /** Whether a stream to an engine is open now. */
+  public boolean connected() {
+    return connected;
+  }
+
+  private void connect() {
+    reconnectTimer = -1;
+    if (closed) {
+      return;
+    }
+    SocketAddress engine = settings.engines().get(engineIndex % settings.engines().size());
+    client.request(engine, DistributionProtocol.SUBSCRIBE_CLIENT).onComplete(ar -> {
+      if (ar.failed()) {
+        reconnectLater(engine, "cannot open a stream: " + ar.cause().getMessage());
+        return;
+      }
+      open(engine, ar.result());
+    });
+  }
+
+  private void open(SocketAddress engine, GrpcClientRequest<NodeMessage, EngineMessage> request) {
+    if (closed) {
+      request.cancel();
+      return;
+    }
+    stream = request;
+    streamEngine = engine;
+    lastHeardNanos = System.nanoTime();
+    request.exceptionHandler(e -> ended(request, "stream failed: " + e.getMessage()));
+    AppliedSnapshot have = applied.get();
+    request.write(NodeMessage.newBuilder().setHello(Hello.newBuilder()
+        .setNodeId(identity.nodeId())
+        .setRole(identity.role())
+        .setGatewayName(identity.gatewayName())
+        .setService(identity.service())
+        .setNamespace(identity.namespace())
+        .setRevision(have.revision())
+        .setSnapshotHash(have.hash())
+        .setVersion(identity.version()))
+        .build());
+    request.response().onComplete(ar -> {
+      if (ar.failed()) {
+        ended(request, "no response: " + ar.cause().getMessage());
+        return;
+      }
+      var response = ar.result();
+      connected = true;
+      listener.connected(engine);
+      response.handler(message -> received(request, message));
+      response.exceptionHandler(e -> ended(request, "stream failed: " + e.getMessage()));
+      response.endHandler(v -> ended(request, "the engine ended the stream (" + response.status()
+          + (response.statusMessage() == null ? "" : ": " + response.statusMessage()) + ")"));
+    });
+    long interval = settings.heartbeatInterval().toMillis();
+    heartbeatTimer = vertx.setPeriodic(interval, interval, id -> beat(request));
+  }
+
+  private void beat(GrpcClientRequest<NodeMessage, EngineMessage> request) {
+    if (request != stream) {
+      return;
+    }
+    long silentNanos = System.nanoTime() - lastHeardNanos;
+    if (silentNanos > settings.deadAfter().toNanos()) {
+      request.cancel();
+      ended(request, "no message from the engine for " + silentNanos / 1_000_000 + " ms");
+      return;
+    }
+    send(request, NodeMessage.newBuilder().setHeartbeat(Heartbeat.newBuilder()
+        .setSentAtMillis(System.currentTimeMillis())).build());
+  }
+
+  private void send(GrpcClientRequest<NodeMessage, EngineMessage> request, NodeMessage message) {
+    try {
+      request.write(message);
+    } catch (IllegalStateException e) {
+      ended(request, "stream gone: " + e.getMessage());
+    }
+  }
+
+  private void received(GrpcClientRequest<NodeMessage, EngineMessage> request,
+      EngineMessage message) {
+    if (request != stream) {
+      return;
+    }
+    lastHeardNanos = System.nanoTime();
+    if (message.hasSnapshot()) {
+      attempt = 0;
+      offer(message.getSnapshot());
+    }
+  }
+
+  private void offer(Snapshot snapshot) {
+    if (applying) {
+      pending = snapshot;
+      return;
+    }
+    applying = true;
+    Future<Void> outcome;
+    try {
+      outcome = handler.apply(snapshot);
+    } catch (RuntimeException e) {
+      outcome = Future.failedFuture(e);
+    }
+    outcome.onComplete(ar -> context.runOnContext(v -> {
+      report(snapshot, ar.failed() ? String.valueOf(ar.cause().getMessage()) : null);
+      applying = false;
+      Snapshot next = pending;
+      pending = null;
+      if (next != null) {
+        offer(next);
+      }
+    }));
+  }
+
+  private void report(Snapshot snapshot, String nackReason) {
+    if (stream == null) {
+      return; // the next Hello says what runs
+    }
+    NodeMessage message = nackReason == null
+        ? NodeMessage.newBuilder().setAck(Ack.newBuilder().setRevision(snapshot.getRevision())
+            .setHash(snapshot.getHash())).build()
+        : NodeMessage.newBuilder().setNack(Nack.newBuilder().setRevision(snapshot.getRevision())
+            .setHash(snapshot.getHash()).setReason(nackReason)).build();
+    send(stream, message);
+  }
+
+  private void ended(GrpcClientRequest<NodeMessage, EngineMessage> request, String reason) {
+    if (request != stream) {
+      return;
+    }
+    stream = null;
+    connected = false;
+    vertx.cancelTimer(heartbeatTimer);
+    SocketAddress engine = streamEngine;
+    listener.disconnected(engine, reason);
+    reconnectLater(engine, reason);
+  }
+
+  private void reconnectLater(SocketAddress engine, String reason) {
+    if (closed || reconnectTimer >= 0) {
+      return;
+    }
+    engineIndex++;
+    long bound = Math.min(settings.maxBackoff().toMillis(),
+        settings.initialBackoff().toMillis() << Math.min(attempt, 20));
+    attempt++;
+    long delay = 1 + ThreadLocalRandom.current().nextLong(Math.max(1, bound));
+    LOG.warn("control plane {}: {}; retrying in {} ms", engine, reason, delay);
+    reconnectTimer = vertx.setTimer(delay, id -> connect());
+  }
+
+  /** Stops subscribing and closes the stream. */
+  public Future<Void> close() {
+    closed = true;
+    return Future.<Void>future(promise -> context.runOnContext(v -> {
+      vertx.cancelTimer(heartbeatTimer);
+      if (reconnectTimer >= 0) {
+        vertx.cancelTimer(reconnectTimer);
+      }
+      if (stream != null) {
+        stream.cancel();
+        stream = null;
+      }
+      connected = false;
+      promise.complete();
+    })).compose(v -> client.close());
+  }
+}

@@ -1,0 +1,148 @@
+package dev.crossgate.policy.server;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.crossgate.policy.server.api.ApiTokens;
+import dev.crossgate.policy.server.distribution.DistributionService;
+import dev.crossgate.policy.server.distribution.NodeRegistry;
+import dev.crossgate.policy.server.api.PolicyApi;
+import dev.crossgate.policy.server.store.InfinispanOptions;
+import dev.crossgate.policy.server.store.InfinispanPolicyStore;
+import dev.crossgate.policy.server.store.PolicyStore;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServer;
+import java.nio.file.Path;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A running policy engine: the Infinispan store and the REST API on one Vert.x instance.
+ *
+ * <pre>{@code
+ * try (PolicyServer server = PolicyServer.start(PolicyServerOptions.defaults(dataDir))) {
+ *   int port = server.apiPort();
+ * }
+ * }</pre>
+ */
+public final class PolicyServer implements AutoCloseable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(PolicyServer.class);
+  private static final long TIMEOUT_SECONDS = 60;
+
+  private final Vertx vertx;
+  private final PolicyStore store;
+  private final HttpServer http;
+  private final DistributionService distribution;
+  private final NodeRegistry nodes;
+
+  private PolicyServer(Vertx vertx, PolicyStore store, HttpServer http,
+      DistributionService distribution, NodeRegistry nodes) {
+    this.vertx = vertx;
+    this.store = store;
+    this.http = http;
+    this.distribution = distribution;
+    this.nodes = nodes;
+  }
+
+  /**
+   * Starts the engine and returns once the API listens. Blocks while Infinispan starts: call it
+   * from a main thread, not an event loop. Prints the API token once, when it is created.
+   */
+  public static PolicyServer start(PolicyServerOptions options) {
+    return start(options, DistributionService.Settings.defaults());
+  }
+
+  /** The same, with these distribution stream settings. */
+  public static PolicyServer start(PolicyServerOptions options,
+      DistributionService.Settings streams) {
+    requireNonNull(options, "options");
+    requireNonNull(streams, "streams");
+    Path data = options.dataDirectory();
+    Vertx vertx = Vertx.vertx();
+    PolicyStore store = null;
+    try {
+      InfinispanOptions storage = InfinispanOptions.local(data);
+      if (options.jgroupsConfiguration() != null) {
+        storage = storage.clustered(options.jgroupsConfiguration(), options.nodeName());
+      }
+      store = InfinispanPolicyStore.start(vertx, storage);
+      ApiTokens tokens = ApiTokens.loadOrCreate(data);
+      tokens.createdToken().ifPresent(token -> {
+        // Shown once, on purpose on stdout: it is for the person who started the engine.
+        System.out.println(
+            "API token: " + token + "  (stored in " + tokens.createdFile().orElseThrow() + ")");
+      });
+      NodeRegistry nodes = new NodeRegistry(vertx);
+      DistributionService distribution = await(DistributionService.start(vertx, store, nodes,
+          options.apiHost(), options.distributionPort(), streams));
+      HttpServer http =
+          await(vertx.createHttpServer()
+              .requestHandler(PolicyApi.router(vertx, store, tokens, nodes, options.bodyLimit()))
+              .listen(options.apiPort(), options.apiHost()));
+      LOG.info("policy API on {}:{}, distribution on {}:{}, data in {}", options.apiHost(),
+          http.actualPort(), options.apiHost(), distribution.port(), data);
+      return new PolicyServer(vertx, store, http, distribution, nodes);
+    } catch (RuntimeException e) {
+      if (store != null) {
+        await(store.close());
+      }
+      await(vertx.close());
+      throw e;
+    }
+  }
+
+  /** The port the API is bound to. */
+  public int apiPort() {
+    return http.actualPort();
+  }
+
+  /** The port gRPC distribution is bound to. */
+  public int distributionPort() {
+    return distribution.port();
+  }
+
+  /** The connected data planes and what they run. */
+  public NodeRegistry nodes() {
+    return nodes;
+  }
+
+  /** The store behind the API, e.g. for the distribution service. */
+  public PolicyStore store() {
+    return store;
+  }
+
+  /** The Vert.x instance the engine runs on. */
+  public Vertx vertx() {
+    return vertx;
+  }
+
+  /** Stops the API, then the store, then Vert.x. */
+  @Override
+  public void close() {
+    try {
+      await(http.close());
+      await(distribution.close());
+      await(store.close());
+    } finally {
+      // Awaited from this thread: a continuation on Vert.x would never run once it is closed.
+      await(vertx.close());
+    }
+  }
+
+  private static <T> T await(Future<T> future) {
+    try {
+      return future.toCompletionStage().toCompletableFuture().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+    } catch (ExecutionException e) {
+      throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted", e);
+    } catch (TimeoutException e) {
+      throw new IllegalStateException("timed out after " + TIMEOUT_SECONDS + "s", e);
+    }
+  }
+}

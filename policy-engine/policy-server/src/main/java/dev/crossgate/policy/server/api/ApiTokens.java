@@ -1,0 +1,140 @@
+package dev.crossgate.policy.server.api;
+
+import static java.util.Objects.requireNonNull;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileSystems;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileAttribute;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Stream;
+
+/**
+ * The API's bearer tokens: one file per token, {@code <data>/tokens/<name>.token}, readable by
+ * the owner only. The token's name is the author of the revisions it makes. On first start an
+ * {@code admin} token is created.
+ */
+public final class ApiTokens {
+
+  /** The name of the token created on first start. */
+  public static final String ADMIN = "admin";
+
+  private static final String SUFFIX = ".token";
+  private static final SecureRandom RANDOM = new SecureRandom();
+
+  private final Map<String, byte[]> digests;
+  private final Path createdFile;
+  private final String createdToken;
+
+  private ApiTokens(Map<String, byte[]> digests, Path createdFile, String createdToken) {
+    this.digests = Map.copyOf(digests);
+    this.createdFile = createdFile;
+    this.createdToken = createdToken;
+  }
+
+  /** Reads the tokens under {@code dataDirectory/tokens}, creating the admin token when none exist. */
+  public static ApiTokens loadOrCreate(Path dataDirectory) {
+    requireNonNull(dataDirectory, "dataDirectory");
+    Path folder = dataDirectory.resolve("tokens");
+    try {
+      createOwnerOnly(folder, true);
+      Path created = null;
+      String token = null;
+      if (tokenFiles(folder).findAny().isEmpty()) {
+        byte[] random = new byte[32];
+        RANDOM.nextBytes(random);
+        token = Base64.getUrlEncoder().withoutPadding().encodeToString(random);
+        created = folder.resolve(ADMIN + SUFFIX);
+        createOwnerOnly(created, false);
+        Files.writeString(created, token + "\n", StandardCharsets.UTF_8);
+      }
+      Map<String, byte[]> digests = new LinkedHashMap<>();
+      try (Stream<Path> files = tokenFiles(folder)) {
+        for (Path file : (Iterable<Path>) files.sorted()::iterator) {
+          String name = file.getFileName().toString();
+          digests.put(
+              name.substring(0, name.length() - SUFFIX.length()),
+              sha256(Files.readString(file, StandardCharsets.UTF_8).strip()));
+        }
+      }
+      return new ApiTokens(digests, created, token);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read or create API tokens in " + folder, e);
+    }
+  }
+
+  /**
+   * The name of the token in an {@code Authorization: Bearer <token>} header, if it is one of
+   * ours. Every token is compared, in constant time, whatever matches.
+   */
+  public Optional<String> authenticate(String authorization) {
+    if (authorization == null || authorization.length() < 7
+        || !authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
+      return Optional.empty();
+    }
+    byte[] given = sha256(authorization.substring(7).strip());
+    String found = null;
+    for (Map.Entry<String, byte[]> entry : digests.entrySet()) {
+      if (MessageDigest.isEqual(given, entry.getValue()) && found == null) {
+        found = entry.getKey();
+      }
+    }
+    return Optional.ofNullable(found);
+  }
+
+  /** The token created by this start, if any: it is shown once and never again. */
+  public Optional<String> createdToken() {
+    return Optional.ofNullable(createdToken);
+  }
+
+  /** The file the created token was stored in, if one was created. */
+  public Optional<Path> createdFile() {
+    return Optional.ofNullable(createdFile);
+  }
+
+  private static Stream<Path> tokenFiles(Path folder) throws IOException {
+    return Files.list(folder)
+        .filter(Files::isRegularFile)
+        .filter(f -> f.getFileName().toString().endsWith(SUFFIX));
+  }
+
+  private static void createOwnerOnly(Path path, boolean directory) throws IOException {
+    boolean posix = FileSystems.getDefault().supportedFileAttributeViews().contains("posix");
+    Set<PosixFilePermission> permissions =
+        PosixFilePermissions.fromString(directory ? "rwx------" : "rw-------");
+    FileAttribute<?>[] attributes =
+        posix
+            ? new FileAttribute<?>[] {PosixFilePermissions.asFileAttribute(permissions)}
+            : new FileAttribute<?>[0];
+    if (directory) {
+      if (!Files.isDirectory(path)) {
+        Files.createDirectories(path, attributes);
+      }
+    } else {
+      Files.createFile(path, attributes);
+    }
+    if (posix) {
+      Files.setPosixFilePermissions(path, permissions);
+    }
+  }
+
+  private static byte[] sha256(String text) {
+    try {
+      return MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}

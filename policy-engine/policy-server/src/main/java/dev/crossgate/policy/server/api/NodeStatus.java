@@ -1,0 +1,15 @@
+package dev.crossgate.policy.server.api;
+
+import java.time.Instant;
+
+/**
+ * What one connected data plane runs, as the distribution service reports it.
+ *
+ * @param nodeId the node's id
+ * @param role {@code gateway} or {@code sidecar}
+ * @param appliedRevision the revision the node last ACKed; -1 when none yet
+ * @param lastNack the reason of the node's last NACK, or {@code null}
+ * @param connectedSince when the node's current stream started
+ */
+public record NodeStatus(
+    String nodeId, String role, long appliedRevision, String lastNack, Instant connectedSince) {}

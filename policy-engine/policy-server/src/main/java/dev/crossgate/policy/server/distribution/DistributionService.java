@@ -1,0 +1,63 @@
+package dev.crossgate.policy.server.distribution;
+
+import dev.crossgate.policy.distribution.DistributionProtocol;
+import dev.crossgate.policy.server.store.PolicyStore;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.grpc.server.GrpcServer;
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * The gRPC side of the engine: serves {@code crossgate.v1.PolicyDistribution/Subscribe} so every
+ * gateway and sidecar receives its scoped snapshot and every new revision.
+ */
+public final class DistributionService {
+
+  private final HttpServer server;
+
+  private DistributionService(HttpServer server) {
+    this.server = server;
+  }
+
+  /**
+   * Settings of the streams.
+   *
+   * @param heartbeat how often the engine sends a heartbeat
+   * @param deadAfter a node silent for this long is dropped
+   */
+  public record Settings(Duration heartbeat, Duration deadAfter) {
+
+    /** Heartbeats every 5 s; a node silent for 15 s is dropped. */
+    public static Settings defaults() {
+      return new Settings(Duration.ofSeconds(5), Duration.ofSeconds(15));
+    }
+  }
+
+  /** Starts serving on {@code host:port} (0 for any free port). */
+  public static Future<DistributionService> start(Vertx vertx, PolicyStore store,
+      NodeRegistry nodes, String host, int port, Settings settings) {
+    Objects.requireNonNull(store, "store");
+    ScopedSnapshots snapshots = new ScopedSnapshots(vertx, store);
+    GrpcServer grpc = GrpcServer.server(vertx);
+    grpc.callHandler(DistributionProtocol.SUBSCRIBE_SERVER, request ->
+        new NodeStream(vertx, request, store, snapshots, nodes, settings.heartbeat(),
+            settings.deadAfter()));
+    return vertx.createHttpServer(new HttpServerOptions().setHost(host).setPort(port))
+        .requestHandler(grpc)
+        .listen()
+        .map(DistributionService::new);
+  }
+
+  /** The bound port. */
+  public int port() {
+    return server.actualPort();
+  }
+
+  /** Stops accepting and closes every stream. */
+  public Future<Void> close() {
+    return server.close();
+  }
+}

@@ -1,0 +1,164 @@
+package dev.crossgate.policy.server.distribution;
+
+import dev.crossgate.policy.distribution.v1.Hello;
+import dev.crossgate.policy.distribution.v1.NodeRole;
+import dev.crossgate.policy.server.api.Convergence;
+import dev.crossgate.policy.server.api.NodeStatus;
+import dev.crossgate.policy.server.api.NodeStatusRegistry;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/**
+ * Which data planes are connected to this engine and which revision each has applied, and a way
+ * to wait until every connected node has applied a revision (or refused it). Thread-safe.
+ */
+public final class NodeRegistry implements NodeStatusRegistry {
+
+  private final Vertx vertx;
+  private final Map<String, Node> nodes = new ConcurrentHashMap<>();
+  private final List<Waiter> waiters = new CopyOnWriteArrayList<>();
+
+  /** A registry whose waits time out on {@code vertx}'s timers. */
+  public NodeRegistry(Vertx vertx) {
+    this.vertx = vertx;
+  }
+
+  private static final class Node {
+    final String id;
+    final String role;
+    final String detail;
+    final Instant connectedSince = Instant.now();
+    volatile long appliedRevision = -1;
+    volatile long nackedRevision = -1;
+    volatile String lastNack;
+
+    Node(String id, String role, String detail) {
+      this.id = id;
+      this.role = role;
+      this.detail = detail;
+    }
+  }
+
+  private record Waiter(long revision, Promise<Convergence> promise) {}
+
+  /** Records a node that said hello; a reconnect replaces the old entry. */
+  void connected(String streamKey, Hello hello) {
+    String role = hello.getRole() == NodeRole.NODE_ROLE_SIDECAR ? "sidecar" : "gateway";
+    String detail = role.equals("sidecar") ? hello.getNamespace() + "/" + hello.getService()
+        : hello.getGatewayName();
+    nodes.put(streamKey, new Node(hello.getNodeId(), role, detail));
+    settle();
+  }
+
+  /** Forgets a node whose stream ended. */
+  void disconnected(String streamKey) {
+    nodes.remove(streamKey);
+    settle();
+  }
+
+  /** Records an ACK. */
+  void applied(String streamKey, long revision) {
+    Node node = nodes.get(streamKey);
+    if (node != null && revision > node.appliedRevision) {
+      node.appliedRevision = revision;
+    }
+    settle();
+  }
+
+  /** Records a NACK. */
+  void refused(String streamKey, long revision, String reason) {
+    Node node = nodes.get(streamKey);
+    if (node != null) {
+      node.nackedRevision = revision;
+      node.lastNack = "revision " + revision + ": " + reason;
+    }
+    settle();
+  }
+
+  @Override
+  public List<NodeStatus> nodes() {
+    List<NodeStatus> result = new ArrayList<>();
+    nodes.values().forEach(n -> result.add(new NodeStatus(n.id, n.role, n.appliedRevision,
+        n.lastNack, n.connectedSince)));
+    return result;
+  }
+
+  @Override
+  public Convergence convergence(long revision) {
+    int applied = 0;
+    Map<String, String> refused = new java.util.TreeMap<>();
+    for (Node node : nodes.values()) {
+      if (node.appliedRevision >= revision) {
+        applied++;
+      } else if (node.nackedRevision >= revision) {
+        refused.put(node.id, node.lastNack);
+      }
+    }
+    int total = nodes.size();
+    return new Convergence(revision, applied, total, refused, applied + refused.size() == total,
+        summary(revision));
+  }
+
+  /**
+   * Completes when every connected node has applied or refused {@code revision}, or when
+   * {@code timeout} passes (then with {@code complete == false}).
+   */
+  @Override
+  public Future<Convergence> await(long revision, Duration timeout) {
+    Convergence now = convergence(revision);
+    if (now.complete()) {
+      return Future.succeededFuture(now);
+    }
+    Promise<Convergence> promise = Promise.promise();
+    Waiter waiter = new Waiter(revision, promise);
+    waiters.add(waiter);
+    vertx.setTimer(Math.max(1, timeout.toMillis()), id -> {
+      waiters.remove(waiter);
+      promise.tryComplete(convergence(revision));
+    });
+    settle();
+    return promise.future();
+  }
+
+  private void settle() {
+    for (Waiter waiter : waiters) {
+      Convergence state = convergence(waiter.revision());
+      if (state.complete() && waiter.promise().tryComplete(state)) {
+        waiters.remove(waiter);
+      }
+    }
+  }
+
+  /** A one-line summary, e.g. {@code revision 42 applied by 3/3 gateways, 1/2 sidecars}. */
+  public String summary(long revision) {
+    int gateways = 0;
+    int gatewaysApplied = 0;
+    int sidecars = 0;
+    int sidecarsApplied = 0;
+    List<String> nacks = new ArrayList<>();
+    for (Node node : nodes.values()) {
+      boolean done = node.appliedRevision >= revision;
+      if (node.role.equals("sidecar")) {
+        sidecars++;
+        sidecarsApplied += done ? 1 : 0;
+      } else {
+        gateways++;
+        gatewaysApplied += done ? 1 : 0;
+      }
+      if (!done && node.nackedRevision >= revision) {
+        nacks.add("node " + node.id + " NACKed: " + node.lastNack);
+      }
+    }
+    return "revision " + revision + " applied by " + gatewaysApplied + "/" + gateways
+        + " gateways, " + sidecarsApplied + "/" + sidecars + " sidecars"
+        + (nacks.isEmpty() ? "" : "; " + String.join("; ", nacks));
+  }
+}

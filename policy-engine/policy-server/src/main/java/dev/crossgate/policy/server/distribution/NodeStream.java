@@ -1,0 +1,171 @@
+package dev.crossgate.policy.server.distribution;
+
+import dev.crossgate.policy.distribution.v1.EngineMessage;
+import dev.crossgate.policy.distribution.v1.Heartbeat;
+import dev.crossgate.policy.distribution.v1.Hello;
+import dev.crossgate.policy.distribution.v1.NodeMessage;
+import dev.crossgate.policy.distribution.v1.Snapshot;
+import dev.crossgate.policy.server.store.PolicyStore;
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
+import io.vertx.grpc.common.GrpcStatus;
+import io.vertx.grpc.server.GrpcServerRequest;
+import io.vertx.grpc.server.GrpcServerResponse;
+import java.time.Duration;
+import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One data plane's stream: waits for its hello, sends its scoped snapshot, then every new one
+ * as revisions land (skipping revisions that do not change what this node gets), records its
+ * ACKs and NACKs, and drops it when it falls silent. Runs on the stream's event loop.
+ */
+final class NodeStream {
+
+  private static final Logger LOG = LoggerFactory.getLogger(NodeStream.class);
+
+  private final Vertx vertx;
+  private final Context context;
+  private final String key = UUID.randomUUID().toString();
+  private final GrpcServerRequest<NodeMessage, EngineMessage> request;
+  private final GrpcServerResponse<NodeMessage, EngineMessage> response;
+  private final PolicyStore store;
+  private final ScopedSnapshots snapshots;
+  private final NodeRegistry nodes;
+  private final Duration deadAfter;
+  private Hello hello;
+  private AutoCloseable revisions;
+  private long heartbeatTimer = -1;
+  private long lastHeardNanos = System.nanoTime();
+  private long sentRevision = -1;
+  private String sentHash = "";
+  private String ackedHash = "";
+  private boolean closed;
+
+  NodeStream(Vertx vertx, GrpcServerRequest<NodeMessage, EngineMessage> request,
+      PolicyStore store, ScopedSnapshots snapshots, NodeRegistry nodes, Duration heartbeat,
+      Duration deadAfter) {
+    this.vertx = vertx;
+    this.context = vertx.getOrCreateContext();
+    this.request = request;
+    this.response = request.response();
+    this.store = store;
+    this.snapshots = snapshots;
+    this.nodes = nodes;
+    this.deadAfter = deadAfter;
+    request.handler(this::received);
+    request.endHandler(v -> close("the node ended the stream"));
+    request.exceptionHandler(e -> close("stream failed: " + e.getMessage()));
+    request.errorHandler(error -> close("stream " + error));
+    response.exceptionHandler(e -> close("stream failed: " + e.getMessage()));
+    response.writeHead();
+    long interval = heartbeat.toMillis();
+    heartbeatTimer = vertx.setPeriodic(interval, interval, id -> beat());
+  }
+
+  private void received(NodeMessage message) {
+    lastHeardNanos = System.nanoTime();
+    if (hello == null) {
+      if (!message.hasHello()) {
+        close("no hello");
+        end(GrpcStatus.INVALID_ARGUMENT, "the first message must be a hello");
+        return;
+      }
+      greet(message.getHello());
+      return;
+    }
+    if (message.hasAck()) {
+      ackedHash = message.getAck().getHash();
+      nodes.applied(key, message.getAck().getRevision());
+    } else if (message.hasNack()) {
+      nodes.refused(key, message.getNack().getRevision(), message.getNack().getReason());
+      LOG.warn("node {} refused revision {}: {}", hello.getNodeId(),
+          message.getNack().getRevision(), message.getNack().getReason());
+    }
+  }
+
+  private void greet(Hello greeting) {
+    hello = greeting;
+    ackedHash = greeting.getSnapshotHash();
+    nodes.connected(key, greeting);
+    LOG.info("node {} ({}) connected with revision {}", greeting.getNodeId(),
+        greeting.getRole(), greeting.getRevision());
+    revisions = store.onRevision(revision -> context.runOnContext(v ->
+        snapshots.at(revision.number(), hello).onSuccess(this::offer)));
+    snapshots.latest(greeting).onSuccess(this::offer)
+        .onFailure(e -> LOG.warn("no snapshot for node {}: {}", greeting.getNodeId(),
+            e.toString()));
+  }
+
+  private void offer(Snapshot snapshot) {
+    if (closed || snapshot.getRevision() <= sentRevision) {
+      return;
+    }
+    sentRevision = snapshot.getRevision();
+    if (snapshot.getHash().equals(ackedHash)) {
+      // The node already runs exactly this content: it is at this revision too.
+      sentHash = snapshot.getHash();
+      nodes.applied(key, snapshot.getRevision());
+      return;
+    }
+    sentHash = snapshot.getHash();
+    send(EngineMessage.newBuilder().setSnapshot(snapshot).build());
+  }
+
+  /** Writes to the node; a stream the node has already cancelled is closed instead. */
+  private void send(EngineMessage message) {
+    try {
+      response.write(message);
+    } catch (IllegalStateException e) {
+      close("stream gone: " + e.getMessage());
+    }
+  }
+
+  /** Ends the stream with a status, unless the node already cancelled it. */
+  private void end(GrpcStatus status, String message) {
+    try {
+      response.status(status).statusMessage(message).end();
+    } catch (IllegalStateException e) {
+      LOG.debug("stream already gone: {}", e.getMessage());
+    }
+  }
+
+  private void beat() {
+    if (closed) {
+      return;
+    }
+    long silentNanos = System.nanoTime() - lastHeardNanos;
+    if (silentNanos > deadAfter.toNanos()) {
+      close("silent for " + silentNanos / 1_000_000 + " ms");
+      end(GrpcStatus.UNAVAILABLE, "no message for " + silentNanos / 1_000_000 + " ms");
+      return;
+    }
+    send(EngineMessage.newBuilder().setHeartbeat(Heartbeat.newBuilder()
+        .setSentAtMillis(System.currentTimeMillis())).build());
+  }
+
+  private void close(String reason) {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    vertx.cancelTimer(heartbeatTimer);
+    if (revisions != null) {
+      try {
+        revisions.close();
+      } catch (Exception e) {
+        LOG.debug("closing the revision subscription failed", e);
+      }
+    }
+    nodes.disconnected(key);
+    if (hello != null) {
+      LOG.info("node {} disconnected: {}", hello.getNodeId(), reason);
+    }
+  }
+
+  /** The hash last sent, for tests and status. */
+  String sentHash() {
+    return sentHash;
+  }
+}

@@ -1,0 +1,74 @@
+package dev.crossgate.policy.server.distribution;
+
+import dev.crossgate.policy.codec.PolicyCodec;
+import dev.crossgate.policy.distribution.DistributionProtocol;
+import dev.crossgate.policy.distribution.v1.Hello;
+import dev.crossgate.policy.distribution.v1.NodeRole;
+import dev.crossgate.policy.distribution.v1.Snapshot;
+import dev.crossgate.policy.model.PolicyBundle;
+import dev.crossgate.policy.server.store.PolicyStore;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Builds each scoped snapshot once per revision and scope (all gateways serving the same Gateway
+ * share one), on worker threads, and keeps only the latest revision's.
+ */
+final class ScopedSnapshots {
+
+  private final Vertx vertx;
+  private final PolicyStore store;
+  private final Map<Long, Future<dev.crossgate.policy.server.store.Snapshot>> states =
+      new ConcurrentHashMap<>();
+  private final Map<String, Future<Snapshot>> built = new ConcurrentHashMap<>();
+
+  ScopedSnapshots(Vertx vertx, PolicyStore store) {
+    this.vertx = vertx;
+    this.store = store;
+  }
+
+  /** The latest revision's snapshot for the node that said {@code hello}. */
+  Future<Snapshot> latest(Hello hello) {
+    return store.current().compose(state -> forState(state, hello));
+  }
+
+  /** The snapshot of {@code revision} for the node that said {@code hello}. */
+  Future<Snapshot> at(long revision, Hello hello) {
+    Future<dev.crossgate.policy.server.store.Snapshot> state = states.computeIfAbsent(revision,
+        r -> store.at(r));
+    return state.compose(s -> forState(s, hello));
+  }
+
+  private Future<Snapshot> forState(dev.crossgate.policy.server.store.Snapshot state,
+      Hello hello) {
+    String key = state.revision() + "|" + scopeKey(hello);
+    evictOlderThan(state.revision());
+    return built.computeIfAbsent(key, k -> vertx.executeBlocking(() -> build(state, hello),
+        false));
+  }
+
+  private static Snapshot build(dev.crossgate.policy.server.store.Snapshot state, Hello hello) {
+    PolicyBundle scoped = SnapshotScoper.scope(state.bundle(), hello);
+    String json = PolicyCodec.toJson(scoped);
+    return Snapshot.newBuilder()
+        .setRevision(state.revision())
+        .setResourcesJson(json)
+        .setHash(DistributionProtocol.hash(json))
+        .setCreatedAtMillis(System.currentTimeMillis())
+        .setGatewayName(SnapshotScoper.servedGateway(state.bundle(), hello))
+        .build();
+  }
+
+  private static String scopeKey(Hello hello) {
+    return hello.getRole() == NodeRole.NODE_ROLE_SIDECAR
+        ? "sidecar|" + hello.getNamespace() + "|" + hello.getService()
+        : "gateway|" + hello.getGatewayName();
+  }
+
+  private void evictOlderThan(long revision) {
+    states.keySet().removeIf(r -> r < revision);
+    built.keySet().removeIf(k -> Long.parseLong(k.substring(0, k.indexOf('|'))) < revision);
+  }
+}

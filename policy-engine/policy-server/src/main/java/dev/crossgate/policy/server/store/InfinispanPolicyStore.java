@@ -1,0 +1,95 @@
+package dev.crossgate.policy.server.store;
+
+import static java.util.Objects.requireNonNull;
+
+import io.vertx.core.Vertx;
+import java.nio.file.Path;
+import java.time.Clock;
+import org.infinispan.Cache;
+import org.infinispan.configuration.cache.CacheMode;
+import org.infinispan.configuration.cache.ConfigurationBuilder;
+import org.infinispan.configuration.global.GlobalConfigurationBuilder;
+import org.infinispan.manager.DefaultCacheManager;
+import org.infinispan.manager.EmbeddedCacheManager;
+
+/**
+ * A {@link PolicyStore} in embedded Infinispan, persisted in a soft-index file store. With a
+ * JGroups stack several engines form one cluster over a replicated cache: every engine holds
+ * every revision, any engine accepts writes, and every engine hears every new revision.
+ */
+public final class InfinispanPolicyStore extends RevisionedPolicyStore {
+
+  /** The cache holding heads, revision records and checkpoints. */
+  public static final String CACHE_NAME = "crossgate-policy";
+
+  private InfinispanPolicyStore(
+      Vertx vertx, Cache<String, String> cache, EmbeddedCacheManager owned, int checkpointInterval) {
+    super(vertx, new InfinispanRevisionLog(cache, owned), checkpointInterval, Clock.systemUTC());
+  }
+
+  /**
+   * Starts a cache manager as {@code options} say and a store over it; closing the store stops
+   * the manager. Blocks while Infinispan starts (and joins its cluster): call it off the event
+   * loop.
+   */
+  public static InfinispanPolicyStore start(Vertx vertx, InfinispanOptions options) {
+    requireNonNull(vertx, "vertx");
+    EmbeddedCacheManager manager = startCacheManager(options);
+    try {
+      return new InfinispanPolicyStore(
+          vertx, manager.getCache(CACHE_NAME), manager, options.checkpointInterval());
+    } catch (RuntimeException e) {
+      manager.stop();
+      throw e;
+    }
+  }
+
+  /** A store over a cache someone else manages; closing the store leaves the cache running. */
+  public static InfinispanPolicyStore over(Vertx vertx, Cache<String, String> cache) {
+    return new InfinispanPolicyStore(
+        requireNonNull(vertx, "vertx"),
+        requireNonNull(cache, "cache"),
+        null,
+        DEFAULT_CHECKPOINT_INTERVAL);
+  }
+
+  /**
+   * A started cache manager with {@link #CACHE_NAME} defined: a local cache for one engine, a
+   * synchronously replicated one in a cluster; either way persisted under
+   * {@code dataDirectory/infinispan}.
+   */
+  public static EmbeddedCacheManager startCacheManager(InfinispanOptions options) {
+    requireNonNull(options, "options");
+    Path root = options.dataDirectory().toAbsolutePath().resolve("infinispan");
+    GlobalConfigurationBuilder global =
+        options.clustered()
+            ? GlobalConfigurationBuilder.defaultClusteredBuilder()
+            : new GlobalConfigurationBuilder().nonClusteredDefault();
+    global.globalState().enable().persistentLocation(root.toString());
+    if (options.clustered()) {
+      global
+          .transport()
+          .clusterName(options.clusterName())
+          .addProperty("configurationFile", options.jgroupsConfiguration());
+      if (options.nodeName() != null) {
+        global.transport().nodeName(options.nodeName());
+      }
+    }
+    ConfigurationBuilder cache = new ConfigurationBuilder();
+    cache.clustering().cacheMode(options.clustered() ? CacheMode.REPL_SYNC : CacheMode.LOCAL);
+    cache
+        .persistence()
+        .addSoftIndexFileStore()
+        .dataLocation(root.resolve("policy").resolve("data").toString())
+        .indexLocation(root.resolve("policy").resolve("index").toString());
+    DefaultCacheManager manager = new DefaultCacheManager(global.build());
+    try {
+      manager.defineConfiguration(CACHE_NAME, cache.build());
+      manager.getCache(CACHE_NAME);
+      return manager;
+    } catch (RuntimeException e) {
+      manager.stop();
+      throw e;
+    }
+  }
+}

@@ -1,0 +1,253 @@
+package dev.crossgate.policy.server.distribution;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.crossgate.policy.codec.PolicyLoader;
+import dev.crossgate.policy.distribution.AppliedSnapshot;
+import dev.crossgate.policy.distribution.DistributionClient;
+import dev.crossgate.policy.distribution.DistributionClientSettings;
+import dev.crossgate.policy.distribution.NodeIdentity;
+import dev.crossgate.policy.distribution.v1.NodeRole;
+import dev.crossgate.policy.distribution.v1.Snapshot;
+import dev.crossgate.policy.model.Resource;
+import dev.crossgate.policy.server.PolicyServer;
+import dev.crossgate.policy.server.PolicyServerOptions;
+import dev.crossgate.policy.server.api.Convergence;
+import dev.crossgate.policy.server.store.ChangeSet;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.net.SocketAddress;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.OptionalLong;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The real engine (Infinispan store, gRPC distribution) and the real data-plane client on
+ * loopback: snapshots are scoped per node, pushed on every revision, ACKed and NACKed, and the
+ * engine knows who runs what.
+ */
+class DistributionServiceTest {
+
+  @TempDir Path data;
+  PolicyServer engine;
+  Vertx vertx;
+  final List<DistributionClient> clients = new CopyOnWriteArrayList<>();
+
+  @BeforeEach
+  void start() throws Exception {
+    engine = PolicyServer.start(PolicyServerOptions.defaults(data).withApi("127.0.0.1", 0)
+        .withDistributionPort(0), new DistributionService.Settings(Duration.ofMillis(200),
+            Duration.ofSeconds(2)));
+    vertx = Vertx.vertx();
+    apply("""
+        apiVersion: gateway.networking.k8s.io/v1
+        kind: Gateway
+        metadata: {name: public, namespace: edge}
+        spec:
+          listeners: [{name: http, port: 8080, protocol: HTTP}]
+        ---
+        apiVersion: gateway.networking.k8s.io/v1
+        kind: Gateway
+        metadata: {name: internal, namespace: edge}
+        spec:
+          listeners: [{name: http, port: 8081, protocol: HTTP}]
+        ---
+        apiVersion: crossgate.dev/v1alpha1
+        kind: Service
+        metadata: {name: shop, namespace: edge}
+        spec:
+          endpoints: [{address: 127.0.0.1, port: 9001}]
+        ---
+        apiVersion: crossgate.dev/v1alpha1
+        kind: Service
+        metadata: {name: admin, namespace: edge}
+        spec:
+          endpoints: [{address: 127.0.0.1, port: 9002}]
+        ---
+        apiVersion: gateway.networking.k8s.io/v1
+        kind: HTTPRoute
+        metadata: {name: shop, namespace: edge}
+        spec:
+          parentRefs: [{name: public}]
+          rules: [{backendRefs: [{name: shop}]}]
+        ---
+        apiVersion: gateway.networking.k8s.io/v1
+        kind: HTTPRoute
+        metadata: {name: admin, namespace: edge}
+        spec:
+          parentRefs: [{name: internal}]
+          rules: [{backendRefs: [{name: admin}]}]
+        """);
+  }
+
+  @AfterEach
+  void stop() throws Exception {
+    for (DistributionClient client : clients) {
+      await(client.close());
+    }
+    await(vertx.close());
+    engine.close();
+  }
+
+  private long apply(String yaml) throws Exception {
+    List<Resource> resources = PolicyLoader.loadString("test.yaml", yaml).bundleOrThrow()
+        .resources();
+    return await(engine.store().apply(ChangeSet.puts(resources), OptionalLong.empty(), "test",
+        "test")).revision().number();
+  }
+
+  /** A data plane that records what it receives and refuses snapshots when told to. */
+  private final class Node {
+    final List<Snapshot> received = new CopyOnWriteArrayList<>();
+    final AtomicReference<String> refuseWith = new AtomicReference<>();
+    final AtomicReference<AppliedSnapshot> running = new AtomicReference<>(AppliedSnapshot.NONE);
+
+    Node(NodeIdentity identity) {
+      clients.add(DistributionClient.start(vertx, new DistributionClientSettings(
+              List.of(SocketAddress.inetSocketAddress(engine.distributionPort(), "127.0.0.1")),
+              Duration.ofMillis(200), Duration.ofSeconds(2), Duration.ofMillis(50),
+              Duration.ofMillis(500)),
+          identity, running::get, snapshot -> {
+            received.add(snapshot);
+            String reason = refuseWith.get();
+            if (reason != null) {
+              return Future.failedFuture(reason);
+            }
+            running.set(new AppliedSnapshot(snapshot.getRevision(), snapshot.getHash()));
+            return Future.succeededFuture();
+          }, new DistributionClient.ConnectionListener() { }));
+    }
+
+    Snapshot last() {
+      return received.get(received.size() - 1);
+    }
+  }
+
+  @Test
+  void sendsEachGatewayOnlyItsOwnRoutesAndServices() throws Exception {
+    Node publicGateway = new Node(NodeIdentity.gateway("p1", "public", "test"));
+    Node internalGateway = new Node(NodeIdentity.gateway("i1", "edge/internal", "test"));
+    eventually(() -> !publicGateway.received.isEmpty() && !internalGateway.received.isEmpty());
+    String pub = publicGateway.last().getResourcesJson();
+    assertThat(pub).contains("\"shop\"").doesNotContain("\"admin\"")
+        .doesNotContain("\"internal\"");
+    assertThat(publicGateway.last().getGatewayName()).isEqualTo("edge/public");
+    String internal = internalGateway.last().getResourcesJson();
+    assertThat(internal).contains("\"admin\"").doesNotContain("\"shop\"");
+    assertThat(PolicyLoader.loadString("snapshot.json", pub).problems()).isEmpty();
+  }
+
+  @Test
+  void pushesNewRevisionsAndTracksWhoAppliedThem() throws Exception {
+    Node gateway = new Node(NodeIdentity.gateway("g1", "public", "test"));
+    eventually(() -> gateway.received.size() == 1);
+    long revision = apply("""
+        apiVersion: crossgate.dev/v1alpha1
+        kind: Service
+        metadata: {name: shop, namespace: edge}
+        spec:
+          endpoints: [{address: 127.0.0.1, port: 9009}]
+        """);
+    eventually(() -> gateway.last().getRevision() == revision);
+    assertThat(gateway.last().getResourcesJson()).contains("9009");
+    Convergence convergence = await(engine.nodes().await(revision, Duration.ofSeconds(10)));
+    assertThat(convergence.complete()).isTrue();
+    assertThat(convergence.applied()).isEqualTo(1);
+    assertThat(convergence.summary()).startsWith("revision " + revision
+        + " applied by 1/1 gateways, 0/0 sidecars");
+  }
+
+  @Test
+  void skipsRevisionsThatDoNotChangeANodesSnapshot() throws Exception {
+    Node publicGateway = new Node(NodeIdentity.gateway("p1", "public", "test"));
+    eventually(() -> publicGateway.received.size() == 1);
+    long revision = apply("""
+        apiVersion: crossgate.dev/v1alpha1
+        kind: Service
+        metadata: {name: admin, namespace: edge}
+        spec:
+          endpoints: [{address: 127.0.0.1, port: 9010}]
+        """);
+    Convergence convergence = await(engine.nodes().await(revision, Duration.ofSeconds(10)));
+    assertThat(convergence.applied()).isEqualTo(1);
+    assertThat(publicGateway.received).hasSize(1);
+  }
+
+  @Test
+  void recordsARefusalWithItsReason() throws Exception {
+    Node gateway = new Node(NodeIdentity.gateway("g1", "public", "test"));
+    eventually(() -> gateway.received.size() == 1);
+    gateway.refuseWith.set("listener port 8080 is in use");
+    long revision = apply("""
+        apiVersion: crossgate.dev/v1alpha1
+        kind: Service
+        metadata: {name: shop, namespace: edge}
+        spec:
+          endpoints: [{address: 127.0.0.1, port: 9011}]
+        """);
+    Convergence convergence = await(engine.nodes().await(revision, Duration.ofSeconds(10)));
+    assertThat(convergence.complete()).isTrue();
+    assertThat(convergence.applied()).isZero();
+    assertThat(convergence.refused()).containsKey("g1");
+    assertThat(convergence.summary()).contains("node g1 NACKed: revision " + revision
+        + ": listener port 8080 is in use");
+    assertThat(engine.nodes().nodes()).singleElement()
+        .satisfies(n -> assertThat(n.lastNack()).contains("in use"));
+  }
+
+  @Test
+  void aSidecarGetsItsNamespaceOnly() throws Exception {
+    apply("""
+        apiVersion: crossgate.dev/v1alpha1
+        kind: Service
+        metadata: {name: reviews, namespace: shop}
+        spec:
+          endpoints: [{address: 127.0.0.1, port: 9020}]
+        """);
+    Node sidecar = new Node(new NodeIdentity("s1", NodeRole.NODE_ROLE_SIDECAR, "", "reviews",
+        "shop", "test"));
+    eventually(() -> !sidecar.received.isEmpty());
+    assertThat(sidecar.last().getResourcesJson()).contains("reviews")
+        .doesNotContain("\"edge\"");
+    assertThat(engine.nodes().nodes()).singleElement()
+        .satisfies(n -> assertThat(n.role()).isEqualTo("sidecar"));
+  }
+
+  @Test
+  void aReconnectingNodeWithTheCurrentSnapshotIsNotSentItAgain() throws Exception {
+    Node first = new Node(NodeIdentity.gateway("g1", "public", "test"));
+    eventually(() -> first.received.size() == 1);
+    AppliedSnapshot running = first.running.get();
+    await(clients.remove(0).close());
+    eventually(() -> engine.nodes().nodes().isEmpty());
+
+    Node again = new Node(NodeIdentity.gateway("g1", "public", "test"));
+    again.running.set(running);
+    eventually(() -> engine.nodes().nodes().size() == 1
+        && engine.nodes().nodes().get(0).appliedRevision() == running.revision());
+    assertThat(again.received).isEmpty();
+  }
+
+  private static void eventually(BooleanSupplier condition) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+    while (!condition.getAsBoolean()) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("condition not met within 15 s");
+      }
+      Thread.sleep(10);
+    }
+  }
+
+  private static <T> T await(Future<T> future) throws Exception {
+    return future.toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+  }
+}

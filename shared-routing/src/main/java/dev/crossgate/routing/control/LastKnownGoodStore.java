@@ -1,0 +1,80 @@
+package dev.crossgate.routing.control;
+
+import dev.crossgate.policy.distribution.v1.Snapshot;
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * The last snapshot a data plane applied, kept on disk so it can start and serve while the policy
+ * engine is unreachable. Writes go to a temporary file then move into place atomically, so a crash
+ * mid-write leaves the previous file intact. Blocking: call from worker threads only.
+ */
+public final class LastKnownGoodStore {
+
+  private final Path file;
+
+  /** A store at {@code file}; its folder is created when needed. */
+  public LastKnownGoodStore(Path file) {
+    this.file = Objects.requireNonNull(file, "file");
+  }
+
+  /** Where the snapshot is kept. */
+  public Path file() {
+    return file;
+  }
+
+  /** Saves {@code snapshot} atomically. */
+  public void save(Snapshot snapshot) throws IOException {
+    Files.createDirectories(file.toAbsolutePath().getParent());
+    String json = new JsonObject()
+        .put("revision", snapshot.getRevision())
+        .put("hash", snapshot.getHash())
+        .put("createdAtMillis", snapshot.getCreatedAtMillis())
+        .put("gatewayName", snapshot.getGatewayName())
+        .put("resourcesJson", snapshot.getResourcesJson())
+        .encode();
+    Path temp = file.resolveSibling(file.getFileName() + ".tmp");
+    Files.writeString(temp, json, StandardCharsets.UTF_8);
+    try {
+      Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    } catch (AtomicMoveNotSupportedException e) {
+      Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING);
+    }
+  }
+
+  /**
+   * Loads the saved snapshot, if any.
+   *
+   * @throws IOException when the file exists but cannot be read or is not a snapshot
+   */
+  public Optional<Snapshot> load() throws IOException {
+    if (!Files.exists(file)) {
+      return Optional.empty();
+    }
+    try {
+      JsonObject json = new JsonObject(Files.readString(file, StandardCharsets.UTF_8));
+      String resources = json.getString("resourcesJson");
+      Long revision = json.getLong("revision");
+      if (resources == null || revision == null) {
+        throw new IOException(file + ": not a snapshot (expected: revision and resourcesJson)");
+      }
+      return Optional.of(Snapshot.newBuilder()
+          .setRevision(revision)
+          .setHash(json.getString("hash", ""))
+          .setCreatedAtMillis(json.getLong("createdAtMillis", 0L))
+          .setGatewayName(json.getString("gatewayName", ""))
+          .setResourcesJson(resources)
+          .build());
+    } catch (DecodeException | ClassCastException e) {
+      throw new IOException(file + ": not a snapshot: " + e.getMessage(), e);
+    }
+  }
+}
