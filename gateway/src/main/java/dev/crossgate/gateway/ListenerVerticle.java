@@ -11,6 +11,7 @@ import dev.crossgate.routing.upstream.UpstreamClient;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.Http2Settings;
+import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpVersion;
 import dev.crossgate.routing.upstream.WebSocketLimits;
@@ -32,6 +33,7 @@ final class ListenerVerticle extends VerticleBase {
   private final AccessLogWriter accessLog;
   private final Map<String, Integer> boundPorts;
   private final ListenerSettings settings;
+  private final List<HttpServer> servers = new java.util.concurrent.CopyOnWriteArrayList<>();
 
   /**
    * @param ports listener name to the port to bind (0 = any free port)
@@ -68,6 +70,8 @@ final class ListenerVerticle extends VerticleBase {
           .setMaxWebSocketFrameSize(WebSocketLimits.MAX_FRAME_SIZE)
           .setMaxWebSocketMessageSize(WebSocketLimits.MAX_MESSAGE_SIZE)
           .setTcpNoDelay(true)
+          .setIdleTimeout((int) settings.clientIdleTimeout().toMillis())
+          .setIdleTimeoutUnit(java.util.concurrent.TimeUnit.MILLISECONDS)
           .setCompressionSupported(false)
           .setDecompressionSupported(false);
       bound.add(vertx.createHttpServer(options)
@@ -82,10 +86,25 @@ final class ListenerVerticle extends VerticleBase {
                   + listener.name() + " bound to " + other + " and " + server.actualPort()
                   + " (expected: one shared port)"));
             }
+            servers.add(server);
             return Future.succeededFuture(server);
           }));
     }
     return Future.all(bound);
+  }
+
+  /**
+   * Drains: stops accepting at once, lets requests in flight finish up to the drain deadline
+   * (HTTP/2 clients get a GOAWAY), then closes what is left.
+   */
+  @Override
+  public Future<?> stop() {
+    List<Future<Void>> closing = new ArrayList<>();
+    for (HttpServer server : servers) {
+      closing.add(server.shutdown(settings.drainTimeout().toMillis(),
+          java.util.concurrent.TimeUnit.MILLISECONDS));
+    }
+    return Future.join(closing);
   }
 
   /**

@@ -13,7 +13,10 @@ import dev.crossgate.routing.filter.mirror.RequestMirrorFilter;
 import dev.crossgate.routing.filter.redirect.RequestRedirectFilter;
 import dev.crossgate.routing.filter.rewrite.PathModifier;
 import dev.crossgate.routing.filter.rewrite.UrlRewriteFilter;
+import dev.crossgate.routing.lb.LoadBalancer;
 import dev.crossgate.routing.lb.LoadBalancers;
+import dev.crossgate.routing.resilience.BackendResilience;
+import dev.crossgate.routing.resilience.RouteResilience;
 import dev.crossgate.routing.lb.UpstreamEndpoint;
 import dev.crossgate.routing.lb.WeightedChoice;
 import dev.crossgate.routing.route.RouteEntry;
@@ -135,9 +138,11 @@ public final class RoutingConfigCompiler {
         UpstreamEndpoint fresh = UpstreamEndpoint.of(endpoint.address(), endpoint.port());
         endpoints.add(reusable.getOrDefault(name + "|" + fresh.key(), fresh));
       }
-      backends.put(name, new Backend(name,
-          LoadBalancers.create(service.spec().loadBalancer(), endpoints),
-          backendProtocol(service)));
+      LoadBalancer balancer = LoadBalancers.create(service.spec().loadBalancer(), endpoints);
+      Backend old = previous == null ? null : previous.backends().get(name);
+      backends.put(name, new Backend(name, balancer, backendProtocol(service),
+          BackendResilience.of(name, balancer, service.spec(),
+              old == null ? null : old.resilience())));
     }
     return backends;
   }
@@ -183,7 +188,8 @@ public final class RoutingConfigCompiler {
         weights.add(ref.weight() == null ? 1 : ref.weight());
       }
       rules.add(new RouteRule(routeName, i, FilterChain.of(filters),
-          targets.isEmpty() ? null : WeightedChoice.of(targets, weights)));
+          targets.isEmpty() ? null : WeightedChoice.of(targets, weights),
+          RouteResilience.of(rule)));
     }
     return rules;
   }

@@ -26,6 +26,9 @@ public final class ErrorResponder {
     if (failure instanceof java.util.concurrent.TimeoutException) {
       return new ProxyException(ErrorReason.UPSTREAM_TIMEOUT, failure.getMessage());
     }
+    if (failure instanceof io.vertx.core.http.ConnectionPoolTooBusyException) {
+      return new ProxyException(ErrorReason.UPSTREAM_OVERFLOW, failure.getMessage());
+    }
     if (failure instanceof ConnectException) {
       return new ProxyException(ErrorReason.UPSTREAM_UNAVAILABLE,
           "connect failed: " + failure.getMessage());

@@ -72,6 +72,8 @@ final class ProxyCall {
   private boolean continueRelayed;
   private int tunnelStatus;
   private boolean finished;
+  private boolean bodyStarted;
+  private Attempts attempts;
 
   ProxyCall(HttpServerRequest request, RoutingConfig config, String listenerName,
       UpstreamClient client, ProxyMetrics metrics, AccessLogWriter accessLog,
@@ -95,6 +97,9 @@ final class ProxyCall {
       }
       if (!response.ended()) {
         errorCode = errorCode == null ? "client_closed" : errorCode;
+        if (attempts != null) {
+          attempts.cancel();
+        }
         if (upstreamRequest != null) {
           upstreamRequest.reset();
         }
@@ -155,14 +160,14 @@ final class ProxyCall {
       return;
     }
     backendName = backend.name();
-    endpoint = backend.loadBalancer().pick(exchange.view());
-    if (endpoint == null) {
-      fail(new ProxyException(ErrorReason.UPSTREAM_UNAVAILABLE, "backend " + backendName
-          + " has no endpoints"));
-      return;
-    }
-    completion = endpoint.start();
     if (request.canUpgradeToWebSocket()) {
+      endpoint = backend.loadBalancer().pick(exchange.view());
+      if (endpoint == null) {
+        fail(new ProxyException(ErrorReason.UPSTREAM_UNAVAILABLE, "backend " + backendName
+            + " has no endpoints"));
+        return;
+      }
+      completion = endpoint.start();
       forwardWebSocket();
       return;
     }
@@ -170,19 +175,57 @@ final class ProxyCall {
       // gRPC servers require it; the only TE value HTTP/2 allows
       exchange.upstreamHeaders().set("te", "trailers");
     }
-    client.open(endpoint, backend.protocol(), request.method(), exchange.upstreamUri(),
-            exchange.upstreamHeaders(), exchange.upstreamAuthority())
-        .compose(this::send)
-        .onComplete(ar -> {
-          if (ar.succeeded()) {
-            relay(ar.result());
-          } else {
-            fail(ar.cause());
-          }
-        });
+    attempts = new Attempts(this, backend, rule.resilience(), metrics.resilience());
+    attempts.begin();
   }
 
-  private Future<HttpClientResponse> send(HttpClientRequest upstream) {
+  /** Whether the request has a body a retry could not replay. */
+  boolean bodyStreams() {
+    return hasBody();
+  }
+
+  /** Whether the client sent {@code Expect: 100-continue}. */
+  boolean expectsContinueHeader() {
+    return expectsContinue();
+  }
+
+  HttpServerRequest request() {
+    return request;
+  }
+
+  ProxyExchange exchange() {
+    return exchange;
+  }
+
+  UpstreamClient client() {
+    return client;
+  }
+
+  /** Attempts calls this when it chose an endpoint for an attempt. */
+  void attemptStarted(UpstreamEndpoint chosen, UpstreamEndpoint.Completion started) {
+    endpoint = chosen;
+    completion = started;
+  }
+
+  /** Attempts calls this with the response it keeps. */
+  void respond(HttpClientResponse upstream) {
+    relay(upstream);
+  }
+
+  /** Attempts calls this when the exchange fails for good. */
+  void failed(Throwable cause) {
+    fail(cause);
+  }
+
+  boolean clientGone() {
+    return response.closed() || finished;
+  }
+
+  /**
+   * Sends one attempt: the streamed body the first time, or the buffered body ({@code replay}
+   * non-null) on every attempt when retries are possible.
+   */
+  Future<HttpClientResponse> send(HttpClientRequest upstream, Buffer replay) {
     this.upstreamRequest = upstream;
     if (expectsContinue()) {
       // Relay the backend's verdict: a 100 lets the client send its body, an early final
@@ -194,11 +237,18 @@ final class ProxyCall {
         }
       });
     }
+    if (replay != null) {
+      return upstream.send(replay);
+    }
     if (!hasBody()) {
-      exchange.bodyTaps().forEach(tap -> tap.onEnd());
-      request.resume();
+      if (!bodyStarted) {
+        bodyStarted = true;
+        exchange.bodyTaps().forEach(tap -> tap.onEnd());
+        request.resume();
+      }
       return upstream.send();
     }
+    bodyStarted = true;
     ReadStream<Buffer> body = exchange.bodyTaps().isEmpty() ? request
         : new TappedBody(request, exchange.bodyTaps());
     return upstream.send(body);
@@ -352,6 +402,9 @@ final class ProxyCall {
       return;
     }
     finished = true;
+    if (attempts != null) {
+      attempts.cancel();
+    }
     if (upstreamRequest != null && !request.isEnded()) {
       upstreamRequest.reset(); // the backend answered before the client sent its whole body
     }

@@ -32,6 +32,7 @@ public final class UpstreamClient {
   private final HttpClientAgent http2;
   private final WebSocketClient webSockets;
   private final Settings settings;
+  private final BackendPools pools;
 
   /**
    * Timeouts, pool sizes and limits toward backends.
@@ -91,6 +92,7 @@ public final class UpstreamClient {
             .setHttp2ClearTextUpgrade(false))
         .with(new PoolOptions().setHttp2MaxSize(1).setMaxWaitQueueSize(-1))
         .build();
+    this.pools = new BackendPools(vertx, settings);
     this.webSockets = vertx.createWebSocketClient(new WebSocketClientOptions()
         .setConnectTimeout((int) settings.connectTimeout().toMillis())
         .setMaxFrameSize(WebSocketLimits.MAX_FRAME_SIZE)
@@ -99,7 +101,7 @@ public final class UpstreamClient {
         .setSendUnmaskedFrames(false));
   }
 
-  private static HttpClientOptions baseOptions(Settings settings) {
+  static HttpClientOptions baseOptions(Settings settings) {
     return new HttpClientOptions()
         .setKeepAlive(true)
         .setConnectTimeout((int) settings.connectTimeout().toMillis())
@@ -133,6 +135,17 @@ public final class UpstreamClient {
    */
   public Future<HttpClientRequest> open(UpstreamEndpoint endpoint, BackendProtocol protocol,
       HttpMethod method, String uri, MultiMap headers, String authority) {
+    return open(endpoint, protocol, method, uri, headers, authority, null);
+  }
+
+  /**
+   * Opens a request over the backend's protocol through the backend's own connection pool.
+   *
+   * @param pool the backend's pool settings, or null for the process-wide ones
+   */
+  public Future<HttpClientRequest> open(UpstreamEndpoint endpoint, BackendProtocol protocol,
+      HttpMethod method, String uri, MultiMap headers, String authority,
+      ConnectionPoolSettings pool) {
     RequestOptions options = new RequestOptions()
         .setHost(endpoint.address())
         .setPort(endpoint.port())
@@ -142,10 +155,17 @@ public final class UpstreamClient {
         .setIdleTimeout(settings.idleTimeout().toMillis())
         .setFollowRedirects(false);
     HttpClientAgent client = protocol.http2() ? http2 : http1;
+    if (pool != null) {
+      options.setConnectTimeout(pool.connectTimeout().toMillis());
+      client = pools.client(pool, protocol.http2());
+    }
     return client.request(options).map(request -> {
       HostAndPort host = authority == null ? null : HostAndPort.parseAuthority(authority, -1);
       if (host != null) {
         request.authority(host);
+      }
+      if (pool != null && !protocol.http2()) {
+        pools.countRequest(request, pool.maxRequestsPerConnection());
       }
       return request;
     });
@@ -181,6 +201,7 @@ public final class UpstreamClient {
 
   /** Closes every pooled connection. */
   public Future<Void> close() {
-    return Future.join(http1.close(), http2.close(), webSockets.close()).mapEmpty();
+    return Future.join(http1.close(), http2.close(), webSockets.close(), pools.close())
+        .mapEmpty();
   }
 }
