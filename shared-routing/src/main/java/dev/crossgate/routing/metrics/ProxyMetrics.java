@@ -97,6 +97,13 @@ public final class ProxyMetrics {
     meters.record(status, durationNanos);
   }
 
+  /** Counts a response Crossgate made itself, by its reason code. */
+  public void localError(String reason) {
+    Counter.builder("crossgate_proxy_errors")
+        .description("Responses Crossgate made itself, by reason (x-crossgate-error)")
+        .tag("reason", reason).register(registry).increment();
+  }
+
   /** Counts a configuration reload attempt. */
   public void configReload(boolean success) {
     (success ? reloadSuccess : reloadFailure).increment();

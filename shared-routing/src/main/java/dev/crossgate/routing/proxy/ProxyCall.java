@@ -389,6 +389,7 @@ final class ProxyCall {
   private void fail(Throwable failure) {
     ProxyException error = ErrorResponder.classify(failure);
     errorCode = error.reason().code();
+    metrics.localError(errorCode);
     if (!response.headWritten()) {
       request.resume();
     }
