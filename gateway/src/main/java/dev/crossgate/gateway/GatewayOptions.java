@@ -1,5 +1,6 @@
 package dev.crossgate.gateway;
 
+import dev.crossgate.routing.config.ListenerSettings;
 import dev.crossgate.routing.upstream.UpstreamClient;
 import java.io.OutputStream;
 import java.nio.file.Path;
@@ -23,6 +24,7 @@ import java.util.Objects;
  * @param eventLoops how many event loops serve the listeners
  * @param upstream timeouts and pool sizes toward backends
  * @param accessLog where access-log lines go, or null for none
+ * @param listener header limits, h2c and WebSocket idle timeout of the HTTP listeners
  * @param controlPlane policy engines as {@code HOST:PORT[,HOST:PORT…]} to subscribe to instead
  *     of reading files, or null
  * @param stateDir where the last-known-good snapshot is kept (control-plane mode)
@@ -31,7 +33,8 @@ import java.util.Objects;
 public record GatewayOptions(List<Path> configPaths, String gatewayName, String bindAddress,
     String adminAddress, int adminPort, Map<String, Integer> portOverrides,
     Duration reloadInterval, int eventLoops, UpstreamClient.Settings upstream,
-    OutputStream accessLog, String controlPlane, Path stateDir, String nodeId) {
+    OutputStream accessLog, ListenerSettings listener, String controlPlane, Path stateDir,
+    String nodeId) {
 
   /** The port-override key meaning "the gateway's only listener". */
   public static final String ANY_LISTENER = "*";
@@ -43,6 +46,7 @@ public record GatewayOptions(List<Path> configPaths, String gatewayName, String 
     portOverrides = Map.copyOf(portOverrides);
     Objects.requireNonNull(reloadInterval, "reloadInterval");
     Objects.requireNonNull(upstream, "upstream");
+    Objects.requireNonNull(listener, "listener");
     if (configPaths.isEmpty() == (controlPlane == null)) {
       throw new IllegalArgumentException("configPaths: " + configPaths + ", controlPlane: "
           + controlPlane + " (expected: files or a control plane, exactly one of them)");
@@ -52,6 +56,16 @@ public record GatewayOptions(List<Path> configPaths, String gatewayName, String 
     if (eventLoops < 1) {
       throw new IllegalArgumentException("eventLoops: " + eventLoops + " (expected: >= 1)");
     }
+  }
+
+  /** Options with the default {@link ListenerSettings}. */
+  public GatewayOptions(List<Path> configPaths, String gatewayName, String bindAddress,
+      String adminAddress, int adminPort, Map<String, Integer> portOverrides,
+      Duration reloadInterval, int eventLoops, UpstreamClient.Settings upstream,
+      OutputStream accessLog, String controlPlane, Path stateDir, String nodeId) {
+    this(configPaths, gatewayName, bindAddress, adminAddress, adminPort, portOverrides,
+        reloadInterval, eventLoops, upstream, accessLog, ListenerSettings.defaults(),
+        controlPlane, stateDir, nodeId);
   }
 
   /** Options with defaults for everything but the files: loopback, admin on 9901. */
@@ -76,28 +90,35 @@ public record GatewayOptions(List<Path> configPaths, String gatewayName, String 
   /** A copy with these port overrides and admin port. */
   public GatewayOptions withPorts(Map<String, Integer> overrides, int admin) {
     return new GatewayOptions(configPaths, gatewayName, bindAddress, adminAddress, admin,
-        overrides, reloadInterval, eventLoops, upstream, accessLog, controlPlane, stateDir,
-        nodeId);
+        overrides, reloadInterval, eventLoops, upstream, accessLog, listener,
+        controlPlane, stateDir, nodeId);
   }
 
   /** A copy with these upstream settings. */
   public GatewayOptions withUpstream(UpstreamClient.Settings settings) {
     return new GatewayOptions(configPaths, gatewayName, bindAddress, adminAddress, adminPort,
-        portOverrides, reloadInterval, eventLoops, settings, accessLog, controlPlane, stateDir,
-        nodeId);
+        portOverrides, reloadInterval, eventLoops, settings, accessLog, listener,
+        controlPlane, stateDir, nodeId);
   }
 
   /** A copy writing access-log lines to {@code out}. */
   public GatewayOptions withAccessLog(OutputStream out) {
     return new GatewayOptions(configPaths, gatewayName, bindAddress, adminAddress, adminPort,
-        portOverrides, reloadInterval, eventLoops, upstream, out, controlPlane, stateDir,
-        nodeId);
+        portOverrides, reloadInterval, eventLoops, upstream, out, listener,
+        controlPlane, stateDir, nodeId);
+  }
+
+  /** A copy with these listener settings. */
+  public GatewayOptions withListener(ListenerSettings settings) {
+    return new GatewayOptions(configPaths, gatewayName, bindAddress, adminAddress, adminPort,
+        portOverrides, reloadInterval, eventLoops, upstream, accessLog, settings, controlPlane,
+        stateDir, nodeId);
   }
 
   /** A copy checking for configuration changes every {@code interval}. */
   public GatewayOptions withReloadInterval(Duration interval) {
     return new GatewayOptions(configPaths, gatewayName, bindAddress, adminAddress, adminPort,
-        portOverrides, interval, eventLoops, upstream, accessLog, controlPlane, stateDir,
-        nodeId);
+        portOverrides, interval, eventLoops, upstream, accessLog, listener,
+        controlPlane, stateDir, nodeId);
   }
 }

@@ -17,7 +17,9 @@ import dev.crossgate.policy.distribution.DistributionClientSettings;
 import dev.crossgate.policy.distribution.NodeIdentity;
 import dev.crossgate.routing.filter.forwarded.ForwardedHeadersFilter;
 import dev.crossgate.routing.filter.trace.TraceContextFilter;
+import dev.crossgate.routing.config.ListenerSettings;
 import dev.crossgate.routing.metrics.ProxyMetrics;
+import dev.crossgate.routing.resilience.HealthChecks;
 import dev.crossgate.routing.upstream.UpstreamClient;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -58,6 +60,7 @@ public final class GatewayServer implements AutoCloseable {
   private final AtomicBoolean ready = new AtomicBoolean();
   private ConfigReloader reloader;
   private ControlPlaneSubscription subscription;
+  private HealthChecks healthChecks;
 
   private static final String VERSION = "crossgate-gateway";
   private HttpServer admin;
@@ -115,8 +118,10 @@ public final class GatewayServer implements AutoCloseable {
       accessLog = options.accessLog() == null ? null
           : new AccessLogWriter(options.accessLog(), 65_536, metrics::accessLogDropped);
       GatewayServer[] self = new GatewayServer[1];
+      HealthChecks healthChecks = new HealthChecks(vertx, client);
       ConfigHolder holder = new ConfigHolder(initial, applied -> {
         metrics.configApplied(applied);
+        healthChecks.apply(applied);
         if (self[0] != null) {
           self[0].reconcileListeners(applied);
         }
@@ -124,6 +129,7 @@ public final class GatewayServer implements AutoCloseable {
       GatewayServer server = new GatewayServer(vertx, options, holder, client, metrics,
           accessLog);
       self[0] = server;
+      server.healthChecks = healthChecks;
       server.deployListeners(initial);
       server.startAdmin(registry);
       if (source != null) {
@@ -183,7 +189,7 @@ public final class GatewayServer implements AutoCloseable {
 
   private ListenerVerticle newVerticle(Map<String, Integer> ports, Map<String, Integer> bound) {
     return new ListenerVerticle(ports, options.bindAddress(), config, client, metrics, accessLog,
-        bound);
+        bound, options.listener());
   }
 
   private void undeploy(Deployment old) {
@@ -244,15 +250,30 @@ public final class GatewayServer implements AutoCloseable {
     return vertx;
   }
 
-  /** Stops accepting, closes every connection and releases the ports. */
+  /**
+   * Drains and stops: readiness goes false, the listeners stop accepting, requests in flight may
+   * finish until the drain deadline ({@link ListenerSettings#drainTimeout}), then every
+   * connection is closed and the ports are released.
+   */
   @Override
   public void close() {
     ready.set(false);
     if (reloader != null) {
       reloader.stop();
     }
+    if (healthChecks != null) {
+      healthChecks.close();
+    }
     if (subscription != null) {
       await(subscription.close());
+    }
+    Deployment listeners = deployment.getAndSet(null);
+    if (listeners != null) {
+      try {
+        await(vertx.undeploy(listeners.id()));
+      } catch (IllegalStateException e) {
+        LOG.warn("draining the listeners failed: {}", e.getMessage());
+      }
     }
     await(vertx.close());
     if (accessLog != null) {

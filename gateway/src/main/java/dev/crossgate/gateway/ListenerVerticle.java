@@ -3,13 +3,18 @@ package dev.crossgate.gateway;
 import dev.crossgate.routing.accesslog.AccessLogWriter;
 import dev.crossgate.routing.config.ConfigHolder;
 import dev.crossgate.routing.config.Listener;
+import dev.crossgate.routing.config.ListenerSettings;
 import dev.crossgate.routing.metrics.ProxyMetrics;
 import dev.crossgate.routing.proxy.InvalidRequestHandler;
 import dev.crossgate.routing.proxy.ProxyHandler;
 import dev.crossgate.routing.upstream.UpstreamClient;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.http.Http2Settings;
+import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.http.HttpVersion;
+import dev.crossgate.routing.upstream.WebSocketLimits;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -27,6 +32,8 @@ final class ListenerVerticle extends VerticleBase {
   private final ProxyMetrics metrics;
   private final AccessLogWriter accessLog;
   private final Map<String, Integer> boundPorts;
+  private final ListenerSettings settings;
+  private final List<HttpServer> servers = new java.util.concurrent.CopyOnWriteArrayList<>();
 
   /**
    * @param ports listener name to the port to bind (0 = any free port)
@@ -34,7 +41,8 @@ final class ListenerVerticle extends VerticleBase {
    */
   ListenerVerticle(Map<String, Integer> ports, String bindAddress, ConfigHolder config,
       UpstreamClient client, ProxyMetrics metrics, AccessLogWriter accessLog,
-      Map<String, Integer> boundPorts) {
+      Map<String, Integer> boundPorts, ListenerSettings settings) {
+    this.settings = settings;
     this.boundPorts = boundPorts;
     this.ports = ports;
     this.bindAddress = bindAddress;
@@ -51,13 +59,24 @@ final class ListenerVerticle extends VerticleBase {
       HttpServerOptions options = new HttpServerOptions()
           .setHost(bindAddress)
           .setPort(sharedPort(listener.name(), ports.get(listener.name())))
-          .setMaxHeaderSize(32 * 1024)
-          .setMaxInitialLineLength(16 * 1024)
+          .setMaxHeaderSize(settings.maxHeaderSize())
+          .setMaxInitialLineLength(settings.maxInitialLineLength())
+          .setHttp2ClearTextEnabled(settings.http2ClearText())
+          .setAlpnVersions(settings.http2ClearText()
+              ? List.of(HttpVersion.HTTP_2, HttpVersion.HTTP_1_1) : List.of(HttpVersion.HTTP_1_1))
+          .setInitialSettings(new Http2Settings()
+              .setMaxHeaderListSize(settings.maxHeaderSize())
+              .setMaxConcurrentStreams(1000))
+          .setMaxWebSocketFrameSize(WebSocketLimits.MAX_FRAME_SIZE)
+          .setMaxWebSocketMessageSize(WebSocketLimits.MAX_MESSAGE_SIZE)
           .setTcpNoDelay(true)
+          .setIdleTimeout((int) settings.clientIdleTimeout().toMillis())
+          .setIdleTimeoutUnit(java.util.concurrent.TimeUnit.MILLISECONDS)
           .setCompressionSupported(false)
           .setDecompressionSupported(false);
       bound.add(vertx.createHttpServer(options)
-          .requestHandler(new ProxyHandler(listener.name(), config, client, metrics, accessLog))
+          .requestHandler(new ProxyHandler(listener.name(), config, client, metrics, accessLog,
+              settings))
           .invalidRequestHandler(new InvalidRequestHandler(metrics))
           .listen()
           .compose(server -> {
@@ -67,10 +86,25 @@ final class ListenerVerticle extends VerticleBase {
                   + listener.name() + " bound to " + other + " and " + server.actualPort()
                   + " (expected: one shared port)"));
             }
+            servers.add(server);
             return Future.succeededFuture(server);
           }));
     }
     return Future.all(bound);
+  }
+
+  /**
+   * Drains: stops accepting at once, lets requests in flight finish up to the drain deadline
+   * (HTTP/2 clients get a GOAWAY), then closes what is left.
+   */
+  @Override
+  public Future<?> stop() {
+    List<Future<Void>> closing = new ArrayList<>();
+    for (HttpServer server : servers) {
+      closing.add(server.shutdown(settings.drainTimeout().toMillis(),
+          java.util.concurrent.TimeUnit.MILLISECONDS));
+    }
+    return Future.join(closing);
   }
 
   /**

@@ -35,6 +35,13 @@ final class GatewayFixture implements AutoCloseable {
 
   static GatewayFixture start(Path dir, String yaml, Duration upstreamIdleTimeout)
       throws IOException, ConfigException {
+    return start(dir, yaml, upstreamIdleTimeout, options -> options);
+  }
+
+  /** Starts a gateway whose options {@code customize} adjusts after the test defaults. */
+  static GatewayFixture start(Path dir, String yaml, Duration upstreamIdleTimeout,
+      java.util.function.UnaryOperator<GatewayOptions> customize)
+      throws IOException, ConfigException {
     Path file = dir.resolve("gateway.yaml");
     Files.writeString(file, yaml);
     ByteArrayOutputStream log = new ByteArrayOutputStream();
@@ -43,6 +50,7 @@ final class GatewayFixture implements AutoCloseable {
         .withReloadInterval(Duration.ofMillis(100))
         .withUpstream(new UpstreamClient.Settings(Duration.ofSeconds(2), upstreamIdleTimeout, 16))
         .withAccessLog(log);
+    options = customize.apply(options);
     GatewayServer server = GatewayServer.start(options);
     GatewayFixture fixture = new GatewayFixture(file, server);
     fixture.logSink = log;

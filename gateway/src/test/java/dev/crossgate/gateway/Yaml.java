@@ -29,6 +29,13 @@ final class Yaml {
         """.formatted(name, endpoints);
   }
 
+  /** A Service whose endpoints speak {@code protocol} (HTTP, HTTP2 or GRPC). */
+  static String service(String name, String protocol, int... ports) {
+    return service(name, ports).replace("metadata: {name: " + name + "}",
+        "metadata: {name: " + name + ", annotations: {crossgate.dev/backend-protocol: "
+            + protocol + "}}");
+  }
+
   static String prefixRoute(String name, String prefix, String backendRefs) {
     return """
         ---

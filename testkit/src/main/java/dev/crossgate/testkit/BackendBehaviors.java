@@ -30,6 +30,7 @@ public final class BackendBehaviors {
                 .put("method", request.method().name())
                 .put("uri", request.uri())
                 .put("path", request.path())
+                .put("version", request.version().name())
                 .put("headers", headers)
                 .put("bodyBytes", bytes.get());
             request.response()
@@ -38,6 +39,14 @@ public final class BackendBehaviors {
                 .end(body.encode());
           });
     };
+  }
+
+  /**
+   * Accepts WebSocket upgrades and echoes every message with its type (text as text, binary as
+   * binary); see {@link WebSocketEcho}.
+   */
+  public static WebSocketEcho webSocketEcho() {
+    return new WebSocketEcho();
   }
 
   /** Answers with a fixed status and a short text body. */
@@ -76,6 +85,58 @@ public final class BackendBehaviors {
         }
       };
       pump[0].run();
+    };
+  }
+
+  /** Answers like {@code then}, but only after {@code delay}: a slow backend. */
+  public static Handler<HttpServerRequest> delayed(java.time.Duration delay,
+      Handler<HttpServerRequest> then) {
+    return request -> {
+      request.pause();
+      io.vertx.core.Vertx.currentContext().owner().setTimer(Math.max(1, delay.toMillis()),
+          id -> {
+            then.handle(request);
+            request.resume();
+          });
+    };
+  }
+
+  /** Answers the first {@code count} requests with {@code status}, then like {@code then}. */
+  public static Handler<HttpServerRequest> failFirst(int count, int status,
+      Handler<HttpServerRequest> then) {
+    java.util.concurrent.atomic.AtomicInteger seen = new java.util.concurrent.atomic.AtomicInteger();
+    return request -> {
+      if (seen.getAndIncrement() < count) {
+        status(status).handle(request);
+      } else {
+        then.handle(request);
+      }
+    };
+  }
+
+  /** Answers requests for {@code path} like {@code onPath} and every other like {@code other}. */
+  public static Handler<HttpServerRequest> byPath(String path, Handler<HttpServerRequest> onPath,
+      Handler<HttpServerRequest> other) {
+    return request -> (path.equals(request.path()) ? onPath : other).handle(request);
+  }
+
+  /** Sends the response head at once, then the body slowly: one byte per {@code every}. */
+  public static Handler<HttpServerRequest> slowBody(int bytes, java.time.Duration every) {
+    return request -> {
+      var response = request.response().setChunked(true);
+      response.writeHead();
+      var vertx = io.vertx.core.Vertx.currentContext().owner();
+      java.util.concurrent.atomic.AtomicInteger left = new java.util.concurrent.atomic.AtomicInteger(bytes);
+      vertx.setPeriodic(Math.max(1, every.toMillis()), id -> {
+        if (response.closed()) {
+          vertx.cancelTimer(id);
+        } else if (left.getAndDecrement() > 0) {
+          response.write("x");
+        } else {
+          vertx.cancelTimer(id);
+          response.end();
+        }
+      });
     };
   }
 }

@@ -13,12 +13,16 @@ import dev.crossgate.routing.filter.mirror.RequestMirrorFilter;
 import dev.crossgate.routing.filter.redirect.RequestRedirectFilter;
 import dev.crossgate.routing.filter.rewrite.PathModifier;
 import dev.crossgate.routing.filter.rewrite.UrlRewriteFilter;
+import dev.crossgate.routing.lb.LoadBalancer;
 import dev.crossgate.routing.lb.LoadBalancers;
+import dev.crossgate.routing.resilience.BackendResilience;
+import dev.crossgate.routing.resilience.RouteResilience;
 import dev.crossgate.routing.lb.UpstreamEndpoint;
 import dev.crossgate.routing.lb.WeightedChoice;
 import dev.crossgate.routing.route.RouteEntry;
 import dev.crossgate.routing.route.RouteTable;
 import dev.crossgate.routing.upstream.Backend;
+import dev.crossgate.routing.upstream.BackendProtocol;
 import dev.crossgate.routing.upstream.UpstreamClient;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -119,7 +123,8 @@ public final class RoutingConfigCompiler {
     return gateways.stream().map(g -> g.metadata().qualifiedName()).toList().toString();
   }
 
-  private Map<String, Backend> compileBackends(PolicyBundle bundle, RoutingConfig previous) {
+  private Map<String, Backend> compileBackends(PolicyBundle bundle, RoutingConfig previous)
+      throws ConfigException {
     Map<String, UpstreamEndpoint> reusable = new HashMap<>();
     if (previous != null) {
       previous.backends().forEach((name, backend) -> backend.loadBalancer().endpoints()
@@ -133,10 +138,36 @@ public final class RoutingConfigCompiler {
         UpstreamEndpoint fresh = UpstreamEndpoint.of(endpoint.address(), endpoint.port());
         endpoints.add(reusable.getOrDefault(name + "|" + fresh.key(), fresh));
       }
-      backends.put(name, new Backend(name,
-          LoadBalancers.create(service.spec().loadBalancer(), endpoints)));
+      LoadBalancer balancer = LoadBalancers.create(service.spec().loadBalancer(), endpoints);
+      Backend old = previous == null ? null : previous.backends().get(name);
+      backends.put(name, new Backend(name, balancer, backendProtocol(service),
+          BackendResilience.of(name, balancer, service.spec(),
+              old == null ? null : old.resilience())));
     }
     return backends;
+  }
+
+  /** The annotation that sets a Service's backend protocol until the model has a field. */
+  public static final String PROTOCOL_ANNOTATION = "crossgate.dev/backend-protocol";
+
+  /**
+   * The protocol Crossgate speaks to a Service's endpoints. Today it comes from the
+   * {@value #PROTOCOL_ANNOTATION} annotation ({@code HTTP}, {@code HTTP2}, {@code GRPC}; HTTP/1.1
+   * when absent). This is the one place to read {@code Service.spec.protocol} once the model
+   * has it.
+   *
+   * @throws ConfigException for a protocol name that is not known
+   */
+  static BackendProtocol backendProtocol(Service service) throws ConfigException {
+    var annotations = service.metadata().annotations();
+    String value = annotations == null ? null : annotations.get(PROTOCOL_ANNOTATION);
+    try {
+      return BackendProtocol.parse(value);
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException("Service " + service.metadata().qualifiedName()
+          + " metadata.annotations." + PROTOCOL_ANNOTATION + ": " + value
+          + " (expected: one of HTTP, HTTP2, GRPC)");
+    }
   }
 
   private List<RouteRule> compileRules(HttpRoute route, Map<String, Backend> backends) {
@@ -157,7 +188,8 @@ public final class RoutingConfigCompiler {
         weights.add(ref.weight() == null ? 1 : ref.weight());
       }
       rules.add(new RouteRule(routeName, i, FilterChain.of(filters),
-          targets.isEmpty() ? null : WeightedChoice.of(targets, weights)));
+          targets.isEmpty() ? null : WeightedChoice.of(targets, weights),
+          RouteResilience.of(rule)));
     }
     return rules;
   }

@@ -10,8 +10,13 @@ public enum ErrorReason {
   HEADERS_TOO_LARGE("headers_too_large", 431, "The request headers are too large"),
   ROUTE_NOT_FOUND("route_not_found", 404, "No route matches this request"),
   UPSTREAM_UNAVAILABLE("upstream_unavailable", 503, "The backend is unavailable"),
+  UPSTREAM_OVERFLOW("upstream_overflow", 503,
+      "The backend's connection pool and its wait queue are full"),
+  CIRCUIT_OPEN("circuit_open", 503, "The backend's circuit breaker is open"),
   UPSTREAM_TIMEOUT("upstream_timeout", 504, "The backend did not answer in time"),
   UPSTREAM_RESET("upstream_reset", 502, "The backend closed the connection before answering"),
+  UPSTREAM_PROTOCOL_ERROR("upstream_protocol_error", 502,
+      "The backend's response broke the protocol or a configured limit"),
   INTERNAL("internal_error", 500, "Internal error in the proxy");
 
   private final String code;

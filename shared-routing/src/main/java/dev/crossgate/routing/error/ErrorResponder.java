@@ -26,6 +26,9 @@ public final class ErrorResponder {
     if (failure instanceof java.util.concurrent.TimeoutException) {
       return new ProxyException(ErrorReason.UPSTREAM_TIMEOUT, failure.getMessage());
     }
+    if (failure instanceof io.vertx.core.http.ConnectionPoolTooBusyException) {
+      return new ProxyException(ErrorReason.UPSTREAM_OVERFLOW, failure.getMessage());
+    }
     if (failure instanceof ConnectException) {
       return new ProxyException(ErrorReason.UPSTREAM_UNAVAILABLE,
           "connect failed: " + failure.getMessage());
@@ -34,12 +37,76 @@ public final class ErrorResponder {
       return new ProxyException(ErrorReason.UPSTREAM_RESET,
           "connection closed by the backend before the response");
     }
+    if (failure instanceof io.vertx.core.http.StreamResetException reset) {
+      return new ProxyException(ErrorReason.UPSTREAM_RESET,
+          "the backend reset the stream (code " + reset.getCode() + ")");
+    }
+    if (isProtocolFailure(failure)) {
+      return new ProxyException(ErrorReason.UPSTREAM_PROTOCOL_ERROR, failure.getMessage() == null
+          ? failure.getClass().getSimpleName() : failure.getMessage());
+    }
     String text = failure.getMessage() == null ? failure.getClass().getSimpleName()
         : failure.getMessage();
     if (text.contains("Connection refused") || text.contains("connection refused")) {
       return new ProxyException(ErrorReason.UPSTREAM_UNAVAILABLE, "connect failed: " + text);
     }
     return new ProxyException(ErrorReason.INTERNAL, text);
+  }
+
+  private static boolean isProtocolFailure(Throwable failure) {
+    for (Throwable t = failure; t != null; t = t.getCause()) {
+      if (t instanceof io.netty.handler.codec.TooLongFrameException
+          || t instanceof io.netty.handler.codec.DecoderException
+          || t instanceof io.netty.handler.codec.http2.Http2Exception) {
+        return true;
+      }
+      if (t.getCause() == t) {
+        break;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * Sends the error response for a request with this {@code content-type}: a gRPC status for
+   * gRPC calls ({@link #sendGrpc}), a problem document otherwise ({@link #send}).
+   */
+  public static void send(HttpServerResponse response, ProxyException error, String requestId,
+      String decidedBy, String requestContentType) {
+    if (GrpcStatus.isGrpc(requestContentType)) {
+      sendGrpc(response, error, requestId);
+    } else {
+      send(response, error, requestId, decidedBy);
+    }
+  }
+
+  /**
+   * Fails a gRPC call the way gRPC clients understand: HTTP 200, {@code content-type:
+   * application/grpc}, and a trailers-only response carrying {@code grpc-status} and
+   * {@code grpc-message}, plus the {@code x-crossgate-error} reason header. When the head was
+   * already sent the stream is reset.
+   */
+  public static void sendGrpc(HttpServerResponse response, ProxyException error,
+      String requestId) {
+    if (response.headWritten()) {
+      response.reset();
+      return;
+    }
+    if (response.closed() || response.ended()) {
+      return;
+    }
+    ErrorReason reason = error.reason();
+    response.headers().clear();
+    response.setStatusCode(200)
+        .putHeader("content-type", "application/grpc")
+        .putHeader("grpc-status", String.valueOf(GrpcStatus.forReason(reason.code()).code()))
+        .putHeader("grpc-message", GrpcStatus.encodeMessage(reason.code() + ": "
+            + error.detail()))
+        .putHeader(ERROR_HEADER, reason.code());
+    if (requestId != null) {
+      response.putHeader("x-request-id", requestId);
+    }
+    response.end();
   }
 
   /**

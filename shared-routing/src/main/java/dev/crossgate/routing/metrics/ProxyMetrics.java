@@ -1,6 +1,7 @@
 package dev.crossgate.routing.metrics;
 
 import dev.crossgate.routing.config.RoutingConfig;
+import dev.crossgate.routing.resilience.ResilienceMetrics;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -34,10 +35,12 @@ public final class ProxyMetrics {
   private final Counter snapshotsApplied;
   private final Counter snapshotsRefused;
   private final AtomicLong controlPlaneConnected = new AtomicLong();
+  private final ResilienceMetrics resilience;
 
   /** Meters registered on {@code registry}. */
   public ProxyMetrics(MeterRegistry registry) {
     this.registry = Objects.requireNonNull(registry, "registry");
+    this.resilience = new ResilienceMetrics(registry);
     this.reloadSuccess = Counter.builder("crossgate_config_reloads")
         .description("Configuration reloads by result").tag("result", "success")
         .register(registry);
@@ -74,6 +77,11 @@ public final class ProxyMetrics {
     controlPlaneConnected.set(connected ? 1 : 0);
   }
 
+  /** Retries, ejections, health verdicts and circuit breaker meters. */
+  public ResilienceMetrics resilience() {
+    return resilience;
+  }
+
   /** The registry these meters live in. */
   public MeterRegistry registry() {
     return registry;
@@ -87,6 +95,13 @@ public final class ProxyMetrics {
       meters = byRouteBackend.computeIfAbsent(key, k -> new RequestMeters(route, backend));
     }
     meters.record(status, durationNanos);
+  }
+
+  /** Counts a response Crossgate made itself, by its reason code. */
+  public void localError(String reason) {
+    Counter.builder("crossgate_proxy_errors")
+        .description("Responses Crossgate made itself, by reason (x-crossgate-error)")
+        .tag("reason", reason).register(registry).increment();
   }
 
   /** Counts a configuration reload attempt. */
@@ -107,6 +122,7 @@ public final class ProxyMetrics {
     });
     endpointActive.register(active, true);
     backendEndpoints.register(counts, true);
+    resilience.configApplied(config);
   }
 
   /** Counts an access-log line that was dropped. */

@@ -3,6 +3,7 @@ package dev.crossgate.routing.proxy;
 import dev.crossgate.routing.accesslog.AccessLogEntry;
 import dev.crossgate.routing.accesslog.AccessLogWriter;
 import dev.crossgate.routing.config.Listener;
+import dev.crossgate.routing.config.ListenerSettings;
 import dev.crossgate.routing.config.RouteRule;
 import dev.crossgate.routing.config.RoutingConfig;
 import dev.crossgate.routing.error.ErrorReason;
@@ -17,15 +18,23 @@ import dev.crossgate.routing.route.RouteEntry;
 import dev.crossgate.routing.upstream.Backend;
 import dev.crossgate.routing.upstream.HopByHopHeaders;
 import dev.crossgate.routing.upstream.UpstreamClient;
+import dev.crossgate.routing.websocket.WebSocketTunnel;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.HttpClientResponse;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.http.HttpVersion;
+import io.vertx.core.http.UpgradeRejectedException;
+import io.vertx.core.http.WebSocket;
 import io.vertx.core.streams.ReadStream;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
 
 /**
  * One request through the proxy: normalize, route, run the filter chain, pick a backend and an
@@ -34,6 +43,15 @@ import java.time.Instant;
  */
 final class ProxyCall {
 
+  /** Methods that carry no body over HTTP/2 unless they say so with a content-length. */
+  private static final Set<HttpMethod> BODYLESS = Set.of(HttpMethod.GET, HttpMethod.HEAD,
+      HttpMethod.OPTIONS, HttpMethod.DELETE, HttpMethod.TRACE);
+
+  /** Handshake headers the WebSocket client makes itself for the backend leg. */
+  private static final Set<String> WEBSOCKET_HANDSHAKE = Set.of("sec-websocket-key",
+      "sec-websocket-version", "sec-websocket-extensions", "sec-websocket-protocol",
+      "sec-websocket-accept");
+
   private final HttpServerRequest request;
   private final HttpServerResponse response;
   private final RoutingConfig config;
@@ -41,6 +59,7 @@ final class ProxyCall {
   private final UpstreamClient client;
   private final ProxyMetrics metrics;
   private final AccessLogWriter accessLog;
+  private final ListenerSettings settings;
   private final Instant arrived = Instant.now();
   private ProxyExchange exchange;
   private RouteRule rule;
@@ -50,10 +69,16 @@ final class ProxyCall {
   private HttpClientRequest upstreamRequest;
   private long upstreamHeadNanos = -1;
   private String errorCode;
+  private boolean continueRelayed;
+  private int tunnelStatus;
   private boolean finished;
+  private boolean bodyStarted;
+  private Attempts attempts;
 
   ProxyCall(HttpServerRequest request, RoutingConfig config, String listenerName,
-      UpstreamClient client, ProxyMetrics metrics, AccessLogWriter accessLog) {
+      UpstreamClient client, ProxyMetrics metrics, AccessLogWriter accessLog,
+      ListenerSettings settings) {
+    this.settings = settings;
     this.request = request;
     this.response = request.response();
     this.config = config;
@@ -67,8 +92,14 @@ final class ProxyCall {
     request.pause();
     response.endHandler(v -> finish());
     response.closeHandler(v -> {
+      if (tunnelStatus != 0) {
+        return; // an upgraded WebSocket: the tunnel reports its own end
+      }
       if (!response.ended()) {
         errorCode = errorCode == null ? "client_closed" : errorCode;
+        if (attempts != null) {
+          attempts.cancel();
+        }
         if (upstreamRequest != null) {
           upstreamRequest.reset();
         }
@@ -129,32 +160,95 @@ final class ProxyCall {
       return;
     }
     backendName = backend.name();
-    endpoint = backend.loadBalancer().pick(exchange.view());
-    if (endpoint == null) {
-      fail(new ProxyException(ErrorReason.UPSTREAM_UNAVAILABLE, "backend " + backendName
-          + " has no endpoints"));
+    if (request.canUpgradeToWebSocket()) {
+      endpoint = backend.loadBalancer().pick(exchange.view());
+      if (endpoint == null) {
+        fail(new ProxyException(ErrorReason.UPSTREAM_UNAVAILABLE, "backend " + backendName
+            + " has no endpoints"));
+        return;
+      }
+      completion = endpoint.start();
+      forwardWebSocket();
       return;
     }
-    completion = endpoint.start();
-    client.open(endpoint, request.method(), exchange.upstreamUri(), exchange.upstreamHeaders(),
-            exchange.upstreamAuthority())
-        .compose(this::send)
-        .onComplete(ar -> {
-          if (ar.succeeded()) {
-            relay(ar.result());
-          } else {
-            fail(ar.cause());
-          }
-        });
+    if (backend.protocol().http2() && HopByHopHeaders.acceptsTrailers(request.headers())) {
+      // gRPC servers require it; the only TE value HTTP/2 allows
+      exchange.upstreamHeaders().set("te", "trailers");
+    }
+    attempts = new Attempts(this, backend, rule.resilience(), metrics.resilience());
+    attempts.begin();
   }
 
-  private Future<HttpClientResponse> send(HttpClientRequest upstream) {
+  /** Whether the request has a body a retry could not replay. */
+  boolean bodyStreams() {
+    return hasBody();
+  }
+
+  /** Whether the client sent {@code Expect: 100-continue}. */
+  boolean expectsContinueHeader() {
+    return expectsContinue();
+  }
+
+  HttpServerRequest request() {
+    return request;
+  }
+
+  ProxyExchange exchange() {
+    return exchange;
+  }
+
+  UpstreamClient client() {
+    return client;
+  }
+
+  /** Attempts calls this when it chose an endpoint for an attempt. */
+  void attemptStarted(UpstreamEndpoint chosen, UpstreamEndpoint.Completion started) {
+    endpoint = chosen;
+    completion = started;
+  }
+
+  /** Attempts calls this with the response it keeps. */
+  void respond(HttpClientResponse upstream) {
+    relay(upstream);
+  }
+
+  /** Attempts calls this when the exchange fails for good. */
+  void failed(Throwable cause) {
+    fail(cause);
+  }
+
+  boolean clientGone() {
+    return response.closed() || finished;
+  }
+
+  /**
+   * Sends one attempt: the streamed body the first time, or the buffered body ({@code replay}
+   * non-null) on every attempt when retries are possible.
+   */
+  Future<HttpClientResponse> send(HttpClientRequest upstream, Buffer replay) {
     this.upstreamRequest = upstream;
+    if (expectsContinue()) {
+      // Relay the backend's verdict: a 100 lets the client send its body, an early final
+      // status (417, 413, 401...) reaches the client before it uploads anything.
+      upstream.continueHandler(v -> {
+        if (!response.headWritten() && !response.closed()) {
+          continueRelayed = true;
+          response.writeContinue();
+        }
+      });
+    }
+    if (replay != null) {
+      return upstream.send(replay);
+    }
     if (!hasBody()) {
-      exchange.bodyTaps().forEach(tap -> tap.onEnd());
-      request.resume();
+      if (!bodyStarted) {
+        bodyStarted = true;
+        exchange.bodyTaps().forEach(tap -> tap.onEnd());
+        request.resume();
+      }
       return upstream.send();
     }
+    bodyStarted = true;
     ReadStream<Buffer> body = exchange.bodyTaps().isEmpty() ? request
         : new TappedBody(request, exchange.bodyTaps());
     return upstream.send(body);
@@ -162,8 +256,20 @@ final class ProxyCall {
 
   private boolean hasBody() {
     String length = request.getHeader("content-length");
-    return request.headers().contains("transfer-encoding")
-        || (length != null && !"0".equals(length));
+    if (length != null) {
+      return !"0".equals(length);
+    }
+    if (request.version() == HttpVersion.HTTP_2) {
+      // HTTP/2 frames the body itself: a request without content-length (every gRPC call)
+      // may still carry one.
+      return !BODYLESS.contains(request.method());
+    }
+    return request.headers().contains("transfer-encoding");
+  }
+
+  private boolean expectsContinue() {
+    String expect = request.getHeader("expect");
+    return expect != null && expect.equalsIgnoreCase("100-continue");
   }
 
   private void relay(HttpClientResponse upstream) {
@@ -180,12 +286,95 @@ final class ProxyCall {
       response.setStatusMessage(upstream.statusMessage());
     }
     response.headers().setAll(headers);
-    response.send(upstream).onFailure(e -> {
-      if (!response.ended()) {
-        errorCode = errorCode == null ? "upstream_reset_after_head" : errorCode;
-        upstream.request().reset();
-        ErrorResponder.send(response, ErrorResponder.classify(e), exchange.requestId(), null);
+    if (request.version() != HttpVersion.HTTP_2 && !request.isEnded() && expectsContinue()
+        && !continueRelayed) {
+      // The backend answered without asking for the body: the client will not send it, so
+      // this connection cannot carry another request.
+      response.putHeader("connection", "close");
+    }
+    if (request.version() != HttpVersion.HTTP_2 && !headers.contains("content-length")
+        && mayHaveBody(upstream.statusCode())) {
+      response.setChunked(true);
+    }
+    upstream.pipe().endOnFailure(false).to(new TrailerForwardingStream(response, upstream))
+        .onFailure(e -> {
+          if (!response.ended()) {
+            errorCode = errorCode == null ? "upstream_reset_after_head" : errorCode;
+            upstream.request().reset();
+            ErrorResponder.send(response, ErrorResponder.classify(e), exchange.requestId(),
+                null, request.getHeader("content-type"));
+          }
+        });
+  }
+
+  private boolean mayHaveBody(int status) {
+    return request.method() != HttpMethod.HEAD && status >= 200 && status != 204
+        && status != 304;
+  }
+
+  private void forwardWebSocket() {
+    MultiMap headers = MultiMap.caseInsensitiveMultiMap();
+    exchange.upstreamHeaders().forEach((name, value) -> {
+      if (!WEBSOCKET_HANDSHAKE.contains(name.toLowerCase(java.util.Locale.ROOT))) {
+        headers.add(name, value);
       }
+    });
+    List<String> subProtocols = new ArrayList<>();
+    for (String value : request.headers().getAll("sec-websocket-protocol")) {
+      for (String token : value.split(",")) {
+        if (!token.isBlank()) {
+          subProtocols.add(token.trim());
+        }
+      }
+    }
+    client.openWebSocket(endpoint, exchange.upstreamUri(), headers,
+            exchange.upstreamAuthority(), subProtocols)
+        .onComplete(ar -> {
+          if (ar.failed()) {
+            rejectWebSocket(ar.cause());
+          } else {
+            acceptWebSocket(ar.result());
+          }
+        });
+  }
+
+  private void rejectWebSocket(Throwable cause) {
+    if (cause instanceof UpgradeRejectedException rejected && rejected.getStatus() >= 400) {
+      errorCode = "upstream_upgrade_rejected";
+      request.resume();
+      response.setStatusCode(rejected.getStatus());
+      if (rejected.getHeaders() != null) {
+        response.headers().setAll(HopByHopHeaders.copyWithout(rejected.getHeaders()));
+      }
+      response.putHeader("x-request-id", exchange.requestId());
+      response.end(rejected.getBody() == null ? io.vertx.core.buffer.Buffer.buffer()
+          : rejected.getBody());
+      return;
+    }
+    fail(cause);
+  }
+
+  private void acceptWebSocket(WebSocket backendLeg) {
+    upstreamHeadNanos = System.nanoTime();
+    if (response.closed()) {
+      backendLeg.close();
+      return;
+    }
+    request.toWebSocket().onComplete(ar -> {
+      if (ar.failed()) {
+        backendLeg.close((short) 1011, "client handshake failed");
+        errorCode = "websocket_handshake_failed";
+        finish();
+        return;
+      }
+      tunnelStatus = 101;
+      WebSocketTunnel.join(io.vertx.core.Vertx.currentContext().owner(), ar.result(),
+          backendLeg, settings.webSocketIdleTimeout(), closed -> {
+            if ("idle".equals(closed.initiator())) {
+              errorCode = "websocket_idle_timeout";
+            }
+            finish();
+          });
     });
   }
 
@@ -200,11 +389,13 @@ final class ProxyCall {
   private void fail(Throwable failure) {
     ProxyException error = ErrorResponder.classify(failure);
     errorCode = error.reason().code();
+    metrics.localError(errorCode);
     if (!response.headWritten()) {
       request.resume();
     }
     ErrorResponder.send(response, error, exchange.requestId(),
-        rule == null ? null : "HTTPRoute " + rule.routeName());
+        rule == null ? null : "HTTPRoute " + rule.routeName(),
+        request.getHeader("content-type"));
   }
 
   private void finish() {
@@ -212,7 +403,14 @@ final class ProxyCall {
       return;
     }
     finished = true;
-    int status = response.ended() ? response.getStatusCode() : 0;
+    if (attempts != null) {
+      attempts.cancel();
+    }
+    if (upstreamRequest != null && !request.isEnded()) {
+      upstreamRequest.reset(); // the backend answered before the client sent its whole body
+    }
+    int status = tunnelStatus != 0 ? tunnelStatus
+        : response.ended() ? response.getStatusCode() : 0;
     if (completion != null) {
       completion.done(status > 0 && status < 500 && errorCode == null);
     }

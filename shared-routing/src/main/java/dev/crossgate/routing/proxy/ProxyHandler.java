@@ -2,6 +2,7 @@ package dev.crossgate.routing.proxy;
 
 import dev.crossgate.routing.accesslog.AccessLogWriter;
 import dev.crossgate.routing.config.ConfigHolder;
+import dev.crossgate.routing.config.ListenerSettings;
 import dev.crossgate.routing.metrics.ProxyMetrics;
 import dev.crossgate.routing.upstream.UpstreamClient;
 import io.vertx.core.Handler;
@@ -19,6 +20,7 @@ public final class ProxyHandler implements Handler<HttpServerRequest> {
   private final UpstreamClient client;
   private final ProxyMetrics metrics;
   private final AccessLogWriter accessLog;
+  private final ListenerSettings settings;
 
   /**
    * A handler for one listener.
@@ -31,6 +33,17 @@ public final class ProxyHandler implements Handler<HttpServerRequest> {
    */
   public ProxyHandler(String listenerName, ConfigHolder config, UpstreamClient client,
       ProxyMetrics metrics, AccessLogWriter accessLog) {
+    this(listenerName, config, client, metrics, accessLog, ListenerSettings.defaults());
+  }
+
+  /**
+   * A handler for one listener with these listener settings (WebSocket idle timeout).
+   *
+   * @param settings the listener settings
+   */
+  public ProxyHandler(String listenerName, ConfigHolder config, UpstreamClient client,
+      ProxyMetrics metrics, AccessLogWriter accessLog, ListenerSettings settings) {
+    this.settings = Objects.requireNonNull(settings, "settings");
     this.listenerName = Objects.requireNonNull(listenerName, "listenerName");
     this.config = Objects.requireNonNull(config, "config");
     this.client = Objects.requireNonNull(client, "client");
@@ -40,6 +53,7 @@ public final class ProxyHandler implements Handler<HttpServerRequest> {
 
   @Override
   public void handle(HttpServerRequest request) {
-    new ProxyCall(request, config.current(), listenerName, client, metrics, accessLog).start();
+    new ProxyCall(request, config.current(), listenerName, client, metrics, accessLog,
+        settings).start();
   }
 }

@@ -29,6 +29,24 @@ public final class HopByHopHeaders {
     return result;
   }
 
+  /**
+   * True when the client said it accepts trailers ({@code TE: trailers}). {@code TE} is itself
+   * hop-by-hop, so the proxy re-sends just that token upstream: gRPC servers require it, and it
+   * is the only {@code TE} value HTTP/2 allows.
+   */
+  public static boolean acceptsTrailers(MultiMap headers) {
+    for (String value : headers.getAll("te")) {
+      for (String token : value.split(",")) {
+        String t = token.trim();
+        int semicolon = t.indexOf(';');
+        if ((semicolon < 0 ? t : t.substring(0, semicolon).trim()).equalsIgnoreCase("trailers")) {
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+
   private static Set<String> connectionTokens(MultiMap headers) {
     var values = headers.getAll("connection");
     if (values.isEmpty()) {

@@ -8,79 +8,200 @@ import io.vertx.core.http.HttpClientAgent;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpVersion;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.RequestOptions;
+import io.vertx.core.http.WebSocket;
+import io.vertx.core.http.WebSocketClient;
+import io.vertx.core.http.WebSocketClientOptions;
+import io.vertx.core.http.WebSocketConnectOptions;
 import io.vertx.core.net.HostAndPort;
 import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
 import java.util.Objects;
 
 /**
- * Opens requests to backend endpoints over pooled keep-alive HTTP/1.1 connections.
+ * Opens requests to backend endpoints: HTTP/1.1 over pooled keep-alive connections, HTTP/2 and
+ * gRPC over multiplexed cleartext HTTP/2 (prior knowledge), and WebSocket upgrades. Each
+ * protocol has its own client so their pools never mix.
  */
 public final class UpstreamClient {
 
-  private final HttpClientAgent client;
+  private final HttpClientAgent http1;
+  private final HttpClientAgent http2;
+  private final WebSocketClient webSockets;
   private final Settings settings;
+  private final BackendPools pools;
 
   /**
-   * Timeouts and pool sizes toward backends.
+   * Timeouts, pool sizes and limits toward backends.
    *
    * @param connectTimeout how long a TCP connect may take
    * @param idleTimeout how long a backend may stay silent while a request is in flight
-   * @param maxConnectionsPerEndpoint the pool size per endpoint and event loop
+   * @param maxConnectionsPerEndpoint the HTTP/1.1 pool size per endpoint and event loop
+   * @param maxResponseHeaderSize the largest response head a backend may send, in bytes; a
+   *     larger one fails the request with {@code upstream_protocol_error}
    */
   public record Settings(Duration connectTimeout, Duration idleTimeout,
-      int maxConnectionsPerEndpoint) {
+      int maxConnectionsPerEndpoint, int maxResponseHeaderSize) {
 
-    /** Defaults: 5 s connect, 60 s idle, 64 connections per endpoint. */
+    public Settings {
+      Objects.requireNonNull(connectTimeout, "connectTimeout");
+      Objects.requireNonNull(idleTimeout, "idleTimeout");
+      if (maxConnectionsPerEndpoint < 1) {
+        throw new IllegalArgumentException("maxConnectionsPerEndpoint: "
+            + maxConnectionsPerEndpoint + " (expected: >= 1)");
+      }
+      if (maxResponseHeaderSize < 1024) {
+        throw new IllegalArgumentException("maxResponseHeaderSize: " + maxResponseHeaderSize
+            + " (expected: >= 1024)");
+      }
+    }
+
+    /** Settings with the default 64 KiB response header limit. */
+    public Settings(Duration connectTimeout, Duration idleTimeout, int maxConnectionsPerEndpoint) {
+      this(connectTimeout, idleTimeout, maxConnectionsPerEndpoint, DEFAULT_MAX_RESPONSE_HEADER);
+    }
+
+    /** The default response header limit: 64 KiB. */
+    public static final int DEFAULT_MAX_RESPONSE_HEADER = 64 * 1024;
+
+    /** Defaults: 5 s connect, 60 s idle, 64 connections per endpoint, 64 KiB headers. */
     public static Settings defaults() {
       return new Settings(Duration.ofSeconds(5), Duration.ofSeconds(60), 64);
+    }
+
+    /** A copy with this response header limit. */
+    public Settings withMaxResponseHeaderSize(int bytes) {
+      return new Settings(connectTimeout, idleTimeout, maxConnectionsPerEndpoint, bytes);
     }
   }
 
   /** A client on this Vert.x instance. */
   public UpstreamClient(Vertx vertx, Settings settings) {
     this.settings = Objects.requireNonNull(settings, "settings");
-    HttpClientOptions options = new HttpClientOptions()
-        .setKeepAlive(true)
-        .setConnectTimeout((int) settings.connectTimeout().toMillis())
-        .setKeepAliveTimeout(30)
-        .setMaxHeaderSize(64 * 1024)
-        .setDecompressionSupported(false)
-        .setTcpNoDelay(true);
-    this.client = vertx.httpClientBuilder()
-        .with(options)
+    this.http1 = vertx.httpClientBuilder()
+        .with(baseOptions(settings))
         .with(new PoolOptions().setHttp1MaxSize(settings.maxConnectionsPerEndpoint())
             .setMaxWaitQueueSize(-1))
         .build();
+    this.http2 = vertx.httpClientBuilder()
+        .with(baseOptions(settings)
+            .setProtocolVersion(HttpVersion.HTTP_2)
+            .setHttp2ClearTextUpgrade(false))
+        .with(new PoolOptions().setHttp2MaxSize(1).setMaxWaitQueueSize(-1))
+        .build();
+    this.pools = new BackendPools(vertx, settings);
+    this.webSockets = vertx.createWebSocketClient(new WebSocketClientOptions()
+        .setConnectTimeout((int) settings.connectTimeout().toMillis())
+        .setMaxFrameSize(WebSocketLimits.MAX_FRAME_SIZE)
+        .setMaxMessageSize(WebSocketLimits.MAX_MESSAGE_SIZE)
+        .setTcpNoDelay(true)
+        .setSendUnmaskedFrames(false));
+  }
+
+  static HttpClientOptions baseOptions(Settings settings) {
+    return new HttpClientOptions()
+        .setKeepAlive(true)
+        .setConnectTimeout((int) settings.connectTimeout().toMillis())
+        .setKeepAliveTimeout(30)
+        .setMaxHeaderSize(settings.maxResponseHeaderSize())
+        .setDecompressionSupported(false)
+        .setTcpNoDelay(true);
+  }
+
+  /** The settings this client was built with. */
+  public Settings settings() {
+    return settings;
   }
 
   /**
-   * Opens a request; the caller sends the body and reads the response.
+   * Opens an HTTP/1.1 request; the caller sends the body and reads the response.
    *
    * @param authority the Host to send, or null to send the endpoint's address
    */
   public Future<HttpClientRequest> open(UpstreamEndpoint endpoint, HttpMethod method, String uri,
       MultiMap headers, String authority) {
+    return open(endpoint, BackendProtocol.HTTP1, method, uri, headers, authority);
+  }
+
+  /**
+   * Opens a request over the backend's protocol; the caller sends the body and reads the
+   * response. For HTTP/2 the header names are lower-cased, as HTTP/2 requires.
+   *
+   * @param authority the Host (HTTP/1.1) or {@code :authority} (HTTP/2) to send, or null to send
+   *     the endpoint's address
+   */
+  public Future<HttpClientRequest> open(UpstreamEndpoint endpoint, BackendProtocol protocol,
+      HttpMethod method, String uri, MultiMap headers, String authority) {
+    return open(endpoint, protocol, method, uri, headers, authority, null);
+  }
+
+  /**
+   * Opens a request over the backend's protocol through the backend's own connection pool.
+   *
+   * @param pool the backend's pool settings, or null for the process-wide ones
+   */
+  public Future<HttpClientRequest> open(UpstreamEndpoint endpoint, BackendProtocol protocol,
+      HttpMethod method, String uri, MultiMap headers, String authority,
+      ConnectionPoolSettings pool) {
     RequestOptions options = new RequestOptions()
         .setHost(endpoint.address())
         .setPort(endpoint.port())
         .setMethod(method)
         .setURI(uri)
-        .setHeaders(headers)
+        .setHeaders(protocol.http2() ? lowerCased(headers) : headers)
         .setIdleTimeout(settings.idleTimeout().toMillis())
         .setFollowRedirects(false);
+    HttpClientAgent client = protocol.http2() ? http2 : http1;
+    if (pool != null) {
+      options.setConnectTimeout(pool.connectTimeout().toMillis());
+      client = pools.client(pool, protocol.http2());
+    }
     return client.request(options).map(request -> {
       HostAndPort host = authority == null ? null : HostAndPort.parseAuthority(authority, -1);
       if (host != null) {
         request.authority(host);
       }
+      if (pool != null && !protocol.http2()) {
+        pools.countRequest(request, pool.maxRequestsPerConnection());
+      }
       return request;
     });
   }
 
+  /**
+   * Opens a WebSocket to the endpoint. The handshake headers ({@code Sec-WebSocket-*},
+   * {@code Upgrade}, {@code Connection}) are the client's own; {@code headers} are sent besides.
+   *
+   * @param subProtocols the sub-protocols the client offered, in order
+   */
+  public Future<WebSocket> openWebSocket(UpstreamEndpoint endpoint, String uri, MultiMap headers,
+      String authority, List<String> subProtocols) {
+    WebSocketConnectOptions options = new WebSocketConnectOptions()
+        .setHost(endpoint.address())
+        .setPort(endpoint.port())
+        .setURI(uri)
+        .setHeaders(headers)
+        .setSubProtocols(subProtocols.isEmpty() ? null : subProtocols)
+        .setConnectTimeout(settings.connectTimeout().toMillis())
+        .setTimeout(settings.idleTimeout().toMillis());
+    if (authority != null) {
+      options.putHeader("host", authority);
+    }
+    return webSockets.connect(options);
+  }
+
+  private static MultiMap lowerCased(MultiMap headers) {
+    MultiMap result = MultiMap.caseInsensitiveMultiMap();
+    headers.forEach((name, value) -> result.add(name.toLowerCase(Locale.ROOT), value));
+    return result;
+  }
+
   /** Closes every pooled connection. */
   public Future<Void> close() {
-    return client.close();
+    return Future.join(http1.close(), http2.close(), webSockets.close(), pools.close())
+        .mapEmpty();
   }
 }
