@@ -153,8 +153,8 @@ class GrpcProxyTest {
               .setPort(gateway.server.port("http")).setURI("/crossgate.test.Nowhere/Unary")
               .putHeader("content-type", "application/grpc").putHeader("te", "trailers"))
           .compose(request -> request.send(Buffer.buffer(new byte[] {0, 0, 0, 0, 0})))
+          .compose(answer -> answer.body().map(body -> answer))
           .toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
-      response.body().toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
       assertThat(response.statusCode()).isEqualTo(200);
       assertThat(response.getHeader("content-type")).isEqualTo("application/grpc");
       assertThat(response.getHeader("grpc-status")).isEqualTo("12");

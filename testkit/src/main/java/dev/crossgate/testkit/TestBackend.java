@@ -34,7 +34,8 @@ public final class TestBackend implements AutoCloseable {
   public static TestBackend start(String name) {
     Objects.requireNonNull(name, "name");
     Vertx vertx = Vertx.vertx();
-    HttpServer server = vertx.createHttpServer(new HttpServerOptions().setHost("127.0.0.1"));
+    HttpServer server = vertx.createHttpServer(new HttpServerOptions().setHost("127.0.0.1")
+        .setMaxHeaderSize(256 * 1024));
     TestBackend backend = new TestBackend(name, vertx, server);
     backend.reset();
     server.requestHandler(backend::handle);

@@ -227,6 +227,29 @@ final class ProxyCall {
    */
   Future<HttpClientResponse> send(HttpClientRequest upstream, Buffer replay) {
     this.upstreamRequest = upstream;
+    if (upstream.version() != HttpVersion.HTTP_2) {
+      // An HTTP/1.1 response head over the size limit fails the connection, not the request:
+      // turn it into a prompt upstream_protocol_error instead of waiting for the idle timeout.
+      io.vertx.core.Promise<HttpClientResponse> head = io.vertx.core.Promise.promise();
+      upstream.connection().exceptionHandler(e -> {
+        if (ErrorResponder.classify(e).reason() == ErrorReason.UPSTREAM_PROTOCOL_ERROR
+            && head.tryFail(e)) {
+          upstream.connection().close();
+        }
+      });
+      sendBody(upstream).onComplete(ar -> {
+        if (ar.succeeded()) {
+          head.tryComplete(ar.result());
+        } else {
+          head.tryFail(ar.cause());
+        }
+      });
+      return head.future();
+    }
+    return sendBody(upstream);
+  }
+
+  private Future<HttpClientResponse> sendBody(HttpClientRequest upstream) {
     if (expectsContinue()) {
       // Relay the backend's verdict: a 100 lets the client send its body, an early final
       // status (417, 413, 401...) reaches the client before it uploads anything.
@@ -236,6 +259,7 @@ final class ProxyCall {
           response.writeContinue();
         }
       });
+      upstream.sendHead(); // the backend must see the expectation before any body exists
     }
     if (replay != null) {
       return upstream.send(replay);
@@ -296,7 +320,21 @@ final class ProxyCall {
         && mayHaveBody(upstream.statusCode())) {
       response.setChunked(true);
     }
+    boolean closeAfter = "close".equals(response.headers().get("connection"))
+        && request.version() != HttpVersion.HTTP_2;
     upstream.pipe().endOnFailure(false).to(new TrailerForwardingStream(response, upstream))
+        .onSuccess(v -> {
+          if (!request.isEnded() && request.version() != HttpVersion.HTTP_2) {
+            // The backend answered before the body: that body will never come, so neither
+            // connection can carry another request.
+            if (upstream.version() != HttpVersion.HTTP_2) {
+              upstream.request().connection().close();
+            }
+            if (closeAfter) {
+              request.connection().close();
+            }
+          }
+        })
         .onFailure(e -> {
           if (!response.ended()) {
             errorCode = errorCode == null ? "upstream_reset_after_head" : errorCode;

@@ -1,0 +1,138 @@
+package dev.crossgate.routing.tcp;
+
+import dev.crossgate.routing.lb.UpstreamEndpoint;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.net.NetClient;
+import io.vertx.core.net.NetClientOptions;
+import io.vertx.core.net.NetServer;
+import io.vertx.core.net.NetServerOptions;
+import io.vertx.core.net.NetSocket;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
+
+/**
+ * A TCP listener that forwards bytes unchanged to a backend endpoint ({@code TCPRoute}): each
+ * accepted connection opens one backend connection, bytes are piped both ways with
+ * back-pressure, the end of either side ends the other once pending bytes are written, a failed
+ * connect closes the client, and a connection silent in both directions for the idle timeout
+ * is closed on both sides.
+ *
+ * <p>The gateway starts one per {@code protocol: TCP} listener once the model accepts them;
+ * the endpoint supplier is the route's backend load balancer.
+ */
+public final class TcpProxy {
+
+  /**
+   * How a TCP listener behaves.
+   *
+   * @param bindAddress the address to bind
+   * @param port the port (0 for any free port)
+   * @param connectTimeout how long a backend connect may take
+   * @param idleTimeout how long both directions may stay silent before both sides close
+   */
+  public record Settings(String bindAddress, int port, Duration connectTimeout,
+      Duration idleTimeout) {
+    public Settings {
+      Objects.requireNonNull(bindAddress, "bindAddress");
+      Objects.requireNonNull(connectTimeout, "connectTimeout");
+      Objects.requireNonNull(idleTimeout, "idleTimeout");
+      if (port < 0 || port > 65_535) {
+        throw new IllegalArgumentException("port: " + port + " (expected: 0..65535)");
+      }
+    }
+  }
+
+  private final Vertx vertx;
+  private final Settings settings;
+  private final Supplier<UpstreamEndpoint> endpoints;
+  private final AtomicLong connectFailures = new AtomicLong();
+  private final AtomicLong accepted = new AtomicLong();
+  private NetServer server;
+  private NetClient client;
+
+  /**
+   * A proxy; call {@link #start()} to bind.
+   *
+   * @param endpoints picks the backend endpoint for each new connection; null means none is
+   *     available and the connection is closed
+   */
+  public TcpProxy(Vertx vertx, Settings settings, Supplier<UpstreamEndpoint> endpoints) {
+    this.vertx = Objects.requireNonNull(vertx, "vertx");
+    this.settings = Objects.requireNonNull(settings, "settings");
+    this.endpoints = Objects.requireNonNull(endpoints, "endpoints");
+  }
+
+  /** Binds the listener; the future completes with the bound port. */
+  public Future<Integer> start() {
+    long idleMillis = settings.idleTimeout().toMillis();
+    client = vertx.createNetClient(new NetClientOptions()
+        .setConnectTimeout((int) settings.connectTimeout().toMillis())
+        .setIdleTimeout((int) idleMillis).setIdleTimeoutUnit(TimeUnit.MILLISECONDS)
+        .setTcpNoDelay(true));
+    server = vertx.createNetServer(new NetServerOptions()
+        .setHost(settings.bindAddress()).setPort(settings.port())
+        .setIdleTimeout((int) idleMillis).setIdleTimeoutUnit(TimeUnit.MILLISECONDS)
+        .setTcpNoDelay(true));
+    server.connectHandler(this::accept);
+    return server.listen().map(NetServer::actualPort);
+  }
+
+  private void accept(NetSocket downstream) {
+    accepted.incrementAndGet();
+    downstream.pause();
+    UpstreamEndpoint endpoint = endpoints.get();
+    if (endpoint == null) {
+      connectFailures.incrementAndGet();
+      downstream.close();
+      return;
+    }
+    UpstreamEndpoint.Completion completion = endpoint.start();
+    client.connect(endpoint.port(), endpoint.address()).onComplete(ar -> {
+      if (ar.failed()) {
+        connectFailures.incrementAndGet();
+        completion.done(false);
+        downstream.close();
+        return;
+      }
+      NetSocket upstream = ar.result();
+      boolean[] closed = new boolean[1];
+      Runnable closeBoth = () -> {
+        if (!closed[0]) {
+          closed[0] = true;
+          completion.done(true);
+        }
+      };
+      downstream.closeHandler(v -> {
+        closeBoth.run();
+        upstream.end();
+      });
+      upstream.closeHandler(v -> {
+        closeBoth.run();
+        downstream.end();
+      });
+      downstream.pipeTo(upstream);
+      upstream.pipeTo(downstream);
+      downstream.resume();
+    });
+  }
+
+  /** Connections that found no reachable backend. */
+  public long connectFailures() {
+    return connectFailures.get();
+  }
+
+  /** Connections accepted. */
+  public long accepted() {
+    return accepted.get();
+  }
+
+  /** Stops accepting and closes every connection. */
+  public Future<Void> close() {
+    return Future.join(server == null ? Future.succeededFuture() : server.close(),
+        client == null ? Future.succeededFuture() : client.close()).mapEmpty();
+  }
+}
