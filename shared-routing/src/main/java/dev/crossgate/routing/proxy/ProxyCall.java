@@ -237,7 +237,7 @@ final class ProxyCall {
           upstream.connection().close();
         }
       });
-      sendBody(upstream).onComplete(ar -> {
+      sendBody(upstream, replay).onComplete(ar -> {
         if (ar.succeeded()) {
           head.tryComplete(ar.result());
         } else {
@@ -246,10 +246,10 @@ final class ProxyCall {
       });
       return head.future();
     }
-    return sendBody(upstream);
+    return sendBody(upstream, replay);
   }
 
-  private Future<HttpClientResponse> sendBody(HttpClientRequest upstream) {
+  private Future<HttpClientResponse> sendBody(HttpClientRequest upstream, Buffer replay) {
     if (expectsContinue()) {
       // Relay the backend's verdict: a 100 lets the client send its body, an early final
       // status (417, 413, 401...) reaches the client before it uploads anything.
