@@ -30,6 +30,7 @@ import io.vertx.core.VertxOptions;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.micrometer.MicrometerMetricsFactory;
+import io.vertx.micrometer.MetricsDomain;
 import io.vertx.micrometer.MicrometerMetricsOptions;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -88,7 +89,7 @@ public final class GatewayServer implements AutoCloseable {
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     Vertx vertx = Vertx.builder()
         .with(new VertxOptions().setEventLoopPoolSize(options.eventLoops())
-            .setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true)))
+            .setMetricsOptions(vertxMetrics()))
         .withMetrics(new MicrometerMetricsFactory(registry))
         .build();
     AccessLogWriter accessLog = null;
@@ -153,6 +154,19 @@ public final class GatewayServer implements AutoCloseable {
       }
       throw e;
     }
+  }
+
+  /**
+   * Vert.x's own meters, minus the per-request HTTP and TCP ones: those look meters up on every
+   * request and cost two to three times the proxy's throughput (bench/results/2026-11-22-proxy.md);
+   * {@link ProxyMetrics} counts requests and open connections itself. JVM meters stay.
+   */
+  private static MicrometerMetricsOptions vertxMetrics() {
+    return new MicrometerMetricsOptions().setEnabled(true).setJvmMetricsEnabled(true)
+        .addDisabledMetricsCategory(MetricsDomain.HTTP_SERVER)
+        .addDisabledMetricsCategory(MetricsDomain.HTTP_CLIENT)
+        .addDisabledMetricsCategory(MetricsDomain.NET_SERVER)
+        .addDisabledMetricsCategory(MetricsDomain.NET_CLIENT);
   }
 
   private void deployListeners(RoutingConfig target) {

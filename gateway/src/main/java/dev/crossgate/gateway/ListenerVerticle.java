@@ -78,6 +78,10 @@ final class ListenerVerticle extends VerticleBase {
           .requestHandler(new ProxyHandler(listener.name(), config, client, metrics, accessLog,
               settings))
           .invalidRequestHandler(new InvalidRequestHandler(metrics))
+          .connectionHandler(connection -> {
+            metrics.downstreamConnectionOpened(listener.name());
+            connection.closeHandler(v -> metrics.downstreamConnectionClosed(listener.name()));
+          })
           .listen()
           .compose(server -> {
             Integer other = boundPorts.putIfAbsent(listener.name(), server.actualPort());

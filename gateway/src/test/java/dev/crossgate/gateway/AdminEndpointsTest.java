@@ -72,8 +72,9 @@ class AdminEndpointsTest {
         .contains("crossgate_request_duration_seconds_bucket{backend=\"default/users\"")
         .contains("crossgate_backend_endpoints{backend=\"default/users\"} 1.0")
         .contains("crossgate_config_reloads_total{result=\"success\"}")
-        .contains("vertx_http_server_active_connections")
-        .contains("vertx_http_client_requests_total");
+        .contains("crossgate_downstream_connections{listener=\"http\"}")
+        .contains("jvm_memory_used_bytes")
+        .doesNotContain("vertx_http_client_requests_total");
   }
 
   @Test

@@ -35,6 +35,8 @@ public final class ProxyMetrics {
   private final Counter snapshotsApplied;
   private final Counter snapshotsRefused;
   private final AtomicLong controlPlaneConnected = new AtomicLong();
+  private final ConcurrentHashMap<String, AtomicLong> downstreamConnections =
+      new ConcurrentHashMap<>();
   private final ResilienceMetrics resilience;
 
   /** Meters registered on {@code registry}. */
@@ -65,6 +67,27 @@ public final class ProxyMetrics {
         .register(registry);
     Gauge.builder("crossgate_control_plane_connected", controlPlaneConnected, AtomicLong::get)
         .description("1 while a stream to a policy engine is open").register(registry);
+  }
+
+  /** Counts a client connection opened on {@code listener}. */
+  public void downstreamConnectionOpened(String listener) {
+    downstream(listener).incrementAndGet();
+  }
+
+  /** Counts a client connection on {@code listener} closed. */
+  public void downstreamConnectionClosed(String listener) {
+    downstream(listener).decrementAndGet();
+  }
+
+  private AtomicLong downstream(String listener) {
+    return downstreamConnections.computeIfAbsent(listener, name -> {
+      AtomicLong count = new AtomicLong();
+      Gauge.builder("crossgate_downstream_connections", count, AtomicLong::get)
+          .description("Open client connections per listener")
+          .tag("listener", name)
+          .register(registry);
+      return count;
+    });
   }
 
   /** Counts a snapshot from the control plane, applied or refused. */
