@@ -147,26 +147,19 @@ public final class RoutingConfigCompiler {
     return backends;
   }
 
-  /** The annotation that sets a Service's backend protocol until the model has a field. */
-  public static final String PROTOCOL_ANNOTATION = "crossgate.dev/backend-protocol";
-
   /**
-   * The protocol Crossgate speaks to a Service's endpoints. Today it comes from the
-   * {@value #PROTOCOL_ANNOTATION} annotation ({@code HTTP}, {@code HTTP2}, {@code GRPC}; HTTP/1.1
-   * when absent). This is the one place to read {@code Service.spec.protocol} once the model
-   * has it.
+   * The protocol Crossgate speaks to a Service's endpoints: {@code Service.spec.protocol}
+   * ({@code HTTP} when omitted, {@code HTTP2}, {@code GRPC} or {@code TCP}).
    *
    * @throws ConfigException for a protocol name that is not known
    */
   static BackendProtocol backendProtocol(Service service) throws ConfigException {
-    var annotations = service.metadata().annotations();
-    String value = annotations == null ? null : annotations.get(PROTOCOL_ANNOTATION);
+    String value = service.spec().protocol();
     try {
       return BackendProtocol.parse(value);
     } catch (IllegalArgumentException e) {
       throw new ConfigException("Service " + service.metadata().qualifiedName()
-          + " metadata.annotations." + PROTOCOL_ANNOTATION + ": " + value
-          + " (expected: one of HTTP, HTTP2, GRPC)");
+          + " spec.protocol: " + value + " (expected: one of HTTP, HTTP2, GRPC, TCP)");
     }
   }
 

@@ -12,6 +12,7 @@ import dev.crossgate.policy.model.Service;
 import dev.crossgate.routing.lb.UpstreamEndpoint;
 import dev.crossgate.routing.route.RouteEntry;
 import dev.crossgate.routing.route.TestRequest;
+import dev.crossgate.routing.upstream.BackendProtocol;
 import dev.crossgate.routing.upstream.UpstreamClient;
 import io.vertx.core.Vertx;
 import java.util.ArrayList;
@@ -230,5 +231,18 @@ class RoutingConfigCompilerTest {
     assertThat(second.backends().get("shop/moved").loadBalancer().endpoints().get(0))
         .as("same address under another service is a different endpoint")
         .isNotSameAs(first.backends().get("shop/gone").loadBalancer().endpoints().get(0));
+  }
+
+  @Test
+  void serviceProtocolChoosesTheBackendProtocol() throws ConfigException {
+    Service grpc = new Service("crossgate.dev/v1", ObjectMeta.of("shop", "grpc"),
+        new Service.Spec(List.of(), null, "GRPC", null, null, null, null, null, null));
+    Service h2 = new Service("crossgate.dev/v1", ObjectMeta.of("shop", "h2"),
+        new Service.Spec(List.of(), null, "HTTP2", null, null, null, null, null, null));
+    RoutingConfig config = compile(TWO_LISTENERS, service("svc"), grpc, h2, route("all"));
+
+    assertThat(config.backends().get("shop/svc").protocol()).isEqualTo(BackendProtocol.HTTP1);
+    assertThat(config.backends().get("shop/grpc").protocol()).isEqualTo(BackendProtocol.GRPC);
+    assertThat(config.backends().get("shop/h2").protocol()).isEqualTo(BackendProtocol.HTTP2);
   }
 }
