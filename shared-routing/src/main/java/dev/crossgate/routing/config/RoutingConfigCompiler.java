@@ -1,12 +1,15 @@
 package dev.crossgate.routing.config;
 
 import dev.crossgate.policy.model.Gateway;
+import dev.crossgate.policy.model.GrpcRoute;
 import dev.crossgate.policy.model.HttpRoute;
+import dev.crossgate.policy.model.ObjectMeta;
 import dev.crossgate.policy.model.PolicyBundle;
 import dev.crossgate.policy.model.Service;
 import dev.crossgate.routing.filter.FilterChain;
 import dev.crossgate.routing.filter.HttpFilter;
 import dev.crossgate.routing.filter.headers.HeaderEdits;
+import dev.crossgate.routing.grpc.GrpcMethodPaths;
 import dev.crossgate.routing.filter.headers.RequestHeaderModifierFilter;
 import dev.crossgate.routing.filter.headers.ResponseHeaderModifierFilter;
 import dev.crossgate.routing.filter.mirror.RequestMirrorFilter;
@@ -34,7 +37,8 @@ import java.util.Objects;
 
 /**
  * Compiles a validated {@link PolicyBundle} into the {@link RoutingConfig} one gateway serves:
- * picks the Gateway resource, attaches routes to its listeners, builds filter chains and backends.
+ * picks the Gateway resource, attaches HTTPRoutes and GRPCRoutes (as the path matches their
+ * calls carry) to its listeners, builds filter chains and backends.
  * Endpoints keep their live statistics across recompiles when they are unchanged.
  */
 public final class RoutingConfigCompiler {
@@ -75,17 +79,18 @@ public final class RoutingConfigCompiler {
     }
     for (HttpRoute route : bundle.ofKind(HttpRoute.class)) {
       List<RouteRule> rules = compileRules(route, backends);
-      for (Gateway.Listener listener : gateway.spec().listeners()) {
-        if (!attaches(route, gateway, listener)) {
-          continue;
-        }
-        List<String> hostnames = HostnameIntersection.of(listener.hostname(),
-            route.spec().hostnames());
-        if (hostnames == null) {
-          continue;
-        }
-        addEntries(entriesByListener.get(listener.name()), route, hostnames, rules);
-      }
+      List<List<HttpRoute.Match>> matches = route.spec().rules().stream()
+          .map(HttpRoute.Rule::matches).toList();
+      attach(gateway, route.metadata(), route.spec().parentRefs(), route.spec().hostnames(),
+          matches, rules, entriesByListener);
+    }
+    for (GrpcRoute route : bundle.ofKind(GrpcRoute.class)) {
+      List<RouteRule> rules = compileRules(route, backends);
+      List<List<HttpRoute.Match>> matches = route.spec().rules().stream()
+          .map(rule -> rule.matches().stream().map(RoutingConfigCompiler::httpMatch).toList())
+          .toList();
+      attach(gateway, route.metadata(), route.spec().parentRefs(), route.spec().hostnames(),
+          matches, rules, entriesByListener);
     }
     Map<String, Listener> listeners = new LinkedHashMap<>();
     for (Gateway.Listener listener : gateway.spec().listeners()) {
@@ -164,27 +169,59 @@ public final class RoutingConfigCompiler {
   }
 
   private List<RouteRule> compileRules(HttpRoute route, Map<String, Backend> backends) {
-    String routeName = route.metadata().qualifiedName();
-    String namespace = route.metadata().namespace();
     List<RouteRule> rules = new ArrayList<>();
     List<HttpRoute.Rule> specRules = route.spec().rules();
     for (int i = 0; i < specRules.size(); i++) {
       HttpRoute.Rule rule = specRules.get(i);
-      List<HttpFilter> filters = new ArrayList<>(edgeFilters);
-      for (HttpRoute.Filter filter : rule.filters()) {
-        filters.add(compileFilter(filter, namespace, backends));
-      }
-      List<Backend> targets = new ArrayList<>();
-      List<Integer> weights = new ArrayList<>();
-      for (HttpRoute.BackendRef ref : rule.backendRefs()) {
-        targets.add(backends.get(qualified(ref.namespace(), namespace, ref.name())));
-        weights.add(ref.weight() == null ? 1 : ref.weight());
-      }
-      rules.add(new RouteRule(routeName, i, FilterChain.of(filters),
-          targets.isEmpty() ? null : WeightedChoice.of(targets, weights),
-          RouteResilience.of(rule)));
+      rules.add(compileRule(route.metadata(), i, rule.filters(), rule.backendRefs(),
+          RouteResilience.of(rule), backends));
     }
     return rules;
+  }
+
+  private List<RouteRule> compileRules(GrpcRoute route, Map<String, Backend> backends) {
+    List<RouteRule> rules = new ArrayList<>();
+    List<GrpcRoute.Rule> specRules = route.spec().rules();
+    for (int i = 0; i < specRules.size(); i++) {
+      GrpcRoute.Rule rule = specRules.get(i);
+      rules.add(compileRule(route.metadata(), i, rule.filters(), rule.backendRefs(),
+          RouteResilience.NONE, backends));
+    }
+    return rules;
+  }
+
+  private RouteRule compileRule(ObjectMeta metadata, int index, List<HttpRoute.Filter> specFilters,
+      List<HttpRoute.BackendRef> backendRefs, RouteResilience resilience,
+      Map<String, Backend> backends) {
+    String namespace = metadata.namespace();
+    List<HttpFilter> filters = new ArrayList<>(edgeFilters);
+    for (HttpRoute.Filter filter : specFilters) {
+      filters.add(compileFilter(filter, namespace, backends));
+    }
+    WeightedChoice<Backend> targets = weighted(backendRefs, namespace, backends);
+    return new RouteRule(metadata.qualifiedName(), index, FilterChain.of(filters), targets,
+        resilience);
+  }
+
+  /** The backends of {@code refs} with their weights (1 when omitted); null when none. */
+  private static WeightedChoice<Backend> weighted(List<HttpRoute.BackendRef> refs,
+      String namespace, Map<String, Backend> backends) {
+    List<Backend> targets = new ArrayList<>();
+    List<Integer> weights = new ArrayList<>();
+    for (HttpRoute.BackendRef ref : refs) {
+      targets.add(backends.get(qualified(ref.namespace(), namespace, ref.name())));
+      weights.add(ref.weight() == null ? 1 : ref.weight());
+    }
+    return targets.isEmpty() ? null : WeightedChoice.of(targets, weights);
+  }
+
+  /**
+   * A GRPCRoute match as the HTTPRoute match its calls satisfy: the method becomes a path
+   * ({@link GrpcMethodPaths}), headers stay headers.
+   */
+  private static HttpRoute.Match httpMatch(GrpcRoute.Match match) {
+    return new HttpRoute.Match(GrpcMethodPaths.of(match.method()), match.headers(), List.of(),
+        null);
   }
 
   private HttpFilter compileFilter(HttpRoute.Filter filter, String namespace,
@@ -212,12 +249,34 @@ public final class RoutingConfigCompiler {
     return (refNamespace == null ? ownNamespace : refNamespace) + "/" + name;
   }
 
-  private static boolean attaches(HttpRoute route, Gateway gateway, Gateway.Listener listener) {
-    if (route.spec().parentRefs().isEmpty()) {
+  /**
+   * Adds one route's entries to every listener of {@code gateway} it attaches to, for the
+   * hostnames it shares with the listener.
+   */
+  private static void attach(Gateway gateway, ObjectMeta metadata,
+      List<HttpRoute.ParentRef> parentRefs, List<String> routeHostnames,
+      List<List<HttpRoute.Match>> matchesByRule, List<RouteRule> rules,
+      Map<String, List<RouteEntry<RouteRule>>> entriesByListener) {
+    for (Gateway.Listener listener : gateway.spec().listeners()) {
+      if (!attaches(parentRefs, metadata, gateway, listener)) {
+        continue;
+      }
+      List<String> hostnames = HostnameIntersection.of(listener.hostname(), routeHostnames);
+      if (hostnames == null) {
+        continue;
+      }
+      addEntries(entriesByListener.get(listener.name()), metadata, hostnames, matchesByRule,
+          rules);
+    }
+  }
+
+  private static boolean attaches(List<HttpRoute.ParentRef> parentRefs, ObjectMeta metadata,
+      Gateway gateway, Gateway.Listener listener) {
+    if (parentRefs.isEmpty()) {
       return true;
     }
-    for (HttpRoute.ParentRef ref : route.spec().parentRefs()) {
-      String namespace = ref.namespace() == null ? route.metadata().namespace() : ref.namespace();
+    for (HttpRoute.ParentRef ref : parentRefs) {
+      String namespace = ref.namespace() == null ? metadata.namespace() : ref.namespace();
       if (ref.name().equals(gateway.metadata().name())
           && namespace.equals(gateway.metadata().namespace())
           && (ref.sectionName() == null || ref.sectionName().equals(listener.name()))) {
@@ -227,19 +286,17 @@ public final class RoutingConfigCompiler {
     return false;
   }
 
-  private static void addEntries(List<RouteEntry<RouteRule>> entries, HttpRoute route,
-      List<String> hostnames, List<RouteRule> rules) {
-    List<HttpRoute.Rule> specRules = route.spec().rules();
-    for (int i = 0; i < specRules.size(); i++) {
-      List<HttpRoute.Match> matches = specRules.get(i).matches();
+  private static void addEntries(List<RouteEntry<RouteRule>> entries, ObjectMeta metadata,
+      List<String> hostnames, List<List<HttpRoute.Match>> matchesByRule, List<RouteRule> rules) {
+    for (int i = 0; i < matchesByRule.size(); i++) {
+      List<HttpRoute.Match> matches = matchesByRule.get(i);
       if (matches.isEmpty()) {
         matches = List.of(new HttpRoute.Match(new HttpRoute.PathMatch("PathPrefix", "/"),
             List.of(), List.of(), null));
       }
       for (int m = 0; m < matches.size(); m++) {
-        entries.add(new RouteEntry<>(hostnames, matches.get(m),
-            route.metadata().creationTimestamp(), route.metadata().namespace(),
-            route.metadata().name(), i, m, rules.get(i)));
+        entries.add(new RouteEntry<>(hostnames, matches.get(m), metadata.creationTimestamp(),
+            metadata.namespace(), metadata.name(), i, m, rules.get(i)));
       }
     }
   }
