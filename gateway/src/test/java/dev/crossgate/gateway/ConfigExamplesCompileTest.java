@@ -46,9 +46,15 @@ class ConfigExamplesCompileTest {
   void compiles(Path example) throws Exception {
     RoutingConfigCompiler compiler = new RoutingConfigCompiler(
         new UpstreamClient(vertx, UpstreamClient.Settings.defaults()), List.of());
-    RoutingConfig config = new FileConfigSource(List.of(example), null, compiler).load(null);
+    RoutingConfig config = new FileConfigSource(List.of(example), null, compiler,
+        GatewayServer.VALIDATION).load(null);
     assertThat(config.listeners()).isNotEmpty();
-    assertThat(config.listeners().values()).allSatisfy(l ->
-        assertThat(l.routes().size()).isPositive());
+    assertThat(config.listeners().values()).allSatisfy(l -> {
+      if (l.tcp()) {
+        assertThat(l.tcpBackends()).as(l.name()).isNotNull();
+      } else {
+        assertThat(l.routes().size()).as(l.name()).isPositive();
+      }
+    });
   }
 }

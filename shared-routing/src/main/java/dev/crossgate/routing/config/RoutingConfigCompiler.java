@@ -6,6 +6,7 @@ import dev.crossgate.policy.model.HttpRoute;
 import dev.crossgate.policy.model.ObjectMeta;
 import dev.crossgate.policy.model.PolicyBundle;
 import dev.crossgate.policy.model.Service;
+import dev.crossgate.policy.model.TcpRoute;
 import dev.crossgate.routing.filter.FilterChain;
 import dev.crossgate.routing.filter.HttpFilter;
 import dev.crossgate.routing.filter.headers.HeaderEdits;
@@ -29,6 +30,7 @@ import dev.crossgate.routing.upstream.BackendProtocol;
 import dev.crossgate.routing.upstream.UpstreamClient;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -94,8 +96,11 @@ public final class RoutingConfigCompiler {
     }
     Map<String, Listener> listeners = new LinkedHashMap<>();
     for (Gateway.Listener listener : gateway.spec().listeners()) {
-      listeners.put(listener.name(), new Listener(listener.name(), listener.port(),
-          RouteTable.build(entriesByListener.get(listener.name()))));
+      String protocol = listener.protocol() == null ? "HTTP" : listener.protocol();
+      listeners.put(listener.name(), new Listener(listener.name(), listener.port(), protocol,
+          RouteTable.build(entriesByListener.get(listener.name())),
+          Listener.TCP.equals(protocol) ? tcpBackends(bundle, gateway, listener, backends)
+              : null));
     }
     return new RoutingConfig(version, source, Instant.now(),
         gateway.metadata().qualifiedName(), listeners, backends, resourcesJson);
@@ -250,6 +255,24 @@ public final class RoutingConfigCompiler {
   }
 
   /**
+   * The backends of the first rule of the first TCPRoute (by age, then name) attached to a TCP
+   * listener, or null when none attaches.
+   */
+  private static WeightedChoice<Backend> tcpBackends(PolicyBundle bundle, Gateway gateway,
+      Gateway.Listener listener, Map<String, Backend> backends) {
+    return bundle.ofKind(TcpRoute.class).stream()
+        .filter(route -> attaches(route.spec().parentRefs(), route.metadata(), gateway, listener))
+        .filter(route -> !route.spec().rules().isEmpty())
+        .sorted(Comparator.comparing((TcpRoute route) -> route.metadata().creationTimestamp(),
+                Comparator.nullsLast(Comparator.naturalOrder()))
+            .thenComparing(route -> route.metadata().qualifiedName()))
+        .findFirst()
+        .map(route -> weighted(route.spec().rules().get(0).backendRefs(),
+            route.metadata().namespace(), backends))
+        .orElse(null);
+  }
+
+  /**
    * Adds one route's entries to every listener of {@code gateway} it attaches to, for the
    * hostnames it shares with the listener.
    */
@@ -258,7 +281,8 @@ public final class RoutingConfigCompiler {
       List<List<HttpRoute.Match>> matchesByRule, List<RouteRule> rules,
       Map<String, List<RouteEntry<RouteRule>>> entriesByListener) {
     for (Gateway.Listener listener : gateway.spec().listeners()) {
-      if (!attaches(parentRefs, metadata, gateway, listener)) {
+      if (Listener.TCP.equals(listener.protocol())
+          || !attaches(parentRefs, metadata, gateway, listener)) {
         continue;
       }
       List<String> hostnames = HostnameIntersection.of(listener.hostname(), routeHostnames);

@@ -29,7 +29,8 @@ class PolicyLoaderTest {
     }
     assertThat(files).as("config-examples must not be empty").isNotEmpty();
     for (Path file : files) {
-      LoadResult result = PolicyLoader.loadPaths(List.of(file));
+      LoadResult result = PolicyLoader.loadPaths(
+          List.of(file), ValidationOptions.DEFAULTS.withListenerProtocols("HTTP", "TCP"));
       assertThat(result.problems()).as(file.toString()).isEmpty();
       assertThat(result.bundle().ofKind(Gateway.class)).as(file.toString()).hasSize(1);
       assertThat(result.bundle().ofKind(HttpRoute.class)).as(file.toString()).isNotEmpty();
@@ -38,7 +39,7 @@ class PolicyLoaderTest {
 
   @Test
   void tcpExampleLoadsOnlyWithTcpListenersEnabled() {
-    Path file = EXAMPLES.resolve("tcp/tcp-route.yaml");
+    Path file = EXAMPLES.resolve("tcp-route.yaml");
     LoadResult enabled =
         PolicyLoader.loadPaths(
             List.of(file), ValidationOptions.DEFAULTS.withListenerProtocols("HTTP", "TCP"));
