@@ -16,7 +16,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
-/** Every file in config-examples/ compiles into a routing configuration a gateway can serve. */
+/** Every file in config-examples/ (and tcp/) compiles into a routing configuration a gateway can serve. */
 class ConfigExamplesCompileTest {
 
   static Vertx vertx;
@@ -38,7 +38,7 @@ class ConfigExamplesCompileTest {
       files = list.filter(p -> p.toString().endsWith(".yaml")).sorted().toList();
     }
     assertThat(files).as("examples in " + folder.toAbsolutePath()).isNotEmpty();
-    return files.stream();
+    return Stream.concat(files.stream(), Stream.of(folder.resolve("tcp/tcp-route.yaml")));
   }
 
   @ParameterizedTest
