@@ -15,6 +15,7 @@ import dev.crossgate.routing.control.SnapshotCompiler;
 import dev.crossgate.policy.distribution.AppliedSnapshot;
 import dev.crossgate.policy.distribution.DistributionClientSettings;
 import dev.crossgate.policy.distribution.NodeIdentity;
+import dev.crossgate.policy.validation.ValidationOptions;
 import dev.crossgate.routing.filter.forwarded.ForwardedHeadersFilter;
 import dev.crossgate.routing.filter.trace.TraceContextFilter;
 import dev.crossgate.routing.config.ListenerSettings;
@@ -64,10 +65,20 @@ public final class GatewayServer implements AutoCloseable {
   private HealthChecks healthChecks;
 
   private static final String VERSION = "crossgate-gateway";
+
+  /** What the gateway serves: HTTP and TCP listeners. */
+  static final ValidationOptions VALIDATION =
+      ValidationOptions.DEFAULTS.withListenerProtocols("HTTP", "TCP");
   private HttpServer admin;
 
+  /**
+   * The bound listeners.
+   *
+   * @param configuredPorts listener name to the port asked for
+   * @param protocols listener name to its protocol; a change rebinds like a port change
+   */
   private record Deployment(String id, Map<String, Integer> configuredPorts,
-      Map<String, Integer> boundPorts) {}
+      Map<String, String> protocols, Map<String, Integer> boundPorts) {}
 
   private GatewayServer(Vertx vertx, GatewayOptions options, ConfigHolder config,
       UpstreamClient client, ProxyMetrics metrics, AccessLogWriter accessLog) {
@@ -104,7 +115,7 @@ public final class GatewayServer implements AutoCloseable {
       RoutingConfig initial;
       AppliedSnapshot initialSnapshot = AppliedSnapshot.NONE;
       if (options.usesControlPlane()) {
-        snapshots = new SnapshotCompiler(compiler, options.gatewayName());
+        snapshots = new SnapshotCompiler(compiler, options.gatewayName(), VALIDATION);
         lastKnownGood = new LastKnownGoodStore(options.stateDir().resolve(
             "last-known-good.json"));
         var saved = ControlPlaneSubscription.lastKnownGood(lastKnownGood, snapshots);
@@ -113,7 +124,8 @@ public final class GatewayServer implements AutoCloseable {
         initialSnapshot = saved.map(ControlPlaneSubscription.Start::snapshot)
             .orElse(AppliedSnapshot.NONE);
       } else {
-        source = new FileConfigSource(options.configPaths(), options.gatewayName(), compiler);
+        source = new FileConfigSource(options.configPaths(), options.gatewayName(), compiler,
+            VALIDATION);
         initial = source.load(null);
       }
       accessLog = options.accessLog() == null ? null
@@ -175,7 +187,7 @@ public final class GatewayServer implements AutoCloseable {
     String id = await(vertx.deployVerticle(() -> newVerticle(configured, bound),
         new DeploymentOptions().setInstances(options.eventLoops())));
     Deployment previous = deployment.getAndSet(new Deployment(id, configured,
-        Map.copyOf(bound)));
+        protocolsOf(target), Map.copyOf(bound)));
     if (previous != null) {
       undeploy(previous);
     }
@@ -201,9 +213,15 @@ public final class GatewayServer implements AutoCloseable {
     return ports;
   }
 
+  private static Map<String, String> protocolsOf(RoutingConfig target) {
+    Map<String, String> protocols = new LinkedHashMap<>();
+    target.listeners().values().forEach(l -> protocols.put(l.name(), l.protocol()));
+    return protocols;
+  }
+
   private ListenerVerticle newVerticle(Map<String, Integer> ports, Map<String, Integer> bound) {
     return new ListenerVerticle(ports, options.bindAddress(), config, client, metrics, accessLog,
-        bound, options.listener());
+        bound, options.listener(), options.upstream().connectTimeout());
   }
 
   private void undeploy(Deployment old) {
@@ -211,11 +229,12 @@ public final class GatewayServer implements AutoCloseable {
         e.toString()));
   }
 
-  /** Rebinds listeners when a reload changed their names or ports. */
+  /** Rebinds listeners when a reload changed their names, ports or protocols. */
   private void reconcileListeners(RoutingConfig applied) {
     Deployment current = deployment.get();
     Map<String, Integer> wanted = portsFor(applied);
-    if (current == null || wanted.equals(current.configuredPorts())) {
+    if (current == null || (wanted.equals(current.configuredPorts())
+        && protocolsOf(applied).equals(current.protocols()))) {
       return;
     }
     LOG.info("listeners changed from {} to {}; rebinding", current.configuredPorts(), wanted);

@@ -4,6 +4,10 @@ import dev.crossgate.routing.accesslog.AccessLogWriter;
 import dev.crossgate.routing.config.ConfigHolder;
 import dev.crossgate.routing.config.Listener;
 import dev.crossgate.routing.config.ListenerSettings;
+import dev.crossgate.routing.error.ProxyException;
+import dev.crossgate.routing.lb.UpstreamEndpoint;
+import dev.crossgate.routing.tcp.TcpProxy;
+import dev.crossgate.routing.upstream.Backend;
 import dev.crossgate.routing.metrics.ProxyMetrics;
 import dev.crossgate.routing.proxy.InvalidRequestHandler;
 import dev.crossgate.routing.proxy.ProxyHandler;
@@ -15,13 +19,15 @@ import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpVersion;
 import dev.crossgate.routing.upstream.WebSocketLimits;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
 /**
  * One event loop's share of the listeners: every instance binds every listener port (Vert.x
- * spreads connections over the instances).
+ * spreads connections over the instances). HTTP listeners proxy requests through the route
+ * table; TCP listeners forward bytes to the attached TCPRoute's backend.
  */
 final class ListenerVerticle extends VerticleBase {
 
@@ -33,16 +39,20 @@ final class ListenerVerticle extends VerticleBase {
   private final AccessLogWriter accessLog;
   private final Map<String, Integer> boundPorts;
   private final ListenerSettings settings;
+  private final Duration connectTimeout;
   private final List<HttpServer> servers = new java.util.concurrent.CopyOnWriteArrayList<>();
+  private final List<TcpProxy> tcpProxies = new java.util.concurrent.CopyOnWriteArrayList<>();
 
   /**
    * @param ports listener name to the port to bind (0 = any free port)
    * @param boundPorts receives listener name to the port actually bound
+   * @param connectTimeout how long a TCP listener's backend connect may take
    */
   ListenerVerticle(Map<String, Integer> ports, String bindAddress, ConfigHolder config,
       UpstreamClient client, ProxyMetrics metrics, AccessLogWriter accessLog,
-      Map<String, Integer> boundPorts, ListenerSettings settings) {
+      Map<String, Integer> boundPorts, ListenerSettings settings, Duration connectTimeout) {
     this.settings = settings;
+    this.connectTimeout = connectTimeout;
     this.boundPorts = boundPorts;
     this.ports = ports;
     this.bindAddress = bindAddress;
@@ -56,9 +66,17 @@ final class ListenerVerticle extends VerticleBase {
   public Future<?> start() {
     List<Future<?>> bound = new ArrayList<>();
     for (Listener listener : config.current().listeners().values()) {
+      int port = sharedPort(listener.name(), ports.get(listener.name()));
+      if (listener.tcp()) {
+        TcpProxy proxy = new TcpProxy(vertx, new TcpProxy.Settings(bindAddress, port,
+            connectTimeout, settings.clientIdleTimeout()), () -> tcpEndpoint(listener.name()));
+        tcpProxies.add(proxy);
+        bound.add(proxy.start().compose(actual -> recordPort(listener.name(), actual)));
+        continue;
+      }
       HttpServerOptions options = new HttpServerOptions()
           .setHost(bindAddress)
-          .setPort(sharedPort(listener.name(), ports.get(listener.name())))
+          .setPort(port)
           .setMaxHeaderSize(settings.maxHeaderSize())
           .setMaxInitialLineLength(settings.maxInitialLineLength())
           .setHttp2ClearTextEnabled(settings.http2ClearText())
@@ -84,17 +102,42 @@ final class ListenerVerticle extends VerticleBase {
           })
           .listen()
           .compose(server -> {
-            Integer other = boundPorts.putIfAbsent(listener.name(), server.actualPort());
-            if (other != null && other != server.actualPort()) {
-              return Future.failedFuture(new IllegalStateException("listener "
-                  + listener.name() + " bound to " + other + " and " + server.actualPort()
-                  + " (expected: one shared port)"));
-            }
             servers.add(server);
-            return Future.succeededFuture(server);
+            return recordPort(listener.name(), server.actualPort());
           }));
     }
     return Future.all(bound);
+  }
+
+  private Future<Void> recordPort(String listenerName, int actual) {
+    Integer other = boundPorts.putIfAbsent(listenerName, actual);
+    if (other != null && other != actual) {
+      return Future.failedFuture(new IllegalStateException("listener " + listenerName
+          + " bound to " + other + " and " + actual + " (expected: one shared port)"));
+    }
+    return Future.succeededFuture();
+  }
+
+  /**
+   * The endpoint a new connection on a TCP listener goes to, from the running configuration:
+   * a backend of the attached TCPRoute by weight, then an endpoint by that Service's load
+   * balancer, skipping unhealthy and ejected ones. Null (the connection is closed) when no
+   * TCPRoute attaches or no endpoint is usable.
+   */
+  private UpstreamEndpoint tcpEndpoint(String listenerName) {
+    Listener listener = config.current().listeners().get(listenerName);
+    if (listener == null || listener.tcpBackends() == null) {
+      return null;
+    }
+    Backend backend = listener.tcpBackends().pick();
+    if (backend == null) {
+      return null;
+    }
+    try {
+      return backend.resilience().balancer().pick(TcpConnectionView.INSTANCE);
+    } catch (ProxyException e) {
+      return null;
+    }
   }
 
   /**
@@ -104,6 +147,9 @@ final class ListenerVerticle extends VerticleBase {
   @Override
   public Future<?> stop() {
     List<Future<Void>> closing = new ArrayList<>();
+    for (TcpProxy proxy : tcpProxies) {
+      closing.add(proxy.close());
+    }
     for (HttpServer server : servers) {
       closing.add(server.shutdown(settings.drainTimeout().toMillis(),
           java.util.concurrent.TimeUnit.MILLISECONDS));

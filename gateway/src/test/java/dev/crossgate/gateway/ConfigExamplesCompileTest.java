@@ -16,7 +16,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
-/** Every file in config-examples/ compiles into a routing configuration a gateway can serve. */
+/** Every file in config-examples/ (and tcp/) compiles into a routing configuration a gateway can serve. */
 class ConfigExamplesCompileTest {
 
   static Vertx vertx;
@@ -38,7 +38,7 @@ class ConfigExamplesCompileTest {
       files = list.filter(p -> p.toString().endsWith(".yaml")).sorted().toList();
     }
     assertThat(files).as("examples in " + folder.toAbsolutePath()).isNotEmpty();
-    return files.stream();
+    return Stream.concat(files.stream(), Stream.of(folder.resolve("tcp/tcp-route.yaml")));
   }
 
   @ParameterizedTest
@@ -46,9 +46,15 @@ class ConfigExamplesCompileTest {
   void compiles(Path example) throws Exception {
     RoutingConfigCompiler compiler = new RoutingConfigCompiler(
         new UpstreamClient(vertx, UpstreamClient.Settings.defaults()), List.of());
-    RoutingConfig config = new FileConfigSource(List.of(example), null, compiler).load(null);
+    RoutingConfig config = new FileConfigSource(List.of(example), null, compiler,
+        GatewayServer.VALIDATION).load(null);
     assertThat(config.listeners()).isNotEmpty();
-    assertThat(config.listeners().values()).allSatisfy(l ->
-        assertThat(l.routes().size()).isPositive());
+    assertThat(config.listeners().values()).allSatisfy(l -> {
+      if (l.tcp()) {
+        assertThat(l.tcpBackends()).as(l.name()).isNotNull();
+      } else {
+        assertThat(l.routes().size()).as(l.name()).isPositive();
+      }
+    });
   }
 }

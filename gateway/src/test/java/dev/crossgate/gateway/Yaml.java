@@ -29,11 +29,9 @@ final class Yaml {
         """.formatted(name, endpoints);
   }
 
-  /** A Service whose endpoints speak {@code protocol} (HTTP, HTTP2 or GRPC). */
+  /** A Service whose endpoints speak {@code protocol} (HTTP, HTTP2, GRPC or TCP). */
   static String service(String name, String protocol, int... ports) {
-    return service(name, ports).replace("metadata: {name: " + name + "}",
-        "metadata: {name: " + name + ", annotations: {crossgate.dev/backend-protocol: "
-            + protocol + "}}");
+    return service(name, ports).replace("spec:\n", "spec:\n  protocol: " + protocol + "\n");
   }
 
   static String prefixRoute(String name, String prefix, String backendRefs) {

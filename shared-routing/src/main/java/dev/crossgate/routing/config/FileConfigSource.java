@@ -3,6 +3,7 @@ package dev.crossgate.routing.config;
 import dev.crossgate.policy.codec.LoadResult;
 import dev.crossgate.policy.codec.PolicyCodec;
 import dev.crossgate.policy.codec.PolicyLoader;
+import dev.crossgate.policy.validation.ValidationOptions;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -24,6 +25,7 @@ public final class FileConfigSource {
   private final List<Path> paths;
   private final String gatewayName;
   private final RoutingConfigCompiler compiler;
+  private final ValidationOptions validation;
 
   /**
    * A source.
@@ -31,11 +33,14 @@ public final class FileConfigSource {
    * @param paths files or folders
    * @param gatewayName the Gateway to serve, or null for the only one
    * @param compiler the compiler
+   * @param validation what the data plane serving the result supports
    */
-  public FileConfigSource(List<Path> paths, String gatewayName, RoutingConfigCompiler compiler) {
+  public FileConfigSource(List<Path> paths, String gatewayName, RoutingConfigCompiler compiler,
+      ValidationOptions validation) {
     this.paths = List.copyOf(paths);
     this.gatewayName = gatewayName;
     this.compiler = Objects.requireNonNull(compiler, "compiler");
+    this.validation = Objects.requireNonNull(validation, "validation");
   }
 
   /** The configured paths. */
@@ -50,7 +55,7 @@ public final class FileConfigSource {
    * @throws ConfigException with every problem found, one per line
    */
   public RoutingConfig load(RoutingConfig previous) throws ConfigException {
-    LoadResult result = PolicyLoader.loadPaths(paths);
+    LoadResult result = PolicyLoader.loadPaths(paths, validation);
     if (!result.ok()) {
       StringBuilder message = new StringBuilder("invalid configuration ("
           + result.problems().size() + " problem" + (result.problems().size() == 1 ? "" : "s")

@@ -1,12 +1,16 @@
 package dev.crossgate.routing.config;
 
 import dev.crossgate.policy.model.Gateway;
+import dev.crossgate.policy.model.GrpcRoute;
 import dev.crossgate.policy.model.HttpRoute;
+import dev.crossgate.policy.model.ObjectMeta;
 import dev.crossgate.policy.model.PolicyBundle;
 import dev.crossgate.policy.model.Service;
+import dev.crossgate.policy.model.TcpRoute;
 import dev.crossgate.routing.filter.FilterChain;
 import dev.crossgate.routing.filter.HttpFilter;
 import dev.crossgate.routing.filter.headers.HeaderEdits;
+import dev.crossgate.routing.grpc.GrpcMethodPaths;
 import dev.crossgate.routing.filter.headers.RequestHeaderModifierFilter;
 import dev.crossgate.routing.filter.headers.ResponseHeaderModifierFilter;
 import dev.crossgate.routing.filter.mirror.RequestMirrorFilter;
@@ -26,6 +30,7 @@ import dev.crossgate.routing.upstream.BackendProtocol;
 import dev.crossgate.routing.upstream.UpstreamClient;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -34,7 +39,8 @@ import java.util.Objects;
 
 /**
  * Compiles a validated {@link PolicyBundle} into the {@link RoutingConfig} one gateway serves:
- * picks the Gateway resource, attaches routes to its listeners, builds filter chains and backends.
+ * picks the Gateway resource, attaches HTTPRoutes and GRPCRoutes (as the path matches their
+ * calls carry) to its listeners, builds filter chains and backends.
  * Endpoints keep their live statistics across recompiles when they are unchanged.
  */
 public final class RoutingConfigCompiler {
@@ -75,22 +81,26 @@ public final class RoutingConfigCompiler {
     }
     for (HttpRoute route : bundle.ofKind(HttpRoute.class)) {
       List<RouteRule> rules = compileRules(route, backends);
-      for (Gateway.Listener listener : gateway.spec().listeners()) {
-        if (!attaches(route, gateway, listener)) {
-          continue;
-        }
-        List<String> hostnames = HostnameIntersection.of(listener.hostname(),
-            route.spec().hostnames());
-        if (hostnames == null) {
-          continue;
-        }
-        addEntries(entriesByListener.get(listener.name()), route, hostnames, rules);
-      }
+      List<List<HttpRoute.Match>> matches = route.spec().rules().stream()
+          .map(HttpRoute.Rule::matches).toList();
+      attach(gateway, route.metadata(), route.spec().parentRefs(), route.spec().hostnames(),
+          matches, rules, entriesByListener);
+    }
+    for (GrpcRoute route : bundle.ofKind(GrpcRoute.class)) {
+      List<RouteRule> rules = compileRules(route, backends);
+      List<List<HttpRoute.Match>> matches = route.spec().rules().stream()
+          .map(rule -> rule.matches().stream().map(RoutingConfigCompiler::httpMatch).toList())
+          .toList();
+      attach(gateway, route.metadata(), route.spec().parentRefs(), route.spec().hostnames(),
+          matches, rules, entriesByListener);
     }
     Map<String, Listener> listeners = new LinkedHashMap<>();
     for (Gateway.Listener listener : gateway.spec().listeners()) {
-      listeners.put(listener.name(), new Listener(listener.name(), listener.port(),
-          RouteTable.build(entriesByListener.get(listener.name()))));
+      String protocol = listener.protocol() == null ? "HTTP" : listener.protocol();
+      listeners.put(listener.name(), new Listener(listener.name(), listener.port(), protocol,
+          RouteTable.build(entriesByListener.get(listener.name())),
+          Listener.TCP.equals(protocol) ? tcpBackends(bundle, gateway, listener, backends)
+              : null));
     }
     return new RoutingConfig(version, source, Instant.now(),
         gateway.metadata().qualifiedName(), listeners, backends, resourcesJson);
@@ -147,51 +157,76 @@ public final class RoutingConfigCompiler {
     return backends;
   }
 
-  /** The annotation that sets a Service's backend protocol until the model has a field. */
-  public static final String PROTOCOL_ANNOTATION = "crossgate.dev/backend-protocol";
-
   /**
-   * The protocol Crossgate speaks to a Service's endpoints. Today it comes from the
-   * {@value #PROTOCOL_ANNOTATION} annotation ({@code HTTP}, {@code HTTP2}, {@code GRPC}; HTTP/1.1
-   * when absent). This is the one place to read {@code Service.spec.protocol} once the model
-   * has it.
+   * The protocol Crossgate speaks to a Service's endpoints: {@code Service.spec.protocol}
+   * ({@code HTTP} when omitted, {@code HTTP2}, {@code GRPC} or {@code TCP}).
    *
    * @throws ConfigException for a protocol name that is not known
    */
   static BackendProtocol backendProtocol(Service service) throws ConfigException {
-    var annotations = service.metadata().annotations();
-    String value = annotations == null ? null : annotations.get(PROTOCOL_ANNOTATION);
+    String value = service.spec().protocol();
     try {
       return BackendProtocol.parse(value);
     } catch (IllegalArgumentException e) {
       throw new ConfigException("Service " + service.metadata().qualifiedName()
-          + " metadata.annotations." + PROTOCOL_ANNOTATION + ": " + value
-          + " (expected: one of HTTP, HTTP2, GRPC)");
+          + " spec.protocol: " + value + " (expected: one of HTTP, HTTP2, GRPC, TCP)");
     }
   }
 
   private List<RouteRule> compileRules(HttpRoute route, Map<String, Backend> backends) {
-    String routeName = route.metadata().qualifiedName();
-    String namespace = route.metadata().namespace();
     List<RouteRule> rules = new ArrayList<>();
     List<HttpRoute.Rule> specRules = route.spec().rules();
     for (int i = 0; i < specRules.size(); i++) {
       HttpRoute.Rule rule = specRules.get(i);
-      List<HttpFilter> filters = new ArrayList<>(edgeFilters);
-      for (HttpRoute.Filter filter : rule.filters()) {
-        filters.add(compileFilter(filter, namespace, backends));
-      }
-      List<Backend> targets = new ArrayList<>();
-      List<Integer> weights = new ArrayList<>();
-      for (HttpRoute.BackendRef ref : rule.backendRefs()) {
-        targets.add(backends.get(qualified(ref.namespace(), namespace, ref.name())));
-        weights.add(ref.weight() == null ? 1 : ref.weight());
-      }
-      rules.add(new RouteRule(routeName, i, FilterChain.of(filters),
-          targets.isEmpty() ? null : WeightedChoice.of(targets, weights),
-          RouteResilience.of(rule)));
+      rules.add(compileRule(route.metadata(), i, rule.filters(), rule.backendRefs(),
+          RouteResilience.of(rule), backends));
     }
     return rules;
+  }
+
+  private List<RouteRule> compileRules(GrpcRoute route, Map<String, Backend> backends) {
+    List<RouteRule> rules = new ArrayList<>();
+    List<GrpcRoute.Rule> specRules = route.spec().rules();
+    for (int i = 0; i < specRules.size(); i++) {
+      GrpcRoute.Rule rule = specRules.get(i);
+      rules.add(compileRule(route.metadata(), i, rule.filters(), rule.backendRefs(),
+          RouteResilience.NONE, backends));
+    }
+    return rules;
+  }
+
+  private RouteRule compileRule(ObjectMeta metadata, int index, List<HttpRoute.Filter> specFilters,
+      List<HttpRoute.BackendRef> backendRefs, RouteResilience resilience,
+      Map<String, Backend> backends) {
+    String namespace = metadata.namespace();
+    List<HttpFilter> filters = new ArrayList<>(edgeFilters);
+    for (HttpRoute.Filter filter : specFilters) {
+      filters.add(compileFilter(filter, namespace, backends));
+    }
+    WeightedChoice<Backend> targets = weighted(backendRefs, namespace, backends);
+    return new RouteRule(metadata.qualifiedName(), index, FilterChain.of(filters), targets,
+        resilience);
+  }
+
+  /** The backends of {@code refs} with their weights (1 when omitted); null when none. */
+  private static WeightedChoice<Backend> weighted(List<HttpRoute.BackendRef> refs,
+      String namespace, Map<String, Backend> backends) {
+    List<Backend> targets = new ArrayList<>();
+    List<Integer> weights = new ArrayList<>();
+    for (HttpRoute.BackendRef ref : refs) {
+      targets.add(backends.get(qualified(ref.namespace(), namespace, ref.name())));
+      weights.add(ref.weight() == null ? 1 : ref.weight());
+    }
+    return targets.isEmpty() ? null : WeightedChoice.of(targets, weights);
+  }
+
+  /**
+   * A GRPCRoute match as the HTTPRoute match its calls satisfy: the method becomes a path
+   * ({@link GrpcMethodPaths}), headers stay headers.
+   */
+  private static HttpRoute.Match httpMatch(GrpcRoute.Match match) {
+    return new HttpRoute.Match(GrpcMethodPaths.of(match.method()), match.headers(), List.of(),
+        null);
   }
 
   private HttpFilter compileFilter(HttpRoute.Filter filter, String namespace,
@@ -219,12 +254,53 @@ public final class RoutingConfigCompiler {
     return (refNamespace == null ? ownNamespace : refNamespace) + "/" + name;
   }
 
-  private static boolean attaches(HttpRoute route, Gateway gateway, Gateway.Listener listener) {
-    if (route.spec().parentRefs().isEmpty()) {
+  /**
+   * The backends of the first rule of the first TCPRoute (by age, then name) attached to a TCP
+   * listener, or null when none attaches.
+   */
+  private static WeightedChoice<Backend> tcpBackends(PolicyBundle bundle, Gateway gateway,
+      Gateway.Listener listener, Map<String, Backend> backends) {
+    return bundle.ofKind(TcpRoute.class).stream()
+        .filter(route -> attaches(route.spec().parentRefs(), route.metadata(), gateway, listener))
+        .filter(route -> !route.spec().rules().isEmpty())
+        .sorted(Comparator.comparing((TcpRoute route) -> route.metadata().creationTimestamp(),
+                Comparator.nullsLast(Comparator.naturalOrder()))
+            .thenComparing(route -> route.metadata().qualifiedName()))
+        .findFirst()
+        .map(route -> weighted(route.spec().rules().get(0).backendRefs(),
+            route.metadata().namespace(), backends))
+        .orElse(null);
+  }
+
+  /**
+   * Adds one route's entries to every listener of {@code gateway} it attaches to, for the
+   * hostnames it shares with the listener.
+   */
+  private static void attach(Gateway gateway, ObjectMeta metadata,
+      List<HttpRoute.ParentRef> parentRefs, List<String> routeHostnames,
+      List<List<HttpRoute.Match>> matchesByRule, List<RouteRule> rules,
+      Map<String, List<RouteEntry<RouteRule>>> entriesByListener) {
+    for (Gateway.Listener listener : gateway.spec().listeners()) {
+      if (Listener.TCP.equals(listener.protocol())
+          || !attaches(parentRefs, metadata, gateway, listener)) {
+        continue;
+      }
+      List<String> hostnames = HostnameIntersection.of(listener.hostname(), routeHostnames);
+      if (hostnames == null) {
+        continue;
+      }
+      addEntries(entriesByListener.get(listener.name()), metadata, hostnames, matchesByRule,
+          rules);
+    }
+  }
+
+  private static boolean attaches(List<HttpRoute.ParentRef> parentRefs, ObjectMeta metadata,
+      Gateway gateway, Gateway.Listener listener) {
+    if (parentRefs.isEmpty()) {
       return true;
     }
-    for (HttpRoute.ParentRef ref : route.spec().parentRefs()) {
-      String namespace = ref.namespace() == null ? route.metadata().namespace() : ref.namespace();
+    for (HttpRoute.ParentRef ref : parentRefs) {
+      String namespace = ref.namespace() == null ? metadata.namespace() : ref.namespace();
       if (ref.name().equals(gateway.metadata().name())
           && namespace.equals(gateway.metadata().namespace())
           && (ref.sectionName() == null || ref.sectionName().equals(listener.name()))) {
@@ -234,19 +310,17 @@ public final class RoutingConfigCompiler {
     return false;
   }
 
-  private static void addEntries(List<RouteEntry<RouteRule>> entries, HttpRoute route,
-      List<String> hostnames, List<RouteRule> rules) {
-    List<HttpRoute.Rule> specRules = route.spec().rules();
-    for (int i = 0; i < specRules.size(); i++) {
-      List<HttpRoute.Match> matches = specRules.get(i).matches();
+  private static void addEntries(List<RouteEntry<RouteRule>> entries, ObjectMeta metadata,
+      List<String> hostnames, List<List<HttpRoute.Match>> matchesByRule, List<RouteRule> rules) {
+    for (int i = 0; i < matchesByRule.size(); i++) {
+      List<HttpRoute.Match> matches = matchesByRule.get(i);
       if (matches.isEmpty()) {
         matches = List.of(new HttpRoute.Match(new HttpRoute.PathMatch("PathPrefix", "/"),
             List.of(), List.of(), null));
       }
       for (int m = 0; m < matches.size(); m++) {
-        entries.add(new RouteEntry<>(hostnames, matches.get(m),
-            route.metadata().creationTimestamp(), route.metadata().namespace(),
-            route.metadata().name(), i, m, rules.get(i)));
+        entries.add(new RouteEntry<>(hostnames, matches.get(m), metadata.creationTimestamp(),
+            metadata.namespace(), metadata.name(), i, m, rules.get(i)));
       }
     }
   }

@@ -3,6 +3,7 @@ package dev.crossgate.routing.control;
 import dev.crossgate.policy.codec.LoadResult;
 import dev.crossgate.policy.codec.PolicyLoader;
 import dev.crossgate.policy.distribution.v1.Snapshot;
+import dev.crossgate.policy.validation.ValidationOptions;
 import dev.crossgate.routing.config.ConfigException;
 import dev.crossgate.routing.config.RoutingConfig;
 import dev.crossgate.routing.config.RoutingConfigCompiler;
@@ -16,11 +17,17 @@ public final class SnapshotCompiler {
 
   private final RoutingConfigCompiler compiler;
   private final String gatewayName;
+  private final ValidationOptions validation;
 
-  /** A compiler for the Gateway named {@code gatewayName} (null for the only one). */
-  public SnapshotCompiler(RoutingConfigCompiler compiler, String gatewayName) {
+  /**
+   * A compiler for the Gateway named {@code gatewayName} (null for the only one), validating
+   * with {@code validation}: what the data plane serving the result supports.
+   */
+  public SnapshotCompiler(RoutingConfigCompiler compiler, String gatewayName,
+      ValidationOptions validation) {
     this.compiler = Objects.requireNonNull(compiler, "compiler");
     this.gatewayName = gatewayName;
+    this.validation = Objects.requireNonNull(validation, "validation");
   }
 
   /**
@@ -32,7 +39,8 @@ public final class SnapshotCompiler {
   public RoutingConfig compile(Snapshot snapshot, String source, RoutingConfig previous)
       throws ConfigException {
     String origin = "snapshot revision " + snapshot.getRevision();
-    LoadResult result = PolicyLoader.loadString(origin + ".json", snapshot.getResourcesJson());
+    LoadResult result = PolicyLoader.loadString(origin + ".json", snapshot.getResourcesJson(),
+        validation);
     if (!result.ok()) {
       StringBuilder message = new StringBuilder(origin + " is invalid:");
       result.problems().forEach(p -> message.append("\n  ").append(p));

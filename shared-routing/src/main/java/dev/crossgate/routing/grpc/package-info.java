@@ -1,2 +1,2 @@
-/** gRPC routing: matching a call's service and method, as {@code GRPCRoute} rules describe. */
+/** gRPC routing: a {@code GRPCRoute} method match as the path match its calls carry. */
 package dev.crossgate.routing.grpc;

@@ -21,8 +21,8 @@ import java.util.function.Supplier;
  * connect closes the client, and a connection silent in both directions for the idle timeout
  * is closed on both sides.
  *
- * <p>The gateway starts one per {@code protocol: TCP} listener once the model accepts them;
- * the endpoint supplier is the route's backend load balancer.
+ * <p>The gateway starts one per {@code protocol: TCP} listener and event loop; the endpoint
+ * supplier picks from the attached TCPRoute's backends in the running configuration.
  */
 public final class TcpProxy {
 
@@ -30,7 +30,8 @@ public final class TcpProxy {
    * How a TCP listener behaves.
    *
    * @param bindAddress the address to bind
-   * @param port the port (0 for any free port)
+   * @param port the port (0 for any free port; negative for a free port shared by every server
+   *     of the Vert.x instance asking for the same negative value)
    * @param connectTimeout how long a backend connect may take
    * @param idleTimeout how long both directions may stay silent before both sides close
    */
@@ -40,8 +41,8 @@ public final class TcpProxy {
       Objects.requireNonNull(bindAddress, "bindAddress");
       Objects.requireNonNull(connectTimeout, "connectTimeout");
       Objects.requireNonNull(idleTimeout, "idleTimeout");
-      if (port < 0 || port > 65_535) {
-        throw new IllegalArgumentException("port: " + port + " (expected: 0..65535)");
+      if (port < -65_536 || port > 65_535) {
+        throw new IllegalArgumentException("port: " + port + " (expected: -65536..65535)");
       }
     }
   }

@@ -12,16 +12,18 @@ public enum BackendProtocol {
   /** HTTP/2 over cleartext with prior knowledge (h2c). */
   HTTP2,
   /** gRPC: HTTP/2 (h2c) with trailers; failures are answered as gRPC statuses. */
-  GRPC;
+  GRPC,
+  /** Opaque bytes, for {@code TCPRoute}s; HTTP requests routed to it go out as HTTP/1.1. */
+  TCP;
 
   /** True when requests go out over HTTP/2. */
   public boolean http2() {
-    return this != HTTP1;
+    return this == HTTP2 || this == GRPC;
   }
 
   /**
    * Parses a protocol name as written in configuration: {@code HTTP}, {@code HTTP1},
-   * {@code HTTP/1.1}, {@code HTTP2}, {@code H2C}, {@code GRPC} (any case); null means HTTP/1.1.
+   * {@code HTTP/1.1}, {@code HTTP2}, {@code H2C}, {@code GRPC}, {@code TCP} (any case); null means HTTP/1.1.
    *
    * @throws IllegalArgumentException for any other name
    */
@@ -33,8 +35,9 @@ public enum BackendProtocol {
       case "HTTP", "HTTP1", "HTTP/1.1", "HTTP11" -> HTTP1;
       case "HTTP2", "HTTP/2", "H2C", "H2" -> HTTP2;
       case "GRPC" -> GRPC;
+      case "TCP" -> TCP;
       default -> throw new IllegalArgumentException("protocol: " + name
-          + " (expected: one of HTTP, HTTP2, GRPC)");
+          + " (expected: one of HTTP, HTTP2, GRPC, TCP)");
     };
   }
 }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.crossgate.policy.model.Gateway;
+import dev.crossgate.policy.model.GrpcRoute;
 import dev.crossgate.policy.model.HttpRoute;
 import dev.crossgate.policy.model.ObjectMeta;
 import dev.crossgate.policy.model.PolicyBundle;
@@ -11,7 +12,9 @@ import dev.crossgate.policy.model.Resource;
 import dev.crossgate.policy.model.Service;
 import dev.crossgate.routing.lb.UpstreamEndpoint;
 import dev.crossgate.routing.route.RouteEntry;
+import dev.crossgate.routing.route.RouteTable;
 import dev.crossgate.routing.route.TestRequest;
+import dev.crossgate.routing.upstream.BackendProtocol;
 import dev.crossgate.routing.upstream.UpstreamClient;
 import io.vertx.core.Vertx;
 import java.util.ArrayList;
@@ -230,5 +233,44 @@ class RoutingConfigCompilerTest {
     assertThat(second.backends().get("shop/moved").loadBalancer().endpoints().get(0))
         .as("same address under another service is a different endpoint")
         .isNotSameAs(first.backends().get("shop/gone").loadBalancer().endpoints().get(0));
+  }
+
+  @Test
+  void serviceProtocolChoosesTheBackendProtocol() throws ConfigException {
+    Service grpc = new Service("crossgate.dev/v1", ObjectMeta.of("shop", "grpc"),
+        new Service.Spec(List.of(), null, "GRPC", null, null, null, null, null, null));
+    Service h2 = new Service("crossgate.dev/v1", ObjectMeta.of("shop", "h2"),
+        new Service.Spec(List.of(), null, "HTTP2", null, null, null, null, null, null));
+    RoutingConfig config = compile(TWO_LISTENERS, service("svc"), grpc, h2, route("all"));
+
+    assertThat(config.backends().get("shop/svc").protocol()).isEqualTo(BackendProtocol.HTTP1);
+    assertThat(config.backends().get("shop/grpc").protocol()).isEqualTo(BackendProtocol.GRPC);
+    assertThat(config.backends().get("shop/h2").protocol()).isEqualTo(BackendProtocol.HTTP2);
+  }
+
+  private static GrpcRoute.Rule grpcRule(String service, String method, String backend) {
+    return new GrpcRoute.Rule(null,
+        List.of(new GrpcRoute.Match(new GrpcRoute.MethodMatch(null, service, method), null)),
+        null, List.of(new HttpRoute.BackendRef(backend, null, null, null)));
+  }
+
+  @Test
+  void grpcRouteRulesShareTheRouteTableWithHttpRoutes() throws ConfigException {
+    GrpcRoute grpc = new GrpcRoute("gateway.networking.k8s.io/v1", ObjectMeta.of("shop", "rpc"),
+        new GrpcRoute.Spec(List.of(), List.of(), List.of(
+            grpcRule("shop.Orders", null, "svc"),
+            grpcRule("shop.Orders", "Get", "svc"),
+            grpcRule(null, "Check", "svc"))));
+    RoutingConfig config = compile(TWO_LISTENERS, service("svc"), grpc,
+        route("web", List.of(), List.of(), "svc"));
+
+    RouteTable<RouteRule> table = config.listeners().get("web").routes();
+    assertThat(table.match(TestRequest.of("h", "/shop.Orders/Get")).target().ruleIndex())
+        .isEqualTo(1);
+    assertThat(table.match(TestRequest.of("h", "/shop.Orders/List")).target().ruleIndex())
+        .isZero();
+    assertThat(table.match(TestRequest.of("h", "/grpc.health.v1.Health/Check")).target()
+        .ruleIndex()).isEqualTo(2);
+    assertThat(routeOn(config, "web", "h", "/other")).isEqualTo("shop/web");
   }
 }
