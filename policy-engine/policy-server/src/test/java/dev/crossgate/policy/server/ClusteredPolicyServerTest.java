@@ -191,6 +191,33 @@ class ClusteredPolicyServerTest {
     });
   }
 
+  @Test
+  void anEngineThatMissedRevisionsAndStartsFirstDoesNotTakeThemAway() throws Exception {
+    ports = FreePorts.block(6);
+    startAll();
+    apply(engines[0], base());
+    engines[2].close();
+    engines[2] = null;
+    awaitView(2, engines[0], engines[1]);
+    apply(engines[0], List.of(withBase(route("users", "/users", "users"))));
+    apply(engines[1], load(service("users", 9100)));
+    List<Revision> history = await(engines[0].store().history(100, ANY));
+    assertThat(history).hasSize(3);
+    engines[0].close();
+    engines[0] = null;
+    engines[1].close();
+    engines[1] = null;
+
+    // The stale engine comes back first and forms the cluster; the others join it.
+    engines[2] = start(2);
+    engines[0] = start(0);
+    engines[1] = start(1);
+    awaitView(3, engines);
+    for (PolicyServer engine : engines) {
+      assertThat(await(engine.store().history(100, ANY))).isEqualTo(history);
+    }
+  }
+
   // ---- helpers
 
   private static long apply(PolicyServer engine, List<dev.crossgate.policy.model.Resource> puts)

@@ -23,6 +23,9 @@ public final class InfinispanPolicyStore extends RevisionedPolicyStore {
   /** The cache holding heads, revision records and checkpoints. */
   public static final String CACHE_NAME = "crossgate-policy";
 
+  /** In a cluster: this engine's own copy of {@link #CACHE_NAME} (see {@link LocalCopy}). */
+  public static final String LOCAL_COPY_NAME = "crossgate-policy-local";
+
   private final EmbeddedCacheManager manager;
 
   private InfinispanPolicyStore(
@@ -101,7 +104,17 @@ public final class InfinispanPolicyStore extends RevisionedPolicyStore {
     DefaultCacheManager manager = new DefaultCacheManager(global.build());
     try {
       manager.defineConfiguration(CACHE_NAME, cache.build());
-      manager.getCache(CACHE_NAME);
+      Cache<String, String> policy = manager.getCache(CACHE_NAME);
+      if (options.clustered()) {
+        ConfigurationBuilder copy = new ConfigurationBuilder();
+        copy.clustering().cacheMode(CacheMode.LOCAL);
+        copy.persistence()
+            .addSoftIndexFileStore()
+            .dataLocation(root.resolve("local-copy").resolve("data").toString())
+            .indexLocation(root.resolve("local-copy").resolve("index").toString());
+        manager.defineConfiguration(LOCAL_COPY_NAME, copy.build());
+        LocalCopy.attach(policy, manager.getCache(LOCAL_COPY_NAME));
+      }
       return manager;
     } catch (RuntimeException e) {
       manager.stop();
