@@ -28,20 +28,26 @@ final class LocalCopy {
 
   private LocalCopy() {}
 
+  private static final Map<Cache<?, ?>, Mirror> MIRRORS =
+      java.util.Collections.synchronizedMap(new java.util.IdentityHashMap<>());
+
   /** Keeps {@code local} up to date with {@code cluster} and restores what the cluster lacks. */
   static void attach(Cache<String, String> cluster, Cache<String, String> local) {
-    cluster.addListener(new Mirror(local));
+    Mirror mirror = new Mirror(local);
+    cluster.addListener(mirror);
+    MIRRORS.put(cluster, mirror);
     String localHead = local.get(HEAD);
     String clusterHead = cluster.get(HEAD);
     long localNumber = number(localHead);
     long clusterNumber = number(clusterHead);
-    if (localNumber > clusterNumber && sameHistory(cluster, local, clusterHead, clusterNumber)) {
+    if (localNumber > clusterNumber && sameHistory(cluster, local, clusterHead, clusterNumber)
+        && complete(local, clusterNumber, localNumber)) {
       LOG.warn("the cluster's head is revision {}, this engine has {}: restoring revisions {}..{}",
           clusterNumber, localNumber, clusterNumber + 1, localNumber);
       for (Map.Entry<String, String> entry : local.entrySet()) {
         long n = keyNumber(entry.getKey());
         if (n > clusterNumber) {
-          cluster.putIfAbsent(entry.getKey(), entry.getValue());
+          cluster.put(entry.getKey(), entry.getValue()); // immutable records: same value anywhere
         }
       }
       boolean moved = clusterHead == null
@@ -64,6 +70,15 @@ final class LocalCopy {
     }
   }
 
+  /** Before {@code cluster}'s manager stops: finishes copying what was heard. */
+  static void detach(Cache<?, ?> cluster) {
+    Mirror mirror = MIRRORS.remove(cluster);
+    if (mirror != null) {
+      cluster.removeListener(mirror);
+      mirror.drain();
+    }
+  }
+
   private static boolean sameHistory(Cache<String, String> cluster, Cache<String, String> local,
       String clusterHead, long clusterNumber) {
     if (clusterHead == null || clusterNumber == 0) {
@@ -78,6 +93,17 @@ final class LocalCopy {
     return mine != null
         && StoreDocuments.parseRecord(mine).revision()
             .equals(StoreDocuments.revisionOfHead(clusterHead));
+  }
+
+  /** Whether the copy holds every record after the cluster's head (the head holds the last). */
+  private static boolean complete(Cache<String, String> local, long from, long to) {
+    for (long n = from + 1; n < to; n++) {
+      if (local.get("rev/" + n) == null) {
+        LOG.warn("this engine's copy lacks revision {}; not restoring from it", n);
+        return false;
+      }
+    }
+    return true;
   }
 
   private static long number(String head) {
@@ -102,11 +128,22 @@ final class LocalCopy {
     local.compute(HEAD, (key, old) -> old != null && number(old) >= n ? old : head);
   }
 
-  /** Copies every write to the replicated cache, from whichever engine, into the local one. */
-  @Listener(sync = false, observation = Listener.Observation.POST)
+  /**
+   * Copies every write to the replicated cache, from whichever engine, into the local one.
+   * Heard synchronously (in commit order) but written by one thread of its own, since the
+   * listener may run on a thread that must not block; {@link #drain} waits for the writes before
+   * the engine stops.
+   */
+  @Listener(sync = true, observation = Listener.Observation.POST)
   public static final class Mirror {
 
     private final Cache<String, String> local;
+    private final java.util.concurrent.ExecutorService writer =
+        java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
+          Thread thread = new Thread(r, "crossgate-local-copy");
+          thread.setDaemon(true);
+          return thread;
+        });
 
     Mirror(Cache<String, String> local) {
       this.local = local;
@@ -115,13 +152,31 @@ final class LocalCopy {
     @CacheEntryCreated
     @CacheEntryModified
     public void written(CacheEntryEvent<String, String> event) {
-      if (event.getValue() == null) {
+      String key = event.getKey();
+      String value = event.getValue();
+      if (value == null) {
         return;
       }
-      if (HEAD.equals(event.getKey())) {
-        putNewerHead(local, event.getValue());
-      } else {
-        local.put(event.getKey(), event.getValue());
+      writer.execute(() -> {
+        try {
+          if (HEAD.equals(key)) {
+            putNewerHead(local, value);
+          } else {
+            local.put(key, value);
+          }
+        } catch (RuntimeException e) {
+          LOG.warn("could not copy {} to this engine's local copy", key, e);
+        }
+      });
+    }
+
+    /** Waits (up to 10 s) for the pending copies; called before the caches stop. */
+    void drain() {
+      writer.shutdown();
+      try {
+        writer.awaitTermination(10, java.util.concurrent.TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
       }
     }
   }
