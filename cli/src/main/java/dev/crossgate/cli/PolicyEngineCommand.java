@@ -17,7 +17,12 @@ import picocli.CommandLine.Spec;
     description = "Run the policy engine: the REST policy API, gRPC distribution to gateways and "
         + "sidecars, and the Infinispan store (persistent in --data-dir).",
     footer = {"", "Example:", "  crossgate policy-engine --data-dir /var/lib/crossgate",
-        "  crossgate gateway --control-plane 127.0.0.1:9081"})
+        "  crossgate gateway --control-plane 127.0.0.1:9081", "",
+        "Three engines on one host (run each with its own data dir, ports and node name):",
+        "  crossgate policy-engine --data-dir e1 --api-port 9080 --distribution-port 9081 \\",
+        "      --cluster tcp --node-name e1 --cluster-port 7800 \\",
+        "      --cluster-members '127.0.0.1[7800],127.0.0.1[7801],127.0.0.1[7802]'",
+        "  crossgate gateway --control-plane 127.0.0.1:9081,127.0.0.1:9181,127.0.0.1:9281"})
 final class PolicyEngineCommand implements Callable<Integer> {
 
   @Spec
@@ -48,10 +53,41 @@ final class PolicyEngineCommand implements Callable<Integer> {
 
   @Option(names = "--cluster", paramLabel = "JGROUPS_XML",
       defaultValue = "${env:CROSSGATE_CLUSTER}",
-      description = "A JGroups configuration to cluster several engines (e.g. "
-          + "jgroups-tcp-local.xml or jgroups-kubernetes.xml); default: one engine "
-          + "(env CROSSGATE_CLUSTER).")
+      description = "A JGroups stack to cluster several engines: tcp (alias "
+          + "jgroups-tcp-local.xml: TCP + TCPPING, engines listed with --cluster-members), "
+          + "kubernetes (alias jgroups-kubernetes.xml: DNS_PING, with --cluster-dns-query), or "
+          + "a file; default: one engine (env CROSSGATE_CLUSTER).")
   String cluster;
+
+  @Option(names = "--cluster-address", paramLabel = "IP",
+      defaultValue = "${env:CROSSGATE_CLUSTER_ADDRESS}",
+      description = "Address the cluster transport binds; default 127.0.0.1 for tcp, the pod "
+          + "address for kubernetes (env CROSSGATE_CLUSTER_ADDRESS).")
+  String clusterAddress;
+
+  @Option(names = "--cluster-port", paramLabel = "PORT",
+      defaultValue = "${env:CROSSGATE_CLUSTER_PORT}",
+      description = "Port the cluster transport binds; default 7800 (env CROSSGATE_CLUSTER_PORT).")
+  Integer clusterPort;
+
+  @Option(names = "--cluster-members", paramLabel = "HOST[PORT],…",
+      defaultValue = "${env:CROSSGATE_CLUSTER_MEMBERS}",
+      description = "Every engine of a tcp cluster, this one included, e.g. "
+          + "127.0.0.1[7800],127.0.0.1[7801],127.0.0.1[7802] (the default) "
+          + "(env CROSSGATE_CLUSTER_MEMBERS).")
+  String clusterMembers;
+
+  @Option(names = "--cluster-fd-offset", paramLabel = "N",
+      defaultValue = "${env:CROSSGATE_CLUSTER_FD_OFFSET}",
+      description = "Failure detection listens on the cluster port + N; default 50000 "
+          + "(env CROSSGATE_CLUSTER_FD_OFFSET).")
+  Integer clusterFdOffset;
+
+  @Option(names = "--cluster-dns-query", paramLabel = "NAME",
+      defaultValue = "${env:CROSSGATE_CLUSTER_DNS_QUERY}",
+      description = "For kubernetes: the headless service whose A records are the engines, e.g. "
+          + "policy-engine-headless.crossgate.svc.cluster.local (env CROSSGATE_CLUSTER_DNS_QUERY).")
+  String clusterDnsQuery;
 
   @Option(names = "--node-name", paramLabel = "NAME", defaultValue = "${env:CROSSGATE_NODE_NAME}",
       description = "This engine's name in the cluster (env CROSSGATE_NODE_NAME).")
@@ -64,7 +100,17 @@ final class PolicyEngineCommand implements Callable<Integer> {
         .withApi(apiAddress, apiPort)
         .withDistributionPort(distributionPort);
     if (cluster != null && !cluster.isBlank()) {
-      options = options.withCluster(cluster, nodeName);
+      options = options.withCluster(cluster, nodeName)
+          .withClusterMembers(blankToNull(clusterAddress), clusterPort, blankToNull(clusterMembers));
+      java.util.Map<String, String> properties = new java.util.TreeMap<>(
+          options.clusterProperties());
+      if (clusterFdOffset != null) {
+        properties.put(PolicyServerOptions.FD_OFFSET, String.valueOf(clusterFdOffset));
+      }
+      if (clusterDnsQuery != null && !clusterDnsQuery.isBlank()) {
+        properties.put(PolicyServerOptions.DNS_QUERY, clusterDnsQuery);
+      }
+      options = options.withClusterProperties(properties);
     }
     PolicyServer server;
     try {
@@ -88,5 +134,9 @@ final class PolicyEngineCommand implements Callable<Integer> {
       Thread.currentThread().interrupt();
     }
     return ExitCodes.OK;
+  }
+
+  private static String blankToNull(String value) {
+    return value == null || value.isBlank() ? null : value;
   }
 }

@@ -91,6 +91,31 @@ final class CrossgateProcess implements AutoCloseable {
     throw new IllegalStateException("crossgate did not start in 60 s: " + stderr);
   }
 
+  /** Waits up to 90 s for a stderr line matching {@code pattern}; returns the match. */
+  Matcher awaitLine(Pattern pattern) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
+    while (System.nanoTime() < deadline) {
+      for (String line : stderr) {
+        Matcher matcher = pattern.matcher(line);
+        if (matcher.find()) {
+          return matcher;
+        }
+      }
+      if (!process.isAlive()) {
+        throw new IllegalStateException("crossgate exited with " + process.exitValue() + ": "
+            + String.join("\n", stderr));
+      }
+      Thread.sleep(50);
+    }
+    throw new IllegalStateException("no line matching " + pattern + " in 90 s: " + stderr);
+  }
+
+  /** Kills the process (SIGKILL), as a crash would, and waits for it to be gone. */
+  void kill() throws InterruptedException {
+    process.destroyForcibly();
+    process.waitFor(30, TimeUnit.SECONDS);
+  }
+
   /** Waits for the process to end by itself; returns its exit code. */
   int awaitExit() throws InterruptedException {
     if (!process.waitFor(60, TimeUnit.SECONDS)) {

@@ -67,7 +67,8 @@ public final class PolicyServer implements AutoCloseable {
     try {
       InfinispanOptions storage = InfinispanOptions.local(data);
       if (options.jgroupsConfiguration() != null) {
-        storage = storage.clustered(options.jgroupsConfiguration(), options.nodeName());
+        storage = storage.clustered(options.jgroupsConfiguration(), options.nodeName())
+            .withJgroupsProperties(options.clusterProperties());
       }
       store = InfinispanPolicyStore.start(vertx, storage);
       ApiTokens tokens = ApiTokens.loadOrCreate(data);
@@ -108,6 +109,11 @@ public final class PolicyServer implements AutoCloseable {
   /** The connected data planes and what they run. */
   public NodeRegistry nodes() {
     return nodes;
+  }
+
+  /** The engines in this engine's cluster view (itself included); empty for a single engine. */
+  public java.util.List<String> clusterMembers() {
+    return store.clusterMembers();
   }
 
   /** The store behind the API, e.g. for the distribution service. */

@@ -324,6 +324,8 @@ public final class PolicyApi {
           body.set("revision", StoreJson.revision(revision));
           body.set("convergence", convergence(nodes.convergence(revision.number())));
           body.put("summary", nodes.convergence(revision.number()).summary());
+          ArrayNode members = body.putObject("cluster").putArray("members");
+          store.clusterMembers().forEach(members::add);
           ArrayNode list = body.putArray("nodes");
           nodes.nodes().forEach(n -> {
             ObjectNode node = list.addObject();

@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import io.vertx.core.Vertx;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.List;
 import org.infinispan.Cache;
 import org.infinispan.configuration.cache.CacheMode;
 import org.infinispan.configuration.cache.ConfigurationBuilder;
@@ -22,9 +23,25 @@ public final class InfinispanPolicyStore extends RevisionedPolicyStore {
   /** The cache holding heads, revision records and checkpoints. */
   public static final String CACHE_NAME = "crossgate-policy";
 
+  /** In a cluster: this engine's own copy of {@link #CACHE_NAME} (see {@link LocalCopy}). */
+  public static final String LOCAL_COPY_NAME = "crossgate-policy-local";
+
+  private final EmbeddedCacheManager manager;
+
   private InfinispanPolicyStore(
       Vertx vertx, Cache<String, String> cache, EmbeddedCacheManager owned, int checkpointInterval) {
     super(vertx, new InfinispanRevisionLog(cache, owned), checkpointInterval, Clock.systemUTC());
+    this.manager = cache.getCacheManager();
+  }
+
+  /**
+   * The names of the engines in this engine's current cluster view, itself included; one name
+   * (or none without a transport) for a single engine.
+   */
+  @Override
+  public List<String> clusterMembers() {
+    var members = manager.getMembers();
+    return members == null ? List.of() : members.stream().map(String::valueOf).toList();
   }
 
   /**
@@ -70,7 +87,9 @@ public final class InfinispanPolicyStore extends RevisionedPolicyStore {
       global
           .transport()
           .clusterName(options.clusterName())
-          .addProperty("configurationFile", options.jgroupsConfiguration());
+          // The text, not the file: this engine's variables are filled in first.
+          .addProperty("configurationXml", JGroupsStacks.substitute(
+              JGroupsStacks.load(options.jgroupsConfiguration()), options.jgroupsProperties()));
       if (options.nodeName() != null) {
         global.transport().nodeName(options.nodeName());
       }
@@ -85,7 +104,17 @@ public final class InfinispanPolicyStore extends RevisionedPolicyStore {
     DefaultCacheManager manager = new DefaultCacheManager(global.build());
     try {
       manager.defineConfiguration(CACHE_NAME, cache.build());
-      manager.getCache(CACHE_NAME);
+      Cache<String, String> policy = manager.getCache(CACHE_NAME);
+      if (options.clustered()) {
+        ConfigurationBuilder copy = new ConfigurationBuilder();
+        copy.clustering().cacheMode(CacheMode.LOCAL);
+        copy.persistence()
+            .addSoftIndexFileStore()
+            .dataLocation(root.resolve("local-copy").resolve("data").toString())
+            .indexLocation(root.resolve("local-copy").resolve("index").toString());
+        manager.defineConfiguration(LOCAL_COPY_NAME, copy.build());
+        LocalCopy.attach(policy, manager.getCache(LOCAL_COPY_NAME));
+      }
       return manager;
     } catch (RuntimeException e) {
       manager.stop();

@@ -77,6 +77,7 @@ final class InfinispanRevisionLog implements RevisionLog {
     listeners.forEach(cache::removeListener);
     listeners.clear();
     if (ownedManager != null) {
+      LocalCopy.detach(cache);
       ownedManager.stop();
     }
   }

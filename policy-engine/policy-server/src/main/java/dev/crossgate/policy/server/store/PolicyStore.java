@@ -78,4 +78,12 @@ public interface PolicyStore {
 
   /** Releases what the store holds (for Infinispan: the cache manager, when the store owns it). */
   Future<Void> close();
+
+  /**
+   * The engines in this store's cluster view, itself included, or nothing for a store that is not
+   * clustered.
+   */
+  default java.util.List<String> clusterMembers() {
+    return java.util.List.of();
+  }
 }

@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# Propagation benchmark: one policy engine with 1,000 routes, 1 real gateway + 99 simulated data
+# planes on loopback; N changes with wait=true (API call -> last ACK), then route changes in a row
+# under a fixed request rate through the gateway, counting failed requests.
+#   bench/propagation.sh [routes=1000] [subscribers=100] [changes=50] [churn=1000] [rps=1000]
+# Exits 1 if any request failed during the churn.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+# In the reactor, so the project's own modules resolve to their freshly built jars (no install).
+./mvnw -q -B -o -pl bench -am package dependency:build-classpath -DskipTests \
+  -Dmdep.outputFile=target/classpath.txt >/dev/null
+java ${JAVA_OPTS:--Xmx1g} -cp "bench/target/classes:$(cat bench/target/classpath.txt)" \
+  -Dlogback.configurationFile=/dev/null dev.crossgate.bench.PropagationBenchmark "$@"

@@ -1,0 +1,233 @@
+package dev.crossgate.bench;
+
+import dev.crossgate.gateway.GatewayOptions;
+import dev.crossgate.gateway.GatewayServer;
+import dev.crossgate.policy.codec.PolicyLoader;
+import dev.crossgate.policy.distribution.AppliedSnapshot;
+import dev.crossgate.policy.distribution.DistributionClient;
+import dev.crossgate.policy.distribution.DistributionClientSettings;
+import dev.crossgate.policy.distribution.NodeIdentity;
+import dev.crossgate.policy.server.PolicyServer;
+import dev.crossgate.policy.server.PolicyServerOptions;
+import dev.crossgate.testkit.TestBackend;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * Propagation from the API call that applies a change to the ACK of every subscriber: one engine
+ * with 1,000 routes, one real gateway plus simulated data planes (each validates the whole
+ * snapshot with {@link PolicyLoader} before ACKing), changes applied one at a time with
+ * {@code wait=true}. Then route changes in a row under a fixed request rate through the gateway,
+ * counting failed requests.
+ *
+ * <pre>
+ * PropagationBenchmark [routes=1000] [subscribers=100] [changes=50] [churn=1000] [rps=1000]
+ * </pre>
+ */
+public final class PropagationBenchmark {
+
+  private static final String TOKEN = "bench-propagation-token-0123456789abcdef";
+
+  public static void main(String[] args) {
+    try {
+      run(args);
+    } catch (Throwable e) {
+      e.printStackTrace();
+      System.exit(2);
+    }
+  }
+
+  private static void run(String[] args) throws Exception {
+    Map<String, Integer> p = new ConcurrentHashMap<>(Map.of("routes", 1000, "subscribers", 100,
+        "changes", 50, "churn", 1000, "rps", 1000));
+    for (String arg : args) {
+      String[] kv = arg.split("=", 2);
+      p.put(kv[0], Integer.parseInt(kv[1]));
+    }
+    int routes = p.get("routes");
+    Path dir = Files.createTempDirectory("crossgate-propagation");
+    Path tokens = Files.createDirectories(dir.resolve("engine/tokens"));
+    Files.writeString(tokens.resolve("admin.token"), TOKEN + "\n");
+    TestBackend backend = TestBackend.start("app");
+    PolicyServer engine = PolicyServer.start(PolicyServerOptions.defaults(dir.resolve("engine"))
+        .withApi("127.0.0.1", 0).withDistributionPort(0).withBodyLimit(64L << 20));
+    HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+        .connectTimeout(Duration.ofSeconds(5)).build();
+    String api = "http://127.0.0.1:" + engine.apiPort() + "/api/v1";
+    StringBuilder initial = new StringBuilder("""
+        apiVersion: gateway.networking.k8s.io/v1
+        kind: Gateway
+        metadata: {name: edge}
+        spec:
+          listeners: [{name: http, port: 8080, protocol: HTTP}]
+        ---
+        apiVersion: crossgate.dev/v1alpha1
+        kind: Service
+        metadata: {name: app}
+        spec:
+          endpoints: [{address: 127.0.0.1, port: %d}]
+        """.formatted(backend.port()));
+    for (int i = 0; i < routes; i++) {
+      initial.append("---\n").append(route(i, 0));
+    }
+    apply(http, api, initial.toString(), false);
+
+    GatewayServer gateway = GatewayServer.start(GatewayOptions.controlPlane(
+            "127.0.0.1:" + engine.distributionPort(), dir.resolve("gateway"))
+        .withPorts(Map.of(GatewayOptions.ANY_LISTENER, 0), 0));
+    Vertx vertx = Vertx.vertx();
+    List<DistributionClient> clients = new ArrayList<>();
+    for (int i = 1; i < p.get("subscribers"); i++) {
+      AtomicReference<AppliedSnapshot> running = new AtomicReference<>(AppliedSnapshot.NONE);
+      clients.add(DistributionClient.start(vertx, DistributionClientSettings.defaults(
+              List.of(io.vertx.core.net.SocketAddress.inetSocketAddress(engine.distributionPort(),
+                  "127.0.0.1"))),
+          NodeIdentity.gateway("sim-" + i, "edge", "bench"), running::get,
+          snapshot -> vertx.executeBlocking(() -> {
+            PolicyLoader.loadString("snapshot.json", snapshot.getResourcesJson()).bundleOrThrow();
+            running.set(new AppliedSnapshot(snapshot.getRevision(), snapshot.getHash()));
+            return null;
+          }, false).mapEmpty(),
+          new DistributionClient.ConnectionListener() { }));
+    }
+    int subscribers = p.get("subscribers");
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+    while (engine.nodes().nodes().size() < subscribers
+        || engine.nodes().convergence(1).applied() < subscribers) {
+      if (System.nanoTime() > deadline) {
+        throw new IllegalStateException("subscribers did not converge: "
+            + engine.nodes().convergence(1).summary());
+      }
+      Thread.sleep(50);
+    }
+    int gatewayPort = gateway.listenerPorts().values().iterator().next();
+    System.out.printf("engine up; %d routes; %d subscribers (1 gateway + %d simulated) on rev 1%n",
+        routes, subscribers, subscribers - 1);
+
+    // Warm-up, then measured changes, one at a time, wait=true.
+    for (int i = 0; i < 10; i++) {
+      apply(http, api, route(i, 1000 + i), true);
+    }
+    int changes = p.get("changes");
+    long[] micros = new long[changes];
+    for (int i = 0; i < changes; i++) {
+      long start = System.nanoTime();
+      JsonObject answer = apply(http, api, route(i, 2000 + i), true);
+      micros[i] = (System.nanoTime() - start) / 1000;
+      JsonObject convergence = answer.getJsonObject("convergence");
+      if (convergence == null || !convergence.getBoolean("complete", false)
+          || convergence.getInteger("applied") != subscribers) {
+        throw new IllegalStateException("change " + i + " not confirmed by all: " + answer);
+      }
+    }
+    Arrays.sort(micros);
+    System.out.printf("propagation, API call to last ACK of %d subscribers, %d changes: "
+            + "p50 %.1f ms, p99 %.1f ms, max %.1f ms%n", subscribers, changes,
+        pct(micros, 50), pct(micros, 99), micros[changes - 1] / 1000.0);
+
+    // Route changes in a row under a fixed request rate through the real gateway.
+    int churn = p.get("churn");
+    int rps = p.get("rps");
+    AtomicLong sent = new AtomicLong();
+    AtomicLong ok = new AtomicLong();
+    AtomicLong failed = new AtomicLong();
+    Map<String, Integer> reasons = new ConcurrentHashMap<>();
+    ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor();
+    long periodNanos = 1_000_000_000L / rps;
+    ticker.scheduleAtFixedRate(() -> {
+      sent.incrementAndGet();
+      int r = (int) (sent.get() % routes);
+      http.sendAsync(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + gatewayPort + "/r"
+              + r + "/x")).timeout(Duration.ofSeconds(10)).GET().build(),
+          HttpResponse.BodyHandlers.discarding()).whenComplete((response, error) -> {
+            if (error == null && response.statusCode() / 100 == 2) {
+              ok.incrementAndGet();
+            } else {
+              failed.incrementAndGet();
+              reasons.merge(error == null ? "status " + response.statusCode()
+                  : error.getClass().getSimpleName() + ": " + error.getMessage(), 1, Integer::sum);
+            }
+          });
+    }, 0, periodNanos, TimeUnit.NANOSECONDS);
+    long churnStart = System.nanoTime();
+    for (int i = 0; i < churn; i++) {
+      apply(http, api, route(i % routes, 10_000 + i), false);
+    }
+    long churnMillis = (System.nanoTime() - churnStart) / 1_000_000;
+    long last = engine.store().current().toCompletionStage().toCompletableFuture().get()
+        .revision();
+    while (engine.nodes().convergence(last).applied() < subscribers) {
+      Thread.sleep(20);
+    }
+    long convergedMillis = (System.nanoTime() - churnStart) / 1_000_000;
+    Thread.sleep(1000);
+    ticker.shutdown();
+    ticker.awaitTermination(5, TimeUnit.SECONDS);
+    Thread.sleep(2000); // let the last requests answer
+    double seconds = (System.nanoTime() - churnStart) / 1e9;
+    System.out.printf("churn: %d route changes in %d ms (all %d subscribers on rev %d after %d ms);"
+            + " traffic %d requests in %.1f s (%.0f rps): %d ok, %d failed %s%n",
+        churn, churnMillis, subscribers, last, convergedMillis, sent.get(), seconds,
+        sent.get() / seconds, ok.get(), failed.get(), reasons);
+
+    for (DistributionClient client : clients) {
+      client.close();
+    }
+    vertx.close();
+    gateway.close();
+    engine.close();
+    backend.close();
+    System.exit(failed.get() == 0 ? 0 : 1);
+  }
+
+  private static String route(int i, int generation) {
+    return """
+        apiVersion: gateway.networking.k8s.io/v1
+        kind: HTTPRoute
+        metadata: {name: r%d, labels: {generation: "g%d"}}
+        spec:
+          parentRefs: [{name: edge}]
+          rules:
+            - matches: [{path: {type: PathPrefix, value: /r%d/}}]
+              backendRefs: [{name: app}]
+        """.formatted(i, generation, i);
+  }
+
+  private static JsonObject apply(HttpClient http, String api, String yaml, boolean await)
+      throws Exception {
+    HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(api
+                + "/apply" + (await ? "?wait=true&timeout=30s" : "")))
+            .header("Authorization", "Bearer " + TOKEN)
+            .header("Content-Type", "application/yaml")
+            .timeout(Duration.ofSeconds(60))
+            .POST(HttpRequest.BodyPublishers.ofString(yaml)).build(),
+        HttpResponse.BodyHandlers.ofString());
+    if (response.statusCode() != 200) {
+      throw new IllegalStateException("apply: " + response.statusCode() + " " + response.body());
+    }
+    return new JsonObject(response.body());
+  }
+
+  private static double pct(long[] sorted, int percentile) {
+    int index = (int) Math.ceil(percentile / 100.0 * sorted.length) - 1;
+    return sorted[Math.max(0, index)] / 1000.0;
+  }
+}
