@@ -42,7 +42,8 @@ public final class FakePolicyEngine implements AutoCloseable {
   }
 
   private void listen(int wanted) {
-    GrpcServer grpc = GrpcServer.server(vertx);
+    GrpcServer grpc = GrpcServer.server(vertx, new io.vertx.grpc.server.GrpcServerOptions()
+        .setMaxMessageSize(DistributionProtocol.MAX_MESSAGE_SIZE));
     grpc.callHandler(DistributionProtocol.SUBSCRIBE_SERVER, request -> {
       GrpcServerResponse<NodeMessage, EngineMessage> response = request.response();
       request.handler(message -> {

@@ -14,6 +14,7 @@ import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpVersion;
 import io.vertx.core.net.SocketAddress;
 import io.vertx.grpc.client.GrpcClient;
+import io.vertx.grpc.client.GrpcClientOptions;
 import io.vertx.grpc.client.GrpcClientRequest;
 import java.util.Objects;
 import java.util.concurrent.ThreadLocalRandom;
@@ -78,7 +79,9 @@ public final class DistributionClient {
     this.applied = applied;
     this.handler = handler;
     this.listener = listener;
-    this.client = GrpcClient.client(vertx, new HttpClientOptions()
+    this.client = GrpcClient.client(vertx,
+        new GrpcClientOptions().setMaxMessageSize(DistributionProtocol.MAX_MESSAGE_SIZE),
+        new HttpClientOptions()
         .setProtocolVersion(HttpVersion.HTTP_2)
         .setHttp2ClearTextUpgrade(false)
         .setConnectTimeout((int) Math.max(1000, settings.heartbeatInterval().toMillis())));

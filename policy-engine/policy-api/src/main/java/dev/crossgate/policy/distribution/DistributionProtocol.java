@@ -18,6 +18,12 @@ public final class DistributionProtocol {
   public static final ServiceName SERVICE = ServiceName.create("crossgate.v1",
       "PolicyDistribution");
 
+  /**
+   * The largest message either side accepts: 64 MiB. gRPC's usual 256 KiB default is below a
+   * snapshot of a few hundred routes; the engine sends each node one snapshot at a time.
+   */
+  public static final long MAX_MESSAGE_SIZE = 64L * 1024 * 1024;
+
   /** The one method: a bidirectional stream. */
   public static final String SUBSCRIBE = "Subscribe";
 

@@ -7,6 +7,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.grpc.server.GrpcServer;
+import io.vertx.grpc.server.GrpcServerOptions;
 import java.time.Duration;
 import java.util.Objects;
 
@@ -41,7 +42,8 @@ public final class DistributionService {
       NodeRegistry nodes, String host, int port, Settings settings) {
     Objects.requireNonNull(store, "store");
     ScopedSnapshots snapshots = new ScopedSnapshots(vertx, store);
-    GrpcServer grpc = GrpcServer.server(vertx);
+    GrpcServer grpc = GrpcServer.server(vertx, new GrpcServerOptions()
+        .setMaxMessageSize(DistributionProtocol.MAX_MESSAGE_SIZE));
     grpc.callHandler(DistributionProtocol.SUBSCRIBE_SERVER, request ->
         new NodeStream(vertx, request, store, snapshots, nodes, settings.heartbeat(),
             settings.deadAfter()));

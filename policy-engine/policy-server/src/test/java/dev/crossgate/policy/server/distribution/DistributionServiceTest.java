@@ -205,6 +205,43 @@ class DistributionServiceTest {
   }
 
   @Test
+  void carriesASnapshotOfAThousandRoutes() throws Exception {
+    StringBuilder yaml = new StringBuilder("""
+        apiVersion: gateway.networking.k8s.io/v1
+        kind: Gateway
+        metadata: {name: public, namespace: edge}
+        spec:
+          listeners: [{name: http, port: 8080, protocol: HTTP}]
+        ---
+        apiVersion: crossgate.dev/v1alpha1
+        kind: Service
+        metadata: {name: shop, namespace: edge}
+        spec:
+          endpoints: [{address: 127.0.0.1, port: 9001}]
+        """);
+    for (int i = 0; i < 1000; i++) {
+      yaml.append("""
+          ---
+          apiVersion: gateway.networking.k8s.io/v1
+          kind: HTTPRoute
+          metadata: {name: route-%d, namespace: edge}
+          spec:
+            parentRefs: [{name: public}]
+            hostnames: [host-%d.example.com]
+            rules:
+              - matches: [{path: {type: PathPrefix, value: /api/v1/items-%d}}]
+                backendRefs: [{name: shop}]
+          """.formatted(i, i, i));
+    }
+    long revision = apply(yaml.toString());
+    Node gateway = new Node(NodeIdentity.gateway("g1", "public", "test"));
+    eventually(() -> !gateway.received.isEmpty() && gateway.last().getRevision() == revision);
+    assertThat(gateway.last().getResourcesJson().length()).isGreaterThan(256 * 1024);
+    assertThat(PolicyLoader.loadString("snapshot.json", gateway.last().getResourcesJson())
+        .bundleOrThrow().resources()).hasSizeGreaterThan(1000);
+  }
+
+  @Test
   void aSidecarGetsItsNamespaceOnly() throws Exception {
     apply("""
         apiVersion: crossgate.dev/v1alpha1
