@@ -2,9 +2,10 @@
 # Propagation benchmark: one policy engine with 1,000 routes, 1 real gateway + 99 simulated data
 # planes on loopback; N changes with wait=true (API call -> last ACK), then route changes in a row
 # under a fixed request rate through the gateway, counting failed requests.
-#   bench/propagation.sh [routes=1000] [subscribers=100] [changes=50] [churn=1000] [rps=1000]
+#   bench/propagation.sh [routes=1000] [subscribers=100] [changes=50] [churn=1000] [rps=1000] [validate=0|1]
 # Exits 1 if any request failed during the churn.
 set -euo pipefail
+ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)"  # the load loop keeps many sockets open
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 # In the reactor, so the project's own modules resolve to their freshly built jars (no install).
 ./mvnw -q -B -o -pl bench -am package dependency:build-classpath -DskipTests \
