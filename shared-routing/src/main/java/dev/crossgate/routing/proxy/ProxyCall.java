@@ -268,7 +268,7 @@ final class ProxyCall {
       if (!bodyStarted) {
         bodyStarted = true;
         exchange.bodyTaps().forEach(tap -> tap.onEnd());
-        request.resume();
+        resumeRequest();
       }
       return upstream.send();
     }
@@ -379,7 +379,7 @@ final class ProxyCall {
   private void rejectWebSocket(Throwable cause) {
     if (cause instanceof UpgradeRejectedException rejected && rejected.getStatus() >= 400) {
       errorCode = "upstream_upgrade_rejected";
-      request.resume();
+      resumeRequest();
       response.setStatusCode(rejected.getStatus());
       if (rejected.getHeaders() != null) {
         response.headers().setAll(HopByHopHeaders.copyWithout(rejected.getHeaders()));
@@ -416,8 +416,23 @@ final class ProxyCall {
     });
   }
 
+  /**
+   * Lets the rest of the client's request body flow (to be discarded or streamed). A client that
+   * already went away (an ended or reset stream) makes this a no-op, not an error.
+   */
+  private void resumeRequest() {
+    if (request.isEnded()) {
+      return;
+    }
+    try {
+      request.resume();
+    } catch (IllegalStateException e) {
+      // the client's stream ended meanwhile: nothing is left to read
+    }
+  }
+
   private void sendLocal(LocalReply reply) {
-    request.resume();
+    resumeRequest();
     response.setStatusCode(reply.status());
     reply.headers().forEach(response::putHeader);
     response.putHeader("x-request-id", exchange.requestId());
@@ -429,7 +444,7 @@ final class ProxyCall {
     errorCode = error.reason().code();
     metrics.localError(errorCode);
     if (!response.headWritten()) {
-      request.resume();
+      resumeRequest();
     }
     ErrorResponder.send(response, error, exchange.requestId(),
         rule == null ? null : "HTTPRoute " + rule.routeName(),
