@@ -106,19 +106,8 @@ final class HttpRouteRules {
       }
       new FilterRules(route, rule, path, FilterRules.TYPES, this, problems).check();
       checkTimeoutsAndRetry(rule, path);
-      boolean anyWeight = false;
-      for (int j = 0; j < rule.backendRefs().size(); j++) {
-        BackendRef ref = rule.backendRefs().get(j);
-        checkBackendRef(ref, path + ".backendRefs[" + j + "]", true);
-        anyWeight |= ref != null && (ref.weight() == null || ref.weight() > 0);
-      }
-      if (!anyWeight && !FilterRules.hasRedirect(rule)) {
-        problems.expected(
-            owner,
-            path + ".backendRefs",
-            rule.backendRefs().isEmpty() ? rule.backendRefs() : "all weights 0",
-            "at least one backendRef with weight > 0, or a RequestRedirect filter");
-      }
+      checkWeightedBackends(rule.backendRefs(), path, !FilterRules.hasRedirect(rule),
+          "at least one backendRef with weight > 0, or a RequestRedirect filter");
     }
   }
 
@@ -329,6 +318,24 @@ final class HttpRouteRules {
   }
 
   /** Checks a backend reference: the service exists and the weight is in range. */
+  /**
+   * Checks every backendRef of a rule at {@code rulePath} and, when {@code required}, that at
+   * least one carries weight. Shared by HTTPRoute, GRPCRoute and TCPRoute rules.
+   */
+  void checkWeightedBackends(List<BackendRef> refs, String rulePath, boolean required,
+      String expected) {
+    boolean anyWeight = false;
+    for (int j = 0; j < refs.size(); j++) {
+      BackendRef ref = refs.get(j);
+      checkBackendRef(ref, rulePath + ".backendRefs[" + j + "]", true);
+      anyWeight |= ref != null && (ref.weight() == null || ref.weight() > 0);
+    }
+    if (required && !anyWeight) {
+      problems.expected(owner, rulePath + ".backendRefs",
+          refs.isEmpty() ? refs : "all weights 0", expected);
+    }
+  }
+
   void checkBackendRef(BackendRef ref, String path, boolean weighted) {
     if (ref == null) {
       problems.expected(owner, path, null, "a backend reference");

@@ -44,18 +44,8 @@ final class TcpRouteRules {
           checks.expected(path, null, "a rule");
           continue;
         }
-        boolean anyWeight = false;
-        for (int j = 0; j < rule.backendRefs().size(); j++) {
-          HttpRoute.BackendRef ref = rule.backendRefs().get(j);
-          shared.checkBackendRef(ref, path + ".backendRefs[" + j + "]", true);
-          anyWeight |= ref != null && (ref.weight() == null || ref.weight() > 0);
-        }
-        if (!anyWeight) {
-          checks.expected(
-              path + ".backendRefs",
-              rule.backendRefs().isEmpty() ? rule.backendRefs() : "all weights 0",
-              "at least one backendRef with weight > 0");
-        }
+        shared.checkWeightedBackends(rule.backendRefs(), path, true,
+            "at least one backendRef with weight > 0");
       }
       for (String listener : GrpcRouteRules.attachedListeners(route, spec.parentRefs(), index)) {
         if (!isTcp(listener, index)) {
