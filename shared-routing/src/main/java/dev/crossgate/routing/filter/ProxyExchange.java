@@ -2,10 +2,13 @@ package dev.crossgate.routing.filter;
 
 import dev.crossgate.routing.route.RequestView;
 import io.vertx.core.MultiMap;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpVersion;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * One request on its way through the proxy: the client request, the upstream request being
@@ -158,6 +161,25 @@ public final class ProxyExchange {
   /** The local reply, or null. */
   public LocalReply localReply() {
     return reply;
+  }
+
+  private static final Set<HttpMethod> BODYLESS = Set.of(HttpMethod.GET, HttpMethod.HEAD,
+      HttpMethod.OPTIONS, HttpMethod.DELETE, HttpMethod.TRACE);
+
+  /**
+   * Whether the client request carries a body: a non-zero {@code content-length}; over HTTP/1.1
+   * a {@code transfer-encoding}; over HTTP/2, which frames the body itself (every gRPC call has
+   * no content-length), any method that is not usually body-less.
+   */
+  public boolean requestHasBody() {
+    String length = request.getHeader("content-length");
+    if (length != null) {
+      return !"0".equals(length);
+    }
+    if (request.version() == HttpVersion.HTTP_2) {
+      return !BODYLESS.contains(request.method());
+    }
+    return request.headers().contains("transfer-encoding");
   }
 
   /** Adds a tap that receives a copy of the request body as it streams upstream. */

@@ -44,9 +44,6 @@ import java.util.Set;
 final class ProxyCall {
 
   /** Methods that carry no body over HTTP/2 unless they say so with a content-length. */
-  private static final Set<HttpMethod> BODYLESS = Set.of(HttpMethod.GET, HttpMethod.HEAD,
-      HttpMethod.OPTIONS, HttpMethod.DELETE, HttpMethod.TRACE);
-
   /** Handshake headers the WebSocket client makes itself for the backend leg. */
   private static final Set<String> WEBSOCKET_HANDSHAKE = Set.of("sec-websocket-key",
       "sec-websocket-version", "sec-websocket-extensions", "sec-websocket-protocol",
@@ -279,17 +276,9 @@ final class ProxyCall {
   }
 
   private boolean hasBody() {
-    String length = request.getHeader("content-length");
-    if (length != null) {
-      return !"0".equals(length);
-    }
-    if (request.version() == HttpVersion.HTTP_2) {
-      // HTTP/2 frames the body itself: a request without content-length (every gRPC call)
-      // may still carry one.
-      return !BODYLESS.contains(request.method());
-    }
-    return request.headers().contains("transfer-encoding");
+    return exchange.requestHasBody();
   }
+
 
   private boolean expectsContinue() {
     String expect = request.getHeader("expect");

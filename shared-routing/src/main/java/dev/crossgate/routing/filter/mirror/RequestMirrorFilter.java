@@ -52,7 +52,7 @@ public final class RequestMirrorFilter implements HttpFilter {
     }
     MultiMap headers = MultiMap.caseInsensitiveMultiMap().addAll(exchange.upstreamHeaders());
     headers.set(MIRROR_HEADER, "1");
-    MirrorBodyTap tap = new MirrorBodyTap(hasBody(exchange));
+    MirrorBodyTap tap = new MirrorBodyTap(exchange.requestHasBody());
     exchange.addBodyTap(tap);
     client.open(endpoint, exchange.request().method(), exchange.upstreamUri(), headers,
             exchange.upstreamAuthority())
@@ -62,11 +62,5 @@ public final class RequestMirrorFilter implements HttpFilter {
           LOG.debug("mirror to {} failed: {}", backend.name(), e.getMessage());
         });
     return CONTINUE;
-  }
-
-  private static boolean hasBody(ProxyExchange exchange) {
-    var headers = exchange.request().headers();
-    return headers.contains("content-length") && !"0".equals(headers.get("content-length"))
-        || headers.contains("transfer-encoding");
   }
 }
