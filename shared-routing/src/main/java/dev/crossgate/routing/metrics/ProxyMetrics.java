@@ -25,7 +25,9 @@ public final class ProxyMetrics {
   private static final String[] STATUS_CLASSES = {"1xx", "2xx", "3xx", "4xx", "5xx"};
 
   private final MeterRegistry registry;
-  private final ConcurrentHashMap<String, RequestMeters> byRouteBackend = new ConcurrentHashMap<>();
+  /** Route, then backend, to meters: two lookups and no key built per request. */
+  private final ConcurrentHashMap<String, ConcurrentHashMap<String, RequestMeters>> byRoute =
+      new ConcurrentHashMap<>();
   private final Counter reloadSuccess;
   private final Counter reloadFailure;
   private final AtomicLong configLoadedAt = new AtomicLong();
@@ -112,10 +114,13 @@ public final class ProxyMetrics {
 
   /** Records one finished request. */
   public void request(String route, String backend, int status, long durationNanos) {
-    String key = route + '\u0000' + backend;
-    RequestMeters meters = byRouteBackend.get(key);
+    ConcurrentHashMap<String, RequestMeters> byBackend = byRoute.get(route);
+    if (byBackend == null) {
+      byBackend = byRoute.computeIfAbsent(route, r -> new ConcurrentHashMap<>());
+    }
+    RequestMeters meters = byBackend.get(backend);
     if (meters == null) {
-      meters = byRouteBackend.computeIfAbsent(key, k -> new RequestMeters(route, backend));
+      meters = byBackend.computeIfAbsent(backend, b -> new RequestMeters(route, backend));
     }
     meters.record(status, durationNanos);
   }
