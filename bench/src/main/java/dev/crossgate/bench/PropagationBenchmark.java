@@ -52,7 +52,10 @@ public final class PropagationBenchmark {
     try {
       run(args);
     } catch (Throwable e) {
-      e.printStackTrace();
+      System.err.println("propagation benchmark failed: " + e);
+      for (Throwable cause = e.getCause(); cause != null; cause = cause.getCause()) {
+        System.err.println("  caused by: " + cause);
+      }
       System.exit(2);
     }
   }
