@@ -21,6 +21,8 @@ final class ExitCodes {
   static final int NOT_FOUND = 7;
   /** The policy API failed or answered something unexpected (a 5xx, a non-JSON body). */
   static final int API_ERROR = 8;
+  /** {@code inject}: a workload cannot carry the sidecar (no containers, host network, …). */
+  static final int NOT_INJECTABLE = 9;
 
   private ExitCodes() {}
 }

@@ -1,0 +1,2 @@
+/** Sidecar injection: adding the Crossgate sidecar and its capture to Kubernetes manifests. */
+package dev.crossgate.cli.inject;
