@@ -29,7 +29,7 @@ import picocli.CommandLine.Spec;
     footer = {"", "Examples:",
         "  crossgate inject -f deployment.yaml | kubectl apply -f -",
         "  kubectl get deploy reviews -o yaml | crossgate inject -f - --app-port 9080",
-        "", "Exit codes: 0 done, 1 invalid YAML, 2 usage error or unreadable file,",
+        "", "Exit codes: 0 done, 1 invalid YAML or a missing file, 2 usage error,",
         "9 a workload cannot carry the sidecar (no containers, host network, no app port,",
         "an app running as the sidecar's UID). On any error nothing is written to stdout."})
 final class InjectCommand implements Callable<Integer> {
@@ -98,10 +98,10 @@ final class InjectCommand implements Callable<Integer> {
       try {
         yaml = read(file);
       } catch (NoSuchFileException e) {
-        return fail(err, ExitCodes.USAGE, "crossgate inject: " + file
+        return fail(err, ExitCodes.INVALID_CONFIG, "crossgate inject: " + file
             + ": no such file (expected: a manifest file, or '-' for standard input)");
       } catch (IOException e) {
-        return fail(err, ExitCodes.USAGE, "crossgate inject: " + file + ": cannot read: "
+        return fail(err, ExitCodes.INVALID_CONFIG, "crossgate inject: " + file + ": cannot read: "
             + e.getMessage());
       }
       ManifestInjector.Result result;

@@ -313,9 +313,9 @@ class InjectCommandTest {
   }
 
   @Test
-  void aMissingFileIsAUsageError() {
+  void aMissingFileIsInvalidInputAsForApply() {
     assertThat(execute("inject", "-f", dir.resolve("nope.yaml").toString()))
-        .isEqualTo(ExitCodes.USAGE);
+        .isEqualTo(ExitCodes.INVALID_CONFIG);
     assertThat(err.toString()).contains("nope.yaml: no such file (expected: a manifest file, "
         + "or '-' for standard input)");
   }
