@@ -207,6 +207,43 @@ class InjectCommandTest {
   }
 
   @Test
+  void injectsTheItemsOfAListAsKubectlGetPrintsIt() throws Exception {
+    String list = """
+        apiVersion: v1
+        kind: List
+        items:
+          - apiVersion: v1
+            kind: Service
+            metadata: {name: reviews}
+            spec: {ports: [{port: 80}]}
+          - apiVersion: apps/v1
+            kind: Deployment
+            metadata: {name: reviews}
+            spec:
+              template:
+                spec:
+                  containers: [{name: main, image: x, ports: [{containerPort: 9080}]}]
+          - apiVersion: apps/v1
+            kind: Deployment
+            metadata: {name: broken}
+            spec: {}
+        """;
+    Path file = file("list.yaml", list);
+    assertThat(execute("inject", "-f", file.toString())).isEqualTo(ExitCodes.NOT_INJECTABLE);
+    assertThat(err.toString()).contains(file + ":1: items[2] Deployment broken: spec.template: "
+        + "missing (expected: a pod template)");
+
+    String fixed = list.substring(0, list.indexOf("  - apiVersion: apps/v1\n    kind: Deployment\n"
+        + "    metadata: {name: broken}"));
+    String once = injectText(fixed);
+    JsonNode items = RenderedManifests.parse(once).get(0).path("items");
+    assertThat(items.get(0).path("spec").path("ports").get(0).path("port").asInt()).isEqualTo(80);
+    assertThat(names(podSpec(items.get(1)).path("initContainers")))
+        .containsExactly("crossgate-init", "crossgate-sidecar");
+    assertThat(injectText(once)).isEqualTo(once);
+  }
+
+  @Test
   void readsStandardInputAndSeveralFiles() throws Exception {
     Path second = file("second.yaml", CONFIG_MAP);
     stdin = DEPLOYMENT;

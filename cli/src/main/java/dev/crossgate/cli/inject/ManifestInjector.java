@@ -74,46 +74,72 @@ public final class ManifestInjector {
     int unchanged = 0;
     for (Chunk chunk : split(yaml)) {
       JsonNode document = parse(source, chunk);
-      String kind = document == null ? null : document.path("kind").asText(null);
-      if (document == null || !document.isObject() || kind == null
-          || !TEMPLATES.containsKey(kind)) {
+      if (document == null || !document.isObject()) {
         out.append(chunk.text());
         continue;
       }
+      String location = source + ":" + chunk.firstLine() + ": ";
       ObjectNode changed = ((ObjectNode) document).deepCopy();
-      String where = kind + " " + name(document);
-      String templatePath = TEMPLATES.get(kind);
-      ObjectNode template = templatePath.isEmpty() ? changed : locate(changed, templatePath);
-      if (template == null) {
-        throw new InjectionException(source + ":" + chunk.firstLine() + ": " + where + ": "
-            + templatePath + ": missing (expected: a pod template)", false);
-      }
-      if (PodTemplateInjector.optedOut(template)) {
-        out.append(chunk.text());
-        unchanged++;
-        continue;
-      }
-      try {
-        injector.inject(template, templatePath.isEmpty() ? "" : templatePath,
-            document.path("metadata").path("name").asText(kind.toLowerCase(
-                java.util.Locale.ROOT)));
-      } catch (PodTemplateInjector.Refusal refusal) {
-        String message = refusal.getMessage();
-        if (message.startsWith(".")) {
-          message = message.substring(1);
+      int[] counts = new int[2];
+      if ("List".equals(document.path("kind").asText()) && changed.path("items").isArray()) {
+        // What `kubectl get … -o yaml` prints for several objects.
+        JsonNode items = changed.get("items");
+        for (int i = 0; i < items.size(); i++) {
+          if (items.get(i) instanceof ObjectNode item) {
+            count(counts, injectWorkload(item, "items[" + i + "].", location));
+          }
         }
-        throw new InjectionException(
-            source + ":" + chunk.firstLine() + ": " + where + ": " + message, false);
+      } else {
+        count(counts, injectWorkload(changed, "", location));
       }
-      if (changed.equals(document)) {
+      if (counts[0] == 0) {
         out.append(chunk.text());
-        unchanged++;
       } else {
         out.append(chunk.text().startsWith("---") ? "---\n" : "").append(serialize(changed));
-        injected++;
       }
+      injected += counts[0];
+      unchanged += counts[1];
     }
     return new Result(out.toString(), injected, unchanged);
+  }
+
+  private enum Outcome { INJECTED, UNCHANGED, NOT_A_WORKLOAD }
+
+  private static void count(int[] counts, Outcome outcome) {
+    if (outcome == Outcome.INJECTED) {
+      counts[0]++;
+    } else if (outcome == Outcome.UNCHANGED) {
+      counts[1]++;
+    }
+  }
+
+  /** Injects into one object (changed in place) if it is a workload. */
+  private Outcome injectWorkload(ObjectNode object, String prefix, String location)
+      throws InjectionException {
+    String kind = object.path("kind").asText(null);
+    if (kind == null || !TEMPLATES.containsKey(kind)) {
+      return Outcome.NOT_A_WORKLOAD;
+    }
+    ObjectNode before = object.deepCopy();
+    String where = location + prefix.replaceAll("\\.$", " ") + kind + " " + name(object) + ": ";
+    String templatePath = TEMPLATES.get(kind);
+    ObjectNode template = templatePath.isEmpty() ? object : locate(object, templatePath);
+    if (template == null) {
+      throw new InjectionException(
+          where + templatePath + ": missing (expected: a pod template)", false);
+    }
+    if (PodTemplateInjector.optedOut(template)) {
+      return Outcome.UNCHANGED;
+    }
+    try {
+      injector.inject(template, templatePath,
+          object.path("metadata").path("name").asText(kind.toLowerCase(java.util.Locale.ROOT)));
+    } catch (PodTemplateInjector.Refusal refusal) {
+      String message = refusal.getMessage();
+      throw new InjectionException(
+          where + (message.startsWith(".") ? message.substring(1) : message), false);
+    }
+    return object.equals(before) ? Outcome.UNCHANGED : Outcome.INJECTED;
   }
 
   private JsonNode parse(String source, Chunk chunk) throws InjectionException {
