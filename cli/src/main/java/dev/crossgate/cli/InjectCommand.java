@@ -61,8 +61,9 @@ final class InjectCommand implements Callable<Integer> {
       defaultValue = "${env:CROSSGATE_JOIN_TOKEN_SECRET:-"
           + SidecarSettings.DEFAULT_JOIN_TOKEN_SECRET + "}",
       description = "Secret in the workload's namespace whose key '"
-          + SidecarSettings.JOIN_TOKEN_KEY + "' is the join token; default ${DEFAULT-VALUE} "
-          + "(env CROSSGATE_JOIN_TOKEN_SECRET).")
+          + SidecarSettings.JOIN_TOKEN_KEY + "' is the join token ("
+          + SidecarSettings.SERVICE_ACCOUNT + ": the pod's service account, as a join token is "
+          + "bound to one); default ${DEFAULT-VALUE} (env CROSSGATE_JOIN_TOKEN_SECRET).")
   String joinTokenSecret;
 
   @Option(names = "--app-port", paramLabel = "PORT",

@@ -115,7 +115,7 @@ class InjectCommandTest {
     assertThat(sidecar.path("args").toString()).contains("\"--service=reviews\"",
         "\"--app-port=9080\"", "\"--join-token=$(CROSSGATE_JOIN_TOKEN)\"");
     assertThat(sidecar.path("env").get(1).path("valueFrom").path("secretKeyRef").path("name")
-        .asText()).isEqualTo("crossgate-join-token");
+        .asText()).isEqualTo("crossgate-join-default");
     assertThat(sidecar.path("volumeMounts").get(0).path("mountPath").asText())
         .isEqualTo("/var/run/crossgate");
     assertThat(err.toString()).contains("1 workload injected, 0 already injected");
@@ -133,7 +133,10 @@ class InjectCommandTest {
   @Test
   void injectingAgainWithOtherSettingsReplacesTheSidecarInsteadOfAddingOne() throws Exception {
     String once = injectText(DEPLOYMENT);
-    String again = injectText(once, "--image", "registry.local/crossgate/sidecar:9",
+    String withAccount = once.replace("containers:\n",
+        "serviceAccountName: reviews\n      containers:\n");
+    String again = injectText(withAccount, "--image", "registry.local/crossgate/sidecar:9",
+        "--join-token-secret", "mesh-{serviceAccount}",
         "--exclude-outbound-ports", "5432,6379");
     JsonNode spec = podSpec(RenderedManifests.parse(again).get(0));
 
@@ -145,6 +148,8 @@ class InjectCommandTest {
         .isEqualTo("registry.local/crossgate/sidecar:9");
     assertThat(spec.path("initContainers").get(0).path("env").toString())
         .contains("{\"name\":\"CROSSGATE_EXCLUDE_OUTBOUND_PORTS\",\"value\":\"5432,6379\"}");
+    assertThat(spec.path("initContainers").get(1).path("env").get(1).path("valueFrom")
+        .path("secretKeyRef").path("name").asText()).isEqualTo("mesh-reviews");
   }
 
   @Test

@@ -210,6 +210,10 @@ class KubernetesManifestsTest {
           .isEqualTo(4191);
       assertThat(sidecar.path("securityContext").path("runAsUser").asInt())
           .isEqualTo(SidecarSettings.PROXY_UID);
+      String account = production.find("Deployment", app).orElseThrow().path("spec")
+          .path("template").path("spec").path("serviceAccountName").asText();
+      assertThat(sidecar.path("env").get(1).path("valueFrom").path("secretKeyRef").path("name")
+          .asText()).isEqualTo("crossgate-join-" + account);
       List<String> args = substitute(sidecar, "shop");
       assertThat(args).contains("--service=" + app, "--namespace=shop",
           "--control-plane=" + engineDistributionAddress(), "--app-port=8080");

@@ -80,7 +80,8 @@ final class PodTemplateInjector {
     ArrayNode inits = removeOurs(spec, "initContainers");
     ArrayNode newInits = NODES.arrayNode();
     newInits.add(captureContainer());
-    newInits.add(sidecarContainer(service, appPort));
+    String account = spec.path("serviceAccountName").asText("default");
+    newInits.add(sidecarContainer(service, appPort, account));
     if (inits != null) {
       newInits.addAll(inits);
     }
@@ -218,7 +219,7 @@ final class PodTemplateInjector {
     return container;
   }
 
-  private ObjectNode sidecarContainer(String service, int appPort) {
+  private ObjectNode sidecarContainer(String service, int appPort, String serviceAccount) {
     ObjectNode container = NODES.objectNode();
     container.put("name", SIDECAR_NAME);
     container.put("image", settings.image());
@@ -238,7 +239,8 @@ final class PodTemplateInjector {
     ObjectNode token = env.addObject();
     token.put("name", "CROSSGATE_JOIN_TOKEN");
     ObjectNode secretRef = token.putObject("valueFrom").putObject("secretKeyRef");
-    secretRef.put("name", settings.joinTokenSecret());
+    secretRef.put("name",
+        settings.joinTokenSecret().replace(SidecarSettings.SERVICE_ACCOUNT, serviceAccount));
     secretRef.put("key", SidecarSettings.JOIN_TOKEN_KEY);
     container.set("env", env);
     ArrayNode ports = NODES.arrayNode();

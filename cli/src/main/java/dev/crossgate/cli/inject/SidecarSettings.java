@@ -12,7 +12,8 @@ import java.util.List;
  * @param image the sidecar image (also runs the capture init container)
  * @param controlPlane the policy engine's distribution address, {@code HOST:PORT}
  * @param joinTokenSecret the Secret (in the workload's namespace) whose {@code token} key is the
- *     sidecar's join token
+ *     sidecar's join token; {@value #SERVICE_ACCOUNT} stands for the pod's service account, since
+ *     a join token is bound to one namespace and service account
  * @param appPort the app's port, or {@code null} to take it from the manifest
  * @param excludeInboundPorts inbound ports not captured, besides the sidecar's admin port
  * @param excludeOutboundPorts destination ports not captured outbound
@@ -25,8 +26,10 @@ public record SidecarSettings(String image, String controlPlane, String joinToke
   /** The policy engine's distribution Service as the {@code k8s/} manifests deploy it. */
   public static final String DEFAULT_CONTROL_PLANE =
       "policy-engine.crossgate.svc.cluster.local:9081";
-  /** The Secret holding the join token, key {@link #JOIN_TOKEN_KEY}. */
-  public static final String DEFAULT_JOIN_TOKEN_SECRET = "crossgate-join-token";
+  /** In {@link #joinTokenSecret}: the pod's service account. */
+  public static final String SERVICE_ACCOUNT = "{serviceAccount}";
+  /** The Secret holding the join token (key {@link #JOIN_TOKEN_KEY}): one per service account. */
+  public static final String DEFAULT_JOIN_TOKEN_SECRET = "crossgate-join-" + SERVICE_ACCOUNT;
   /** The key of the join token in its Secret. */
   public static final String JOIN_TOKEN_KEY = "token";
 
