@@ -321,6 +321,15 @@ class InjectCommandTest {
   }
 
   @Test
+  void aListFieldThatIsNotAListIsRefused() throws Exception {
+    Path file = file("v.yaml", DEPLOYMENT.replace("      volumes:\n        - name: cache\n"
+        + "          emptyDir: {}\n", "      volumes: cache\n"));
+    assertThat(execute("inject", "-f", file.toString())).isEqualTo(ExitCodes.NOT_INJECTABLE);
+    assertThat(err.toString()).contains(
+        "v.yaml:1: Deployment shop/reviews: spec.template.spec.volumes: cache (expected: a list)");
+  }
+
+  @Test
   void aWorkloadWithoutATemplateIsRefused() throws Exception {
     Path file = file("t.yaml", "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: d}\n"
         + "spec: {replicas: 1}\n");

@@ -64,9 +64,11 @@ final class PodTemplateInjector {
       throw new Refusal(at + ".spec.hostNetwork", "true",
           "false: capture would redirect the node's own traffic");
     }
-    JsonNode declared = spec.get("containers");
-    if (declared != null && !declared.isNull() && !declared.isArray()) {
-      throw new Refusal(at + ".spec.containers", describe(declared), "a list of containers");
+    for (String list : List.of("containers", "initContainers", "volumes")) {
+      JsonNode declared = spec.get(list);
+      if (declared != null && !declared.isNull() && !declared.isArray()) {
+        throw new Refusal(at + ".spec." + list, describe(declared), "a list");
+      }
     }
     ArrayNode containers = removeOurs(spec, "containers");
     if (containers == null || containers.isEmpty()) {
@@ -106,9 +108,6 @@ final class PodTemplateInjector {
   private static ArrayNode removeOurs(ObjectNode spec, String field) {
     JsonNode list = spec.get(field);
     if (list == null || list.isNull()) {
-      return null;
-    }
-    if (!list.isArray()) {
       return null;
     }
     ArrayNode kept = NODES.arrayNode();
