@@ -19,6 +19,7 @@ import dev.crossgate.policy.validation.ValidationOptions;
 import dev.crossgate.routing.filter.forwarded.ForwardedHeadersFilter;
 import dev.crossgate.routing.filter.trace.TraceContextFilter;
 import dev.crossgate.routing.config.ListenerSettings;
+import dev.crossgate.routing.hygiene.ConnectionGuard;
 import dev.crossgate.routing.metrics.ProxyMetrics;
 import dev.crossgate.routing.resilience.HealthChecks;
 import dev.crossgate.routing.upstream.UpstreamClient;
@@ -63,6 +64,7 @@ public final class GatewayServer implements AutoCloseable {
   private ConfigReloader reloader;
   private ControlPlaneSubscription subscription;
   private HealthChecks healthChecks;
+  private final ConnectionGuard connectionGuard;
 
   private static final String VERSION = "crossgate-gateway";
 
@@ -88,6 +90,7 @@ public final class GatewayServer implements AutoCloseable {
     this.client = client;
     this.metrics = metrics;
     this.accessLog = accessLog;
+    this.connectionGuard = new ConnectionGuard(vertx, options.listener().requestLimits());
   }
 
   /**
@@ -221,7 +224,7 @@ public final class GatewayServer implements AutoCloseable {
 
   private ListenerVerticle newVerticle(Map<String, Integer> ports, Map<String, Integer> bound) {
     return new ListenerVerticle(ports, options.bindAddress(), config, client, metrics, accessLog,
-        bound, options.listener(), options.upstream().connectTimeout());
+        bound, options.listener(), options.upstream().connectTimeout(), connectionGuard);
   }
 
   private void undeploy(Deployment old) {

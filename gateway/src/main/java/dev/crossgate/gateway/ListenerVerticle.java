@@ -5,6 +5,7 @@ import dev.crossgate.routing.config.ConfigHolder;
 import dev.crossgate.routing.config.Listener;
 import dev.crossgate.routing.config.ListenerSettings;
 import dev.crossgate.routing.error.ProxyException;
+import dev.crossgate.routing.hygiene.ConnectionGuard;
 import dev.crossgate.routing.lb.UpstreamEndpoint;
 import dev.crossgate.routing.tcp.TcpProxy;
 import dev.crossgate.routing.upstream.Backend;
@@ -40,6 +41,7 @@ final class ListenerVerticle extends VerticleBase {
   private final Map<String, Integer> boundPorts;
   private final ListenerSettings settings;
   private final Duration connectTimeout;
+  private final ConnectionGuard connectionGuard;
   private final List<HttpServer> servers = new java.util.concurrent.CopyOnWriteArrayList<>();
   private final List<TcpProxy> tcpProxies = new java.util.concurrent.CopyOnWriteArrayList<>();
 
@@ -50,7 +52,9 @@ final class ListenerVerticle extends VerticleBase {
    */
   ListenerVerticle(Map<String, Integer> ports, String bindAddress, ConfigHolder config,
       UpstreamClient client, ProxyMetrics metrics, AccessLogWriter accessLog,
-      Map<String, Integer> boundPorts, ListenerSettings settings, Duration connectTimeout) {
+      Map<String, Integer> boundPorts, ListenerSettings settings, Duration connectTimeout,
+      ConnectionGuard connectionGuard) {
+    this.connectionGuard = connectionGuard;
     this.settings = settings;
     this.connectTimeout = connectTimeout;
     this.boundPorts = boundPorts;
@@ -92,13 +96,25 @@ final class ListenerVerticle extends VerticleBase {
           .setIdleTimeoutUnit(java.util.concurrent.TimeUnit.MILLISECONDS)
           .setCompressionSupported(false)
           .setDecompressionSupported(false);
+      ProxyHandler proxy = new ProxyHandler(listener.name(), config, client, metrics,
+          accessLog, settings);
+      InvalidRequestHandler invalid = new InvalidRequestHandler(metrics, accessLog);
       bound.add(vertx.createHttpServer(options)
-          .requestHandler(new ProxyHandler(listener.name(), config, client, metrics, accessLog,
-              settings))
-          .invalidRequestHandler(new InvalidRequestHandler(metrics))
+          .requestHandler(request -> {
+            connectionGuard.requestArrived(request);
+            proxy.handle(request);
+          })
+          .invalidRequestHandler(request -> {
+            connectionGuard.requestArrived(request);
+            invalid.handle(request);
+          })
           .connectionHandler(connection -> {
             metrics.downstreamConnectionOpened(listener.name());
-            connection.closeHandler(v -> metrics.downstreamConnectionClosed(listener.name()));
+            connection.closeHandler(v -> {
+              connectionGuard.closed(connection);
+              metrics.downstreamConnectionClosed(listener.name());
+            });
+            connectionGuard.opened(connection);
           })
           .listen()
           .compose(server -> {

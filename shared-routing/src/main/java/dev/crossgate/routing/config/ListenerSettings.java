@@ -1,5 +1,6 @@
 package dev.crossgate.routing.config;
 
+import dev.crossgate.routing.hygiene.RequestLimits;
 import java.time.Duration;
 import java.util.Objects;
 
@@ -18,12 +19,14 @@ import java.util.Objects;
  *     flight, nothing read or written) before it is closed; zero for never
  * @param drainTimeout on shutdown, how long requests in flight may take to finish after the
  *     listeners stop accepting
+ * @param requestLimits header count, body size, connections per address, header-read timeout
  */
 public record ListenerSettings(int maxHeaderSize, int maxInitialLineLength,
     boolean http2ClearText, Duration webSocketIdleTimeout, Duration clientIdleTimeout,
-    Duration drainTimeout) {
+    Duration drainTimeout, RequestLimits requestLimits) {
 
   public ListenerSettings {
+    Objects.requireNonNull(requestLimits, "requestLimits");
     if (maxHeaderSize < 1024) {
       throw new IllegalArgumentException("maxHeaderSize: " + maxHeaderSize
           + " (expected: >= 1024)");
@@ -54,6 +57,19 @@ public record ListenerSettings(int maxHeaderSize, int maxInitialLineLength,
   /** The default drain deadline on shutdown: 10 s. */
   public static final Duration DEFAULT_DRAIN_TIMEOUT = Duration.ofSeconds(10);
 
+  /** Settings with the default {@link RequestLimits}. */
+  public ListenerSettings(int maxHeaderSize, int maxInitialLineLength, boolean http2ClearText,
+      Duration webSocketIdleTimeout, Duration clientIdleTimeout, Duration drainTimeout) {
+    this(maxHeaderSize, maxInitialLineLength, http2ClearText, webSocketIdleTimeout,
+        clientIdleTimeout, drainTimeout, RequestLimits.defaults());
+  }
+
+  /** A copy with these request limits. */
+  public ListenerSettings withRequestLimits(RequestLimits limits) {
+    return new ListenerSettings(maxHeaderSize, maxInitialLineLength, http2ClearText,
+        webSocketIdleTimeout, clientIdleTimeout, drainTimeout, limits);
+  }
+
   /** Settings with the default client idle timeout and drain deadline. */
   public ListenerSettings(int maxHeaderSize, int maxInitialLineLength, boolean http2ClearText,
       Duration webSocketIdleTimeout) {
@@ -72,24 +88,24 @@ public record ListenerSettings(int maxHeaderSize, int maxInitialLineLength,
   /** A copy with this request header limit. */
   public ListenerSettings withMaxHeaderSize(int bytes) {
     return new ListenerSettings(bytes, maxInitialLineLength, http2ClearText,
-        webSocketIdleTimeout, clientIdleTimeout, drainTimeout);
+        webSocketIdleTimeout, clientIdleTimeout, drainTimeout, requestLimits);
   }
 
   /** A copy with this WebSocket idle timeout. */
   public ListenerSettings withWebSocketIdleTimeout(Duration timeout) {
     return new ListenerSettings(maxHeaderSize, maxInitialLineLength, http2ClearText, timeout,
-        clientIdleTimeout, drainTimeout);
+        clientIdleTimeout, drainTimeout, requestLimits);
   }
 
   /** A copy with this client connection idle timeout (zero for never). */
   public ListenerSettings withClientIdleTimeout(Duration timeout) {
     return new ListenerSettings(maxHeaderSize, maxInitialLineLength, http2ClearText,
-        webSocketIdleTimeout, timeout, drainTimeout);
+        webSocketIdleTimeout, timeout, drainTimeout, requestLimits);
   }
 
   /** A copy with this drain deadline. */
   public ListenerSettings withDrainTimeout(Duration timeout) {
     return new ListenerSettings(maxHeaderSize, maxInitialLineLength, http2ClearText,
-        webSocketIdleTimeout, clientIdleTimeout, timeout);
+        webSocketIdleTimeout, clientIdleTimeout, timeout, requestLimits);
   }
 }

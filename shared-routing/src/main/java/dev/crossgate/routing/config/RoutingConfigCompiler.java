@@ -23,6 +23,7 @@ import dev.crossgate.routing.resilience.BackendResilience;
 import dev.crossgate.routing.resilience.RouteResilience;
 import dev.crossgate.routing.lb.UpstreamEndpoint;
 import dev.crossgate.routing.lb.WeightedChoice;
+import dev.crossgate.routing.ratelimit.RateLimitPolicies;
 import dev.crossgate.routing.route.RouteEntry;
 import dev.crossgate.routing.route.RouteTable;
 import dev.crossgate.routing.upstream.Backend;
@@ -47,6 +48,7 @@ public final class RoutingConfigCompiler {
 
   private final UpstreamClient client;
   private final List<HttpFilter> edgeFilters;
+  private final RateLimitPolicies rateLimits;
 
   /**
    * A compiler.
@@ -55,8 +57,19 @@ public final class RoutingConfigCompiler {
    * @param edgeFilters filters that run before every rule's own filters
    */
   public RoutingConfigCompiler(UpstreamClient client, List<HttpFilter> edgeFilters) {
+    this(client, edgeFilters, RateLimitPolicies.defaults());
+  }
+
+  /**
+   * A compiler keeping rate-limit buckets in {@code rateLimits} across compiles.
+   *
+   * @param rateLimits compiles RateLimitPolicies into filters placed after the edge filters
+   */
+  public RoutingConfigCompiler(UpstreamClient client, List<HttpFilter> edgeFilters,
+      RateLimitPolicies rateLimits) {
     this.client = Objects.requireNonNull(client, "client");
     this.edgeFilters = List.copyOf(edgeFilters);
+    this.rateLimits = Objects.requireNonNull(rateLimits, "rateLimits");
   }
 
   /**
@@ -75,19 +88,20 @@ public final class RoutingConfigCompiler {
       String version, String resourcesJson, RoutingConfig previous) throws ConfigException {
     Gateway gateway = chooseGateway(bundle.ofKind(Gateway.class), gatewayName);
     Map<String, Backend> backends = compileBackends(bundle, previous);
+    RateLimitPolicies.Compiled limits = rateLimits.compile(bundle, gateway);
     Map<String, List<RouteEntry<RouteRule>>> entriesByListener = new LinkedHashMap<>();
     for (Gateway.Listener listener : gateway.spec().listeners()) {
       entriesByListener.put(listener.name(), new ArrayList<>());
     }
     for (HttpRoute route : bundle.ofKind(HttpRoute.class)) {
-      List<RouteRule> rules = compileRules(route, backends);
+      List<RouteRule> rules = compileRules(route, backends, limits, gateway);
       List<List<HttpRoute.Match>> matches = route.spec().rules().stream()
           .map(HttpRoute.Rule::matches).toList();
       attach(gateway, route.metadata(), route.spec().parentRefs(), route.spec().hostnames(),
           matches, rules, entriesByListener);
     }
     for (GrpcRoute route : bundle.ofKind(GrpcRoute.class)) {
-      List<RouteRule> rules = compileRules(route, backends);
+      List<RouteRule> rules = compileRules(route, backends, limits, gateway);
       List<List<HttpRoute.Match>> matches = route.spec().rules().stream()
           .map(rule -> rule.matches().stream().map(RoutingConfigCompiler::httpMatch).toList())
           .toList();
@@ -173,33 +187,51 @@ public final class RoutingConfigCompiler {
     }
   }
 
-  private List<RouteRule> compileRules(HttpRoute route, Map<String, Backend> backends) {
+  private List<RouteRule> compileRules(HttpRoute route, Map<String, Backend> backends,
+      RateLimitPolicies.Compiled limits, Gateway gateway) {
     List<RouteRule> rules = new ArrayList<>();
     List<HttpRoute.Rule> specRules = route.spec().rules();
     for (int i = 0; i < specRules.size(); i++) {
       HttpRoute.Rule rule = specRules.get(i);
       rules.add(compileRule(route.metadata(), i, rule.filters(), rule.backendRefs(),
-          RouteResilience.of(rule), backends));
+          RouteResilience.of(rule), backends, rateLimit(limits, "HTTPRoute", route.metadata(),
+              route.spec().parentRefs(), rule.backendRefs(), gateway)));
     }
     return rules;
   }
 
-  private List<RouteRule> compileRules(GrpcRoute route, Map<String, Backend> backends) {
+  private List<RouteRule> compileRules(GrpcRoute route, Map<String, Backend> backends,
+      RateLimitPolicies.Compiled limits, Gateway gateway) {
     List<RouteRule> rules = new ArrayList<>();
     List<GrpcRoute.Rule> specRules = route.spec().rules();
     for (int i = 0; i < specRules.size(); i++) {
       GrpcRoute.Rule rule = specRules.get(i);
       rules.add(compileRule(route.metadata(), i, rule.filters(), rule.backendRefs(),
-          RouteResilience.NONE, backends));
+          RouteResilience.NONE, backends, rateLimit(limits, "GRPCRoute", route.metadata(),
+              route.spec().parentRefs(), rule.backendRefs(), gateway)));
     }
     return rules;
   }
 
+  /** The rate-limit filter of one rule, or null when no RateLimitPolicy targets it. */
+  private static HttpFilter rateLimit(RateLimitPolicies.Compiled limits, String kind,
+      ObjectMeta metadata, List<HttpRoute.ParentRef> parentRefs,
+      List<HttpRoute.BackendRef> backendRefs, Gateway gateway) {
+    List<String> backends = backendRefs.stream()
+        .map(ref -> qualified(ref.namespace(), metadata.namespace(), ref.name())).toList();
+    return limits.filterFor(kind, metadata, listenerName -> gateway.spec().listeners().stream()
+        .anyMatch(listener -> listener.name().equals(listenerName)
+            && attaches(parentRefs, metadata, gateway, listener)), backends);
+  }
+
   private RouteRule compileRule(ObjectMeta metadata, int index, List<HttpRoute.Filter> specFilters,
       List<HttpRoute.BackendRef> backendRefs, RouteResilience resilience,
-      Map<String, Backend> backends) {
+      Map<String, Backend> backends, HttpFilter rateLimit) {
     String namespace = metadata.namespace();
     List<HttpFilter> filters = new ArrayList<>(edgeFilters);
+    if (rateLimit != null) {
+      filters.add(rateLimit); // after authentication and authorization, before rewrites
+    }
     for (HttpRoute.Filter filter : specFilters) {
       filters.add(compileFilter(filter, namespace, backends));
     }

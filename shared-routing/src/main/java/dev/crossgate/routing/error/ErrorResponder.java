@@ -103,6 +103,7 @@ public final class ErrorResponder {
         .putHeader("grpc-message", GrpcStatus.encodeMessage(reason.code() + ": "
             + error.detail()))
         .putHeader(ERROR_HEADER, reason.code());
+    error.headers().forEach(response::putHeader);
     if (requestId != null) {
       response.putHeader("x-request-id", requestId);
     }
@@ -126,6 +127,9 @@ public final class ErrorResponder {
       return;
     }
     ErrorReason reason = error.reason();
+    if (error.decidedBy() != null) {
+      decidedBy = error.decidedBy();
+    }
     JsonObject problem = new JsonObject()
         .put("type", "https://crossgate.dev/errors/" + reason.code())
         .put("title", reason.title())
@@ -147,6 +151,7 @@ public final class ErrorResponder {
         .putHeader("content-type", "application/problem+json")
         .putHeader("cache-control", "no-store")
         .putHeader(ERROR_HEADER, reason.code());
+    error.headers().forEach(response::putHeader);
     if (requestId != null) {
       response.putHeader("x-request-id", requestId);
     }

@@ -32,6 +32,7 @@ public final class ProxyExchange {
   private LocalReply reply;
   private List<BodyTap> bodyTaps;
   private int filtersRun;
+  private CallerIdentity caller = CallerIdentity.ANONYMOUS;
 
   /**
    * Starts an exchange.
@@ -180,6 +181,16 @@ public final class ProxyExchange {
       return !BODYLESS.contains(request.method());
     }
     return request.headers().contains("transfer-encoding");
+  }
+
+  /** Who is calling; {@link CallerIdentity#ANONYMOUS} until authentication says otherwise. */
+  public CallerIdentity caller() {
+    return caller;
+  }
+
+  /** Records who is calling (set by authentication). */
+  public void caller(CallerIdentity caller) {
+    this.caller = Objects.requireNonNull(caller, "caller");
   }
 
   /** Adds a tap that receives a copy of the request body as it streams upstream. */

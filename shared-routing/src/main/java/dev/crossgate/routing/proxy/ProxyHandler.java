@@ -3,6 +3,8 @@ package dev.crossgate.routing.proxy;
 import dev.crossgate.routing.accesslog.AccessLogWriter;
 import dev.crossgate.routing.config.ConfigHolder;
 import dev.crossgate.routing.config.ListenerSettings;
+import dev.crossgate.routing.error.ProxyException;
+import dev.crossgate.routing.hygiene.RequestHygiene;
 import dev.crossgate.routing.metrics.ProxyMetrics;
 import dev.crossgate.routing.upstream.UpstreamClient;
 import io.vertx.core.Handler;
@@ -21,6 +23,8 @@ public final class ProxyHandler implements Handler<HttpServerRequest> {
   private final ProxyMetrics metrics;
   private final AccessLogWriter accessLog;
   private final ListenerSettings settings;
+  private final RequestHygiene hygiene;
+  private final InvalidRequestHandler refusals;
 
   /**
    * A handler for one listener.
@@ -49,10 +53,17 @@ public final class ProxyHandler implements Handler<HttpServerRequest> {
     this.client = Objects.requireNonNull(client, "client");
     this.metrics = Objects.requireNonNull(metrics, "metrics");
     this.accessLog = accessLog;
+    this.hygiene = new RequestHygiene(settings.requestLimits());
+    this.refusals = new InvalidRequestHandler(metrics, accessLog);
   }
 
   @Override
   public void handle(HttpServerRequest request) {
+    ProxyException refused = hygiene.check(request);
+    if (refused != null) {
+      refusals.refuse(request, refused);
+      return;
+    }
     new ProxyCall(request, config.current(), listenerName, client, metrics, accessLog,
         settings).start();
   }

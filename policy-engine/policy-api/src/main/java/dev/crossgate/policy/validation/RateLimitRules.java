@@ -9,6 +9,9 @@ import java.util.Map;
 /** Checks a {@code RateLimitPolicy}: targets, limits and their keys, scope, trusted proxies. */
 final class RateLimitRules {
 
+  /** One token per nanosecond: the finest rate the buckets keep. */
+  private static final int MAX_PER_SECOND = 1_000_000_000;
+
   private static final List<String> NAMED_KEYS = List.of("Header", "JwtClaim");
 
   private RateLimitRules() {}
@@ -31,6 +34,12 @@ final class RateLimitRules {
           policy, "spec.failureMode", "set (expected: only with scope Global; local limits never wait on the policy engine)");
     }
     AuthorizationPolicyRules.cidrs(checks, "spec.trustedProxies", spec.trustedProxies());
+    if (!spec.trustedProxies().isEmpty() && spec.limits().stream().noneMatch(
+        limit -> limit != null && limit.key() != null
+            && "ClientAddress".equals(limit.key().type()))) {
+      problems.add(policy, "spec.trustedProxies", "set (expected: only with a limit keyed by"
+          + " ClientAddress; X-Forwarded-For is read for no other key)");
+    }
     if (spec.limits().isEmpty()) {
       checks.expected("spec.limits", spec.limits(), "at least one limit");
     }
@@ -53,6 +62,9 @@ final class RateLimitRules {
       checkKey(checks, limit.key(), path + ".key");
       if (limit.requests() == null || limit.requests() < 1) {
         checks.expected(path + ".requests", limit.requests(), "> 0");
+      } else if ("Second".equals(limit.unit()) && limit.requests() > MAX_PER_SECOND) {
+        checks.expected(path + ".requests", limit.requests(),
+            "<= " + MAX_PER_SECOND + " per Second");
       }
       if (limit.unit() == null) {
         checks.expected(path + ".unit", null, "one of Second, Minute, Hour");

@@ -488,6 +488,32 @@ class PolicyKindProblemsTest {
   }
 
   @Test
+  void rateLimitPolicyTrustedProxiesNeedAClientAddressKeyAndRatesHaveACeiling() {
+    String yaml =
+        """
+        apiVersion: crossgate.dev/v1alpha1
+        kind: RateLimitPolicy
+        metadata:
+          name: limits
+          namespace: shop
+        spec:
+          targetRefs:
+            - kind: Gateway
+              name: edge
+          trustedProxies: [10.0.0.0/8]
+          limits:
+            - name: per-key
+              key: {type: Header, name: x-api-key}
+              requests: 1000000001
+              unit: Second
+        """;
+    assertThat(problemsWithGateway(yaml))
+        .containsExactly(
+            "routes.yaml:10: RateLimitPolicy shop/limits: spec.trustedProxies: set (expected: only with a limit keyed by ClientAddress; X-Forwarded-For is read for no other key)",
+            "routes.yaml:14: RateLimitPolicy shop/limits: spec.limits[0].requests: 1000000001 (expected: <= 1000000000 per Second)");
+  }
+
+  @Test
   void wafPolicyRules() {
     String yaml =
         """
