@@ -14,7 +14,7 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Builds each scoped snapshot once per revision and scope (all gateways serving the same Gateway
- * share one), on worker threads, and keeps only the latest revision's.
+ * share one, down to its encoded bytes), on worker threads, and keeps only the latest revision's.
  */
 final class ScopedSnapshots {
 
@@ -22,7 +22,7 @@ final class ScopedSnapshots {
   private final PolicyStore store;
   private final Map<Long, Future<dev.crossgate.policy.server.store.Snapshot>> states =
       new ConcurrentHashMap<>();
-  private final Map<String, Future<Snapshot>> built = new ConcurrentHashMap<>();
+  private final Map<String, Future<EncodedSnapshot>> built = new ConcurrentHashMap<>();
 
   ScopedSnapshots(Vertx vertx, PolicyStore store) {
     this.vertx = vertx;
@@ -30,18 +30,18 @@ final class ScopedSnapshots {
   }
 
   /** The latest revision's snapshot for the node that said {@code hello}. */
-  Future<Snapshot> latest(Hello hello) {
+  Future<EncodedSnapshot> latest(Hello hello) {
     return store.current().compose(state -> forState(state, hello));
   }
 
   /** The snapshot of {@code revision} for the node that said {@code hello}. */
-  Future<Snapshot> at(long revision, Hello hello) {
+  Future<EncodedSnapshot> at(long revision, Hello hello) {
     Future<dev.crossgate.policy.server.store.Snapshot> state = states.computeIfAbsent(revision,
         r -> store.at(r));
     return state.compose(s -> forState(s, hello));
   }
 
-  private Future<Snapshot> forState(dev.crossgate.policy.server.store.Snapshot state,
+  private Future<EncodedSnapshot> forState(dev.crossgate.policy.server.store.Snapshot state,
       Hello hello) {
     String key = state.revision() + "|" + scopeKey(hello);
     evictOlderThan(state.revision());
@@ -49,16 +49,17 @@ final class ScopedSnapshots {
         false));
   }
 
-  private static Snapshot build(dev.crossgate.policy.server.store.Snapshot state, Hello hello) {
+  private static EncodedSnapshot build(dev.crossgate.policy.server.store.Snapshot state,
+      Hello hello) {
     PolicyBundle scoped = SnapshotScoper.scope(state.bundle(), hello);
     String json = PolicyCodec.toJson(scoped);
-    return Snapshot.newBuilder()
+    return EncodedSnapshot.of(Snapshot.newBuilder()
         .setRevision(state.revision())
         .setResourcesJson(json)
         .setHash(DistributionProtocol.hash(json))
         .setCreatedAtMillis(System.currentTimeMillis())
         .setGatewayName(SnapshotScoper.servedGateway(state.bundle(), hello))
-        .build();
+        .build());
   }
 
   private static String scopeKey(Hello hello) {
