@@ -6,6 +6,7 @@ import dev.crossgate.policy.distribution.v1.Hello;
 import dev.crossgate.policy.distribution.v1.NodeRole;
 import dev.crossgate.policy.distribution.v1.Snapshot;
 import dev.crossgate.policy.model.PolicyBundle;
+import dev.crossgate.policy.model.Resource;
 import dev.crossgate.policy.server.store.PolicyStore;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -23,6 +24,12 @@ final class ScopedSnapshots {
   private final Map<Long, Future<dev.crossgate.policy.server.store.Snapshot>> states =
       new ConcurrentHashMap<>();
   private final Map<String, Future<EncodedSnapshot>> built = new ConcurrentHashMap<>();
+  /**
+   * Each resource's JSON, by identity: the store reuses the objects of unchanged resources from
+   * one revision to the next, so only changed resources are written again.
+   */
+  private final com.github.benmanes.caffeine.cache.Cache<Resource, String> resourceJson =
+      com.github.benmanes.caffeine.cache.Caffeine.newBuilder().weakKeys().build();
 
   ScopedSnapshots(Vertx vertx, PolicyStore store) {
     this.vertx = vertx;
@@ -49,10 +56,17 @@ final class ScopedSnapshots {
         false));
   }
 
-  private static EncodedSnapshot build(dev.crossgate.policy.server.store.Snapshot state,
+  private EncodedSnapshot build(dev.crossgate.policy.server.store.Snapshot state,
       Hello hello) {
     PolicyBundle scoped = SnapshotScoper.scope(state.bundle(), hello);
-    String json = PolicyCodec.toJson(scoped);
+    StringBuilder out = new StringBuilder("[");
+    for (Resource resource : scoped.resources()) {
+      if (out.length() > 1) {
+        out.append(',');
+      }
+      out.append(resourceJson.get(resource, PolicyCodec::toJson));
+    }
+    String json = out.append(']').toString();
     return EncodedSnapshot.of(Snapshot.newBuilder()
         .setRevision(state.revision())
         .setResourcesJson(json)
