@@ -52,11 +52,13 @@ public final class PolicyApi {
   private static final YAMLMapper YAML = new YAMLMapper();
   private static final String AUTHOR = "crossgate.author";
 
+  private final Vertx vertx;
   private final PolicyStore store;
   private final ApiTokens tokens;
   private final NodeStatusRegistry nodes;
 
-  private PolicyApi(PolicyStore store, ApiTokens tokens, NodeStatusRegistry nodes) {
+  private PolicyApi(Vertx vertx, PolicyStore store, ApiTokens tokens, NodeStatusRegistry nodes) {
+    this.vertx = vertx;
     this.store = store;
     this.tokens = tokens;
     this.nodes = nodes;
@@ -70,7 +72,7 @@ public final class PolicyApi {
       throw new IllegalArgumentException("bodyLimit: " + bodyLimit + " (expected: >= 1)");
     }
     PolicyApi api =
-        new PolicyApi(
+        new PolicyApi(vertx,
             requireNonNull(store, "store"), requireNonNull(tokens, "tokens"), requireNonNull(nodes, "nodes"));
     Router router = Router.router(vertx);
     // JSON Schemas are public: editors fetch them without a token.
@@ -135,8 +137,10 @@ public final class PolicyApi {
     String message = param(ctx, "message", "");
     String body = ctx.body().buffer() == null ? "" : ctx.body().buffer().toString(StandardCharsets.UTF_8);
     store.current()
-        .compose(current -> {
-          BatchReader.Batch batch = BatchReader.read(body, json, current.bundle());
+        // Reading validates the batch against the stored resources: a worker's job.
+        .compose(current -> vertx.executeBlocking(
+            () -> BatchReader.read(body, json, current.bundle()), false))
+        .compose(batch -> {
           if (!batch.problems().isEmpty()) {
             return Future.failedFuture(new ApiProblem(
                 batch.malformed() ? 400 : 422,
