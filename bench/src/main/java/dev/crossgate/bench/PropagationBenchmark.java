@@ -13,6 +13,12 @@ import dev.crossgate.policy.server.PolicyServerOptions;
 import dev.crossgate.testkit.TestBackend;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpClientAgent;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpVersion;
+import io.vertx.core.http.PoolOptions;
+import io.vertx.core.http.RequestOptions;
 import io.vertx.core.json.JsonObject;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -26,8 +32,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
@@ -166,23 +170,33 @@ public final class PropagationBenchmark {
     AtomicLong ok = new AtomicLong();
     AtomicLong failed = new AtomicLong();
     Map<String, Integer> reasons = new ConcurrentHashMap<>();
-    ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor();
-    long periodNanos = 1_000_000_000L / rps;
-    ticker.scheduleAtFixedRate(() -> {
-      sent.incrementAndGet();
-      int r = (int) (sent.get() % routes);
-      http.sendAsync(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + gatewayPort + "/r"
-              + r + "/x")).timeout(Duration.ofSeconds(10)).GET().build(),
-          HttpResponse.BodyHandlers.discarding()).whenComplete((response, error) -> {
-            if (error == null && response.statusCode() / 100 == 2) {
-              ok.incrementAndGet();
-            } else {
-              failed.incrementAndGet();
-              reasons.merge(error == null ? "status " + response.statusCode()
-                  : error.getClass().getSimpleName() + ": " + error.getMessage(), 1, Integer::sum);
-            }
-          });
-    }, 0, periodNanos, TimeUnit.NANOSECONDS);
+    // An async Vert.x client on its own event loop, keep-alive HTTP/1.1 connections: the JDK
+    // client reached only ~300 rps on these two cores. Each tick sends what is due so far.
+    Vertx loadVertx = Vertx.vertx();
+    HttpClientAgent load = loadVertx.createHttpClient(new HttpClientOptions()
+        .setProtocolVersion(HttpVersion.HTTP_1_1).setKeepAlive(true),
+        new PoolOptions().setHttp1MaxSize(64));
+    long loadStart = System.nanoTime();
+    long loadTimer = loadVertx.setPeriodic(5, id -> {
+      long due = (System.nanoTime() - loadStart) * rps / 1_000_000_000L;
+      while (sent.get() < due) {
+        int r = (int) (sent.incrementAndGet() % routes);
+        load.request(new RequestOptions().setMethod(HttpMethod.GET).setHost("127.0.0.1")
+                .setPort(gatewayPort).setURI("/r" + r + "/x").setIdleTimeout(10_000))
+            .compose(request -> request.send()
+                .compose(response -> response.body().map(body -> response.statusCode())))
+            .onComplete(ar -> {
+              if (ar.succeeded() && ar.result() / 100 == 2) {
+                ok.incrementAndGet();
+              } else {
+                failed.incrementAndGet();
+                reasons.merge(ar.succeeded() ? "status " + ar.result()
+                    : ar.cause().getClass().getSimpleName() + ": " + ar.cause().getMessage(), 1,
+                    Integer::sum);
+              }
+            });
+      }
+    });
     long churnStart = System.nanoTime();
     for (int i = 0; i < churn; i++) {
       apply(http, api, route(i % routes, 10_000 + i), false);
@@ -195,15 +209,19 @@ public final class PropagationBenchmark {
     }
     long convergedMillis = (System.nanoTime() - churnStart) / 1_000_000;
     Thread.sleep(1000);
-    ticker.shutdown();
-    ticker.awaitTermination(5, TimeUnit.SECONDS);
-    Thread.sleep(2000); // let the last requests answer
-    double seconds = (System.nanoTime() - churnStart) / 1e9;
+    loadVertx.cancelTimer(loadTimer);
+    double seconds = (System.nanoTime() - loadStart) / 1e9;
+    long answerDeadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+    while (ok.get() + failed.get() < sent.get() && System.nanoTime() < answerDeadline) {
+      Thread.sleep(20); // let the last requests answer
+    }
+    long unanswered = sent.get() - ok.get() - failed.get();
     System.out.printf("churn: %d route changes in %d ms (all %d subscribers on rev %d after %d ms);"
-            + " traffic %d requests in %.1f s (%.0f rps): %d ok, %d failed %s%n",
+            + " traffic %d requests in %.1f s (%.0f rps): %d ok, %d failed, %d unanswered %s%n",
         churn, churnMillis, subscribers, last, convergedMillis, sent.get(), seconds,
-        sent.get() / seconds, ok.get(), failed.get(), reasons);
+        sent.get() / seconds, ok.get(), failed.get(), unanswered, reasons);
 
+    loadVertx.close();
     for (DistributionClient client : clients) {
       client.close();
     }
@@ -211,7 +229,7 @@ public final class PropagationBenchmark {
     gateway.close();
     engine.close();
     backend.close();
-    System.exit(failed.get() == 0 ? 0 : 1);
+    System.exit(failed.get() == 0 && unanswered == 0 ? 0 : 1);
   }
 
   private static String route(int i, int generation) {

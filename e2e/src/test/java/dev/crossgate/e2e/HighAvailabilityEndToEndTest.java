@@ -231,7 +231,10 @@ class HighAvailabilityEndToEndTest {
     return status == null ? -1 : status.getJsonObject("cluster").getJsonArray("members").size();
   }
 
-  /** The revision node {@code nodeId} runs according to {@code engine}, or -1. */
+  /**
+   * The revision node {@code nodeId} runs according to {@code engine}, counting only a stream
+   * {@code engine} itself holds (status is cluster-wide: other engines' records show too), or -1.
+   */
   private long appliedBy(int engine, String nodeId) {
     JsonObject status = status(engine);
     if (status == null) {
@@ -239,7 +242,8 @@ class HighAvailabilityEndToEndTest {
     }
     for (Object node : status.getJsonArray("nodes")) {
       JsonObject n = (JsonObject) node;
-      if (nodeId.equals(n.getString("nodeId"))) {
+      if (nodeId.equals(n.getString("nodeId"))
+          && ("engine-" + engine).equals(n.getString("engine"))) {
         return n.getLong("appliedRevision");
       }
     }

@@ -1,7 +1,6 @@
 package dev.crossgate.routing.control;
 
 import dev.crossgate.policy.codec.LoadResult;
-import dev.crossgate.policy.codec.PolicyLoader;
 import dev.crossgate.policy.distribution.v1.Snapshot;
 import dev.crossgate.policy.validation.ValidationOptions;
 import dev.crossgate.routing.config.ConfigException;
@@ -11,13 +10,14 @@ import java.util.Objects;
 
 /**
  * Turns a snapshot into a routing configuration with the same validation as files: a snapshot
- * that does not validate or compile is refused with every problem in the message.
+ * that does not validate or compile is refused with every problem in the message. Resources
+ * unchanged since the previous snapshot are not bound again (see {@link BoundResources}).
  */
 public final class SnapshotCompiler {
 
   private final RoutingConfigCompiler compiler;
   private final String gatewayName;
-  private final ValidationOptions validation;
+  private final BoundResources bound;
 
   /**
    * A compiler for the Gateway named {@code gatewayName} (null for the only one), validating
@@ -27,7 +27,7 @@ public final class SnapshotCompiler {
       ValidationOptions validation) {
     this.compiler = Objects.requireNonNull(compiler, "compiler");
     this.gatewayName = gatewayName;
-    this.validation = Objects.requireNonNull(validation, "validation");
+    this.bound = new BoundResources(Objects.requireNonNull(validation, "validation"));
   }
 
   /**
@@ -39,8 +39,7 @@ public final class SnapshotCompiler {
   public RoutingConfig compile(Snapshot snapshot, String source, RoutingConfig previous)
       throws ConfigException {
     String origin = "snapshot revision " + snapshot.getRevision();
-    LoadResult result = PolicyLoader.loadString(origin + ".json", snapshot.getResourcesJson(),
-        validation);
+    LoadResult result = bound.load(origin + ".json", snapshot.getResourcesJson());
     if (!result.ok()) {
       StringBuilder message = new StringBuilder(origin + " is invalid:");
       result.problems().forEach(p -> message.append("\n  ").append(p));

@@ -37,18 +37,35 @@ public final class PolicyCodec {
     requireNonNull(bundle, "bundle");
     ArrayNode array = NODES.arrayNode();
     for (Resource resource : bundle.resources()) {
-      ObjectNode node = NODES.objectNode();
-      putIfPresent(node, "apiVersion", resource.apiVersion());
-      node.put("kind", resource.kind());
-      putIfPresent(node, "metadata", resource.metadata());
-      putIfPresent(node, "spec", specOf(resource));
-      array.add(node);
+      array.add(node(resource));
     }
     try {
       return MAPPER.writeValueAsString(array);
     } catch (JsonProcessingException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  /**
+   * One resource as {@link #toJson(PolicyBundle)} writes it: the bundle's JSON is exactly
+   * {@code [} + its resources' JSON joined with {@code ,} + {@code ]}.
+   */
+  public static String toJson(Resource resource) {
+    requireNonNull(resource, "resource");
+    try {
+      return MAPPER.writeValueAsString(node(resource));
+    } catch (JsonProcessingException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static ObjectNode node(Resource resource) {
+    ObjectNode node = NODES.objectNode();
+    putIfPresent(node, "apiVersion", resource.apiVersion());
+    node.put("kind", resource.kind());
+    putIfPresent(node, "metadata", resource.metadata());
+    putIfPresent(node, "spec", specOf(resource));
+    return node;
   }
 
   private static Object specOf(Resource resource) {

@@ -62,7 +62,7 @@ public final class PolicyLoader {
         readFile(path, documents, problems);
       }
     }
-    return finish(documents, problems, options);
+    return finish(documents, problems, options, List.of());
   }
 
   /**
@@ -83,7 +83,26 @@ public final class PolicyLoader {
     List<SourceDocument> documents = new ArrayList<>();
     List<ConfigProblem> problems = new ArrayList<>();
     read(sourceName, text, looksLikeJson(sourceName, text), documents, problems);
-    return finish(documents, problems, options);
+    return finish(documents, problems, options, List.of());
+  }
+
+  /**
+   * Like {@link #loadString(String, String, ValidationOptions)}, validating the text's resources
+   * together with {@code context}: resources already bound and known to bind (e.g. the stored
+   * ones the text does not replace), so references to them resolve and conflicts with them are
+   * found without decoding them again. The result's bundle holds the text's resources, then
+   * {@code context}; problems in {@code context} resources have no source and line 0.
+   */
+  public static LoadResult loadString(String sourceName, String text, ValidationOptions options,
+      List<Resource> context) {
+    requireNonNull(sourceName, "sourceName");
+    requireNonNull(options, "options");
+    requireNonNull(text, "text");
+    requireNonNull(context, "context");
+    List<SourceDocument> documents = new ArrayList<>();
+    List<ConfigProblem> problems = new ArrayList<>();
+    read(sourceName, text, looksLikeJson(sourceName, text), documents, problems);
+    return finish(documents, problems, options, context);
   }
 
   private static boolean looksLikeJson(String sourceName, String text) {
@@ -139,9 +158,10 @@ public final class PolicyLoader {
   }
 
   private static LoadResult finish(
-      List<SourceDocument> documents, List<ConfigProblem> problems, ValidationOptions options) {
+      List<SourceDocument> documents, List<ConfigProblem> problems, ValidationOptions options,
+      List<Resource> context) {
     try {
-      return bindAndValidate(documents, problems, options);
+      return bindAndValidate(documents, problems, options, context);
     } catch (RuntimeException e) {
       // A bug in the loader must not take a caller down with bad input: report it as a problem.
       List<ConfigProblem> all = new ArrayList<>(problems);
@@ -153,7 +173,8 @@ public final class PolicyLoader {
   private static LoadResult bindAndValidate(
       List<SourceDocument> documents,
       List<ConfigProblem> syntaxProblems,
-      ValidationOptions options) {
+      ValidationOptions options,
+      List<Resource> context) {
     List<ConfigProblem> problems = new ArrayList<>(syntaxProblems);
     List<Resource> resources = new ArrayList<>();
     DocumentLocator locator = new DocumentLocator();
@@ -175,6 +196,7 @@ public final class PolicyLoader {
         locator.put(bound.resource(), document);
       }
     }
+    resources.addAll(context);
     PolicyBundle bundle = new PolicyBundle(resources);
     for (ConfigProblem problem : PolicyValidator.validate(bundle, locator, options)) {
       if (!coveredByBindingIssue(problem, unbound)) {

@@ -45,6 +45,9 @@ class PolicyCodecTest {
 
       assertThat(reloaded.problems()).as(file.toString()).isEmpty();
       assertThat(reloaded.bundle()).as(file.toString()).isEqualTo(bundle);
+      // One resource at a time joins into exactly the bundle's JSON (snapshots are built so).
+      assertThat("[" + String.join(",", bundle.resources().stream().map(PolicyCodec::toJson)
+          .toList()) + "]").as(file.toString()).isEqualTo(PolicyCodec.toJson(bundle));
     }
   }
 

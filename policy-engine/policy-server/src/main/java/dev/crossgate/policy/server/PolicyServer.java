@@ -3,6 +3,7 @@ package dev.crossgate.policy.server;
 import static java.util.Objects.requireNonNull;
 
 import dev.crossgate.policy.server.api.ApiTokens;
+import dev.crossgate.policy.server.api.SharedTokens;
 import dev.crossgate.policy.server.distribution.DistributionService;
 import dev.crossgate.policy.server.distribution.NodeRegistry;
 import dev.crossgate.policy.server.api.PolicyApi;
@@ -70,14 +71,17 @@ public final class PolicyServer implements AutoCloseable {
         storage = storage.clustered(options.jgroupsConfiguration(), options.nodeName())
             .withJgroupsProperties(options.clusterProperties());
       }
-      store = InfinispanPolicyStore.start(vertx, storage);
-      ApiTokens tokens = ApiTokens.loadOrCreate(data);
+      InfinispanPolicyStore infinispan = InfinispanPolicyStore.start(vertx, storage);
+      store = infinispan;
+      ApiTokens tokens = ApiTokens.loadOrCreate(data).withShared(SharedTokens.over(vertx,
+          infinispan.cacheManager().getCache(InfinispanPolicyStore.TOKENS_CACHE_NAME)));
       tokens.createdToken().ifPresent(token -> {
         // Shown once, on purpose on stdout: it is for the person who started the engine.
         System.out.println(
             "API token: " + token + "  (stored in " + tokens.createdFile().orElseThrow() + ")");
       });
-      NodeRegistry nodes = new NodeRegistry(vertx);
+      NodeRegistry nodes = infinispan.clustered()
+          ? NodeRegistry.clustered(vertx, infinispan.cacheManager()) : new NodeRegistry(vertx);
       DistributionService distribution = await(DistributionService.start(vertx, store, nodes,
           options.apiHost(), options.distributionPort(), streams));
       HttpServer http =
@@ -132,6 +136,7 @@ public final class PolicyServer implements AutoCloseable {
     try {
       await(http.close());
       await(distribution.close());
+      nodes.close();
       await(store.close());
     } finally {
       // Awaited from this thread: a continuation on Vert.x would never run once it is closed.

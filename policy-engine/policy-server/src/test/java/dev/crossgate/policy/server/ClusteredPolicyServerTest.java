@@ -7,6 +7,8 @@ import static dev.crossgate.policy.server.store.TestPolicies.service;
 import static dev.crossgate.policy.server.store.TestPolicies.withBase;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.crossgate.policy.distribution.AppliedSnapshot;
 import dev.crossgate.policy.distribution.DistributionClient;
 import dev.crossgate.policy.distribution.DistributionClientSettings;
@@ -16,9 +18,15 @@ import dev.crossgate.policy.server.distribution.DistributionService;
 import dev.crossgate.policy.server.store.ChangeSet;
 import dev.crossgate.policy.server.store.InfinispanOptions;
 import dev.crossgate.policy.server.store.Revision;
+import dev.crossgate.policy.server.store.TestPolicies;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.net.SocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -44,6 +52,9 @@ import org.junit.jupiter.api.io.TempDir;
 class ClusteredPolicyServerTest {
 
   private static final OptionalLong ANY = OptionalLong.empty();
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final HttpClient HTTP = HttpClient.newBuilder()
+      .version(HttpClient.Version.HTTP_1_1).build();
 
   @TempDir Path data;
   final PolicyServer[] engines = new PolicyServer[3];
@@ -145,18 +156,85 @@ class ClusteredPolicyServerTest {
 
     long second = apply(engines[1], List.of(withBase(route("users", "/users", "users"))));
     eventually(Duration.ofSeconds(20), () -> onC.runs() == second && onA.runs() == second);
-    assertThat(engines[2].nodes().convergence(second).applied()).isEqualTo(1);
+    // Every engine counts every node: C sees its own gw-c and A's gw-a.
+    eventually(Duration.ofSeconds(20), () -> engines[2].nodes().convergence(second).applied() == 2);
 
     // Engine C stops: its data plane moves to B and keeps receiving what A writes.
     engines[2].close();
     engines[2] = null;
     awaitView(2, engines[0], engines[1]);
     eventually(Duration.ofSeconds(20), () -> engines[1].nodes().nodes().stream()
-        .anyMatch(n -> n.nodeId().equals("gw-c")));
+        .anyMatch(n -> n.nodeId().equals("gw-c") && n.engine().equals("engine-1")));
     long third = apply(engines[0], load(service("users", 9100)));
     eventually(Duration.ofSeconds(20), () -> onC.runs() == third && onA.runs() == third);
     assertThat(onC.received.stream().map(Snapshot::getRevision).distinct())
         .contains(first, second, third);
+  }
+
+  @Test
+  void everyEngineCountsEveryNodeAndAcceptsTokensMadeOnAnother() throws Exception {
+    ports = FreePorts.block(6);
+    startAll();
+    vertx = Vertx.vertx();
+    long first = apply(engines[0], base());
+    // The only data plane streams from engine B (1).
+    Node onB = new Node("gw-b", engines[1]);
+    eventually(Duration.ofSeconds(20), () -> onB.runs() == first);
+    eventually(Duration.ofSeconds(20), () -> engines[0].nodes().nodes().stream()
+        .anyMatch(n -> n.nodeId().equals("gw-b") && n.engine().equals("engine-1")
+            && n.appliedRevision() == first));
+
+    // apply?wait=true through engine A returns once the node on B has applied the revision.
+    String adminA = Files.readString(data.resolve("engine-0/tokens/admin.token")).strip();
+    HttpResponse<String> applied = http(engines[0], adminA, HttpRequest.newBuilder(
+            api(engines[0], "/api/v1/apply?wait=true&timeout=20s"))
+        .header("Content-Type", "application/yaml")
+        .POST(HttpRequest.BodyPublishers.ofString(
+            TestPolicies.yaml(TestPolicies.route("users", "/users", "users")))));
+    assertThat(applied.statusCode()).as(applied.body()).isEqualTo(200);
+    JsonNode answer = JSON.readTree(applied.body());
+    long second = answer.at("/revision/number").asLong();
+    assertThat(answer.at("/convergence/applied").asInt()).isEqualTo(1);
+    assertThat(answer.at("/convergence/total").asInt()).isEqualTo(1);
+    assertThat(answer.at("/convergence/complete").asBoolean()).isTrue();
+    assertThat(onB.runs()).isEqualTo(second);
+
+    // A token made on A works on C; so does A's own admin token (shared as a digest).
+    HttpResponse<String> created = http(engines[0], adminA, HttpRequest.newBuilder(
+            api(engines[0], "/api/v1/tokens"))
+        .header("Content-Type", "application/json")
+        .POST(HttpRequest.BodyPublishers.ofString("{\"name\": \"ci\"}")));
+    assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+    String ci = JSON.readTree(created.body()).get("token").asText();
+    HttpResponse<String> status = http(engines[2], ci, HttpRequest.newBuilder(
+        api(engines[2], "/api/v1/status")));
+    assertThat(status.statusCode()).as(status.body()).isEqualTo(200);
+    JsonNode nodes = JSON.readTree(status.body()).get("nodes");
+    assertThat(nodes).hasSize(1);
+    assertThat(nodes.get(0).get("nodeId").asText()).isEqualTo("gw-b");
+    assertThat(nodes.get(0).get("engine").asText()).isEqualTo("engine-1");
+    assertThat(nodes.get(0).get("appliedRevision").asLong()).isEqualTo(second);
+    assertThat(http(engines[2], adminA, HttpRequest.newBuilder(api(engines[2], "/api/v1/status")))
+        .statusCode()).isEqualTo(200);
+    assertThat(http(engines[2], "not-a-token", HttpRequest.newBuilder(
+        api(engines[2], "/api/v1/status"))).statusCode()).isEqualTo(401);
+
+    // Engine B stops: the node it held is no longer counted anywhere.
+    engines[1].close();
+    engines[1] = null;
+    awaitView(2, engines[0], engines[2]);
+    eventually(Duration.ofSeconds(20), () -> engines[0].nodes().nodes().isEmpty()
+        && engines[2].nodes().nodes().isEmpty());
+  }
+
+  private static URI api(PolicyServer engine, String path) {
+    return URI.create("http://127.0.0.1:" + engine.apiPort() + path);
+  }
+
+  private static HttpResponse<String> http(PolicyServer engine, String token,
+      HttpRequest.Builder request) throws Exception {
+    return HTTP.send(request.header("Authorization", "Bearer " + token)
+        .timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
   }
 
   @Test

@@ -22,9 +22,11 @@ import java.util.Set;
 import java.util.stream.Stream;
 
 /**
- * The API's bearer tokens: one file per token, {@code <data>/tokens/<name>.token}, readable by
- * the owner only. The token's name is the author of the revisions it makes. On first start an
- * {@code admin} token is created.
+ * The API's bearer tokens: files, {@code <data>/tokens/<name>.token}, readable by the owner only
+ * (on first start an {@code admin} token is created there), plus, with {@link #withShared},
+ * tokens shared by every engine of the cluster, kept as SHA-256 digests only: tokens created
+ * through the API, and every engine's file tokens, so each engine's admin token works on all.
+ * The token's name is the author of the revisions it makes.
  */
 public final class ApiTokens {
 
@@ -34,14 +36,75 @@ public final class ApiTokens {
   private static final String SUFFIX = ".token";
   private static final SecureRandom RANDOM = new SecureRandom();
 
+  /** What a token name must look like. */
+  public static final java.util.regex.Pattern NAME =
+      java.util.regex.Pattern.compile("[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?");
+
   private final Map<String, byte[]> digests;
   private final Path createdFile;
   private final String createdToken;
+  private final SharedTokens shared;
 
-  private ApiTokens(Map<String, byte[]> digests, Path createdFile, String createdToken) {
+  private ApiTokens(Map<String, byte[]> digests, Path createdFile, String createdToken,
+      SharedTokens shared) {
     this.digests = Map.copyOf(digests);
     this.createdFile = createdFile;
     this.createdToken = createdToken;
+    this.shared = shared;
+  }
+
+  /**
+   * These tokens plus those in {@code shared}; this engine's file tokens are shared too (as
+   * digests). Blocks while it writes them: call it off the event loop.
+   */
+  public ApiTokens withShared(SharedTokens shared) {
+    requireNonNull(shared, "shared");
+    digests.forEach((name, digest) -> shared.putIfAbsent(HEX.formatHex(digest), name));
+    return new ApiTokens(digests, createdFile, createdToken, shared);
+  }
+
+  /**
+   * Creates a shared token named {@code name} and returns it: shown once, only its digest is
+   * kept. Fails with {@link IllegalArgumentException} for a bad or taken name and
+   * {@link IllegalStateException} without shared tokens.
+   */
+  public io.vertx.core.Future<String> create(String name) {
+    if (shared == null) {
+      return io.vertx.core.Future.failedFuture(
+          new IllegalStateException("tokens are not shared on this engine"));
+    }
+    if (name == null || !NAME.matcher(name).matches()) {
+      return io.vertx.core.Future.failedFuture(new IllegalArgumentException("name: " + name
+          + " (expected: 1-63 lowercase letters, digits and inner '-')"));
+    }
+    if (names().contains(name)) {
+      return io.vertx.core.Future.failedFuture(new IllegalArgumentException(
+          "name: " + name + " is already taken (expected: a new name; revoke the old first)"));
+    }
+    String token = newToken();
+    return shared.put(HEX.formatHex(sha256(token)), name).map(token);
+  }
+
+  /** Revokes the shared tokens named {@code name}; completes with how many there were. */
+  public io.vertx.core.Future<Integer> revoke(String name) {
+    return shared == null ? io.vertx.core.Future.succeededFuture(0) : shared.remove(name);
+  }
+
+  /** The names of every token, file and shared, sorted. */
+  public java.util.SortedSet<String> names() {
+    java.util.SortedSet<String> names = new java.util.TreeSet<>(digests.keySet());
+    if (shared != null) {
+      names.addAll(shared.names());
+    }
+    return names;
+  }
+
+  private static final java.util.HexFormat HEX = java.util.HexFormat.of();
+
+  private static String newToken() {
+    byte[] random = new byte[32];
+    RANDOM.nextBytes(random);
+    return Base64.getUrlEncoder().withoutPadding().encodeToString(random);
   }
 
   /** Reads the tokens under {@code dataDirectory/tokens}, creating the admin token when none exist. */
@@ -53,9 +116,7 @@ public final class ApiTokens {
       Path created = null;
       String token = null;
       if (tokenFiles(folder).findAny().isEmpty()) {
-        byte[] random = new byte[32];
-        RANDOM.nextBytes(random);
-        token = Base64.getUrlEncoder().withoutPadding().encodeToString(random);
+        token = newToken();
         created = folder.resolve(ADMIN + SUFFIX);
         createOwnerOnly(created, false);
         Files.writeString(created, token + "\n", StandardCharsets.UTF_8);
@@ -69,7 +130,7 @@ public final class ApiTokens {
               sha256(Files.readString(file, StandardCharsets.UTF_8).strip()));
         }
       }
-      return new ApiTokens(digests, created, token);
+      return new ApiTokens(digests, created, token, null);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read or create API tokens in " + folder, e);
     }
@@ -90,6 +151,9 @@ public final class ApiTokens {
       if (MessageDigest.isEqual(given, entry.getValue()) && found == null) {
         found = entry.getKey();
       }
+    }
+    if (found == null && shared != null) {
+      return shared.nameOf(HEX.formatHex(given));
     }
     return Optional.ofNullable(found);
   }

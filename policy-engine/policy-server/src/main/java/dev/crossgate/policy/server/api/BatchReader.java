@@ -12,6 +12,7 @@ import dev.crossgate.policy.model.ObjectMeta;
 import dev.crossgate.policy.model.PolicyBundle;
 import dev.crossgate.policy.model.Resource;
 import dev.crossgate.policy.server.store.ResourceKey;
+import dev.crossgate.policy.validation.ValidationOptions;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -22,9 +23,9 @@ import java.util.Set;
  * Reads an apply request body into resources, with problems that name the request's own lines.
  *
  * <p>A batch usually refers to resources already stored (a route to its Service). So the body is
- * loaded together with the current resources it does not replace, appended after it: references
- * resolve, conflicts with stored routes are found, and every line number inside the body stays
- * what the user wrote. Problems located in the appended part are reported against
+ * validated together with the current resources it does not replace, as they are already bound:
+ * references resolve, conflicts with stored routes are found, and every line number inside the
+ * body is what the user wrote. Problems in the stored resources are reported against
  * {@value #STORED}.
  */
 final class BatchReader {
@@ -57,16 +58,12 @@ final class BatchReader {
         stored.resources().stream().filter(r -> !requested.contains(ResourceKey.of(r))).toList();
     Set<ResourceKey> keptKeys = new HashSet<>();
     kept.forEach(r -> keptKeys.add(ResourceKey.of(r)));
-    String text = body.endsWith("\n") ? body : body + "\n";
-    int bodyLines = (int) text.chars().filter(c -> c == '\n').count();
-    if (!kept.isEmpty()) {
-      text += json ? PolicyCodec.toJson(new PolicyBundle(kept)) : yamlOf(new PolicyBundle(kept));
-    }
-    LoadResult result = PolicyLoader.loadString(source, text);
+    // Stored resources are validated as they are, already bound: not re-encoded and re-parsed.
+    LoadResult result = PolicyLoader.loadString(source, body, ValidationOptions.DEFAULTS, kept);
     if (!result.ok()) {
       List<ConfigProblem> problems =
           result.problems().stream()
-              .map(p -> p.line() > bodyLines && source.equals(p.source())
+              .map(p -> p.source() == null && p.resource() != null
                   ? new ConfigProblem(STORED, 0, p.resource(), p.path(), p.message())
                   : p)
               .distinct()

@@ -10,6 +10,7 @@ import java.time.Instant;
  * @param appliedRevision the revision the node last ACKed; -1 when none yet
  * @param lastNack the reason of the node's last NACK, or {@code null}
  * @param connectedSince when the node's current stream started
+ * @param engine the engine holding the node's stream ({@code local} for a single engine)
  */
-public record NodeStatus(
-    String nodeId, String role, long appliedRevision, String lastNack, Instant connectedSince) {}
+public record NodeStatus(String nodeId, String role, long appliedRevision, String lastNack,
+    Instant connectedSince, String engine) {}

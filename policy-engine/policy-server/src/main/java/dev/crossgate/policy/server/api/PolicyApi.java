@@ -52,11 +52,13 @@ public final class PolicyApi {
   private static final YAMLMapper YAML = new YAMLMapper();
   private static final String AUTHOR = "crossgate.author";
 
+  private final Vertx vertx;
   private final PolicyStore store;
   private final ApiTokens tokens;
   private final NodeStatusRegistry nodes;
 
-  private PolicyApi(PolicyStore store, ApiTokens tokens, NodeStatusRegistry nodes) {
+  private PolicyApi(Vertx vertx, PolicyStore store, ApiTokens tokens, NodeStatusRegistry nodes) {
+    this.vertx = vertx;
     this.store = store;
     this.tokens = tokens;
     this.nodes = nodes;
@@ -70,7 +72,7 @@ public final class PolicyApi {
       throw new IllegalArgumentException("bodyLimit: " + bodyLimit + " (expected: >= 1)");
     }
     PolicyApi api =
-        new PolicyApi(
+        new PolicyApi(vertx,
             requireNonNull(store, "store"), requireNonNull(tokens, "tokens"), requireNonNull(nodes, "nodes"));
     Router router = Router.router(vertx);
     // JSON Schemas are public: editors fetch them without a token.
@@ -88,6 +90,11 @@ public final class PolicyApi {
     router.get("/api/v1/diff").handler(api::diff);
     router.post("/api/v1/rollback").handler(api::rollback);
     router.get("/api/v1/status").handler(api::status);
+    router.post("/api/v1/tokens")
+        .handler(BodyHandler.create(false).setBodyLimit(4096))
+        .handler(api::createToken);
+    router.get("/api/v1/tokens").handler(api::listTokens);
+    router.delete("/api/v1/tokens/:name").handler(api::revokeToken);
     router.route().failureHandler(ErrorResponder::handleFailure);
     router.errorHandler(404, ctx -> ErrorResponder.respond(ctx, ErrorResponder.problemOf(null, 404)));
     router.errorHandler(405, ctx -> ErrorResponder.respond(ctx, ErrorResponder.problemOf(null, 405)));
@@ -130,8 +137,10 @@ public final class PolicyApi {
     String message = param(ctx, "message", "");
     String body = ctx.body().buffer() == null ? "" : ctx.body().buffer().toString(StandardCharsets.UTF_8);
     store.current()
-        .compose(current -> {
-          BatchReader.Batch batch = BatchReader.read(body, json, current.bundle());
+        // Reading validates the batch against the stored resources: a worker's job.
+        .compose(current -> vertx.executeBlocking(
+            () -> BatchReader.read(body, json, current.bundle()), false))
+        .compose(batch -> {
           if (!batch.problems().isEmpty()) {
             return Future.failedFuture(new ApiProblem(
                 batch.malformed() ? 400 : 422,
@@ -316,6 +325,57 @@ public final class PolicyApi {
         .onComplete(guarded(ctx, body -> ok(ctx, body, -1)));
   }
 
+  // ---- tokens
+
+  private void createToken(RoutingContext ctx) {
+    String text = ctx.body().buffer() == null ? "" : ctx.body().buffer().toString(StandardCharsets.UTF_8);
+    JsonNode body;
+    try {
+      body = JSON.readTree(text);
+    } catch (JsonProcessingException e) {
+      body = null;
+    }
+    if (body == null || !body.isObject() || !body.path("name").isTextual()) {
+      ErrorResponder.respond(ctx, ApiProblem.of(400, "malformed_body", "Malformed body",
+          "body: " + (text.isBlank() ? "empty" : "not a JSON object with a string \"name\"")
+              + " (expected: {\"name\": \"ci\"})"));
+      return;
+    }
+    String name = body.path("name").textValue();
+    if (tokens.names().contains(name)) {
+      ErrorResponder.respond(ctx, ApiProblem.of(409, "token_exists", "Token exists",
+          "name: " + name + " is already taken (expected: a new name; revoke the old one first)"));
+      return;
+    }
+    tokens.create(name).onComplete(guarded(ctx, token -> {
+      ObjectNode answer = JSON.createObjectNode();
+      answer.put("name", name);
+      answer.put("token", token);
+      ctx.response().setStatusCode(201);
+      ok(ctx, answer, -1);
+    }));
+  }
+
+  private void listTokens(RoutingContext ctx) {
+    ObjectNode answer = JSON.createObjectNode();
+    ArrayNode names = answer.putArray("tokens");
+    tokens.names().forEach(names::add);
+    ok(ctx, answer, -1);
+  }
+
+  private void revokeToken(RoutingContext ctx) {
+    String name = ctx.pathParam("name");
+    tokens.revoke(name).onComplete(guarded(ctx, count -> {
+      if (count == 0) {
+        ctx.fail(new NotFoundException("shared token " + name));
+        return;
+      }
+      ObjectNode answer = JSON.createObjectNode();
+      answer.put("revoked", count);
+      ok(ctx, answer, -1);
+    }));
+  }
+
   private void status(RoutingContext ctx) {
     store.current()
         .compose(snapshot -> store.revision(snapshot.revision()))
@@ -334,6 +394,7 @@ public final class PolicyApi {
             node.put("appliedRevision", n.appliedRevision());
             node.put("lastNack", n.lastNack());
             node.put("connectedSince", n.connectedSince() == null ? null : n.connectedSince().toString());
+            node.put("engine", n.engine());
           });
           ok(ctx, body, revision.number());
         }));

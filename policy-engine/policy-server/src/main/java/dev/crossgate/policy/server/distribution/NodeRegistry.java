@@ -17,18 +17,41 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
- * Which data planes are connected to this engine and which revision each has applied, and a way
- * to wait until every connected node has applied a revision (or refused it). Thread-safe.
+ * Which data planes are connected and which revision each has applied, and a way to wait until
+ * every connected node has applied a revision (or refused it). In a cluster every engine counts
+ * every node, whichever engine holds its stream (see {@link ClusterNodeBook}). Thread-safe.
  */
-public final class NodeRegistry implements NodeStatusRegistry {
+public final class NodeRegistry implements NodeStatusRegistry, AutoCloseable {
 
   private final Vertx vertx;
+  private final NodeBook book;
   private final Map<String, Node> nodes = new ConcurrentHashMap<>();
   private final List<Waiter> waiters = new CopyOnWriteArrayList<>();
 
-  /** A registry whose waits time out on {@code vertx}'s timers. */
+  /** A registry of this engine's own streams, whose waits time out on {@code vertx}'s timers. */
   public NodeRegistry(Vertx vertx) {
+    this(vertx, new LocalNodeBook());
+  }
+
+  private NodeRegistry(Vertx vertx, NodeBook book) {
     this.vertx = vertx;
+    this.book = book;
+    book.onChange(this::settle);
+  }
+
+  /**
+   * A registry shared by every engine of {@code manager}'s cluster. Blocks while its cache
+   * starts: call it off the event loop.
+   */
+  public static NodeRegistry clustered(Vertx vertx,
+      org.infinispan.manager.EmbeddedCacheManager manager) {
+    return new NodeRegistry(vertx, ClusterNodeBook.start(manager));
+  }
+
+  /** Leaves the shared status (this engine's records are removed). */
+  @Override
+  public void close() {
+    book.close();
   }
 
   private static final class Node {
@@ -54,13 +77,16 @@ public final class NodeRegistry implements NodeStatusRegistry {
     String role = hello.getRole() == NodeRole.NODE_ROLE_SIDECAR ? "sidecar" : "gateway";
     String detail = role.equals("sidecar") ? hello.getNamespace() + "/" + hello.getService()
         : hello.getGatewayName();
-    nodes.put(streamKey, new Node(hello.getNodeId(), role, detail));
+    Node node = new Node(hello.getNodeId(), role, detail);
+    nodes.put(streamKey, node);
+    publish(streamKey, node);
     settle();
   }
 
   /** Forgets a node whose stream ended. */
   void disconnected(String streamKey) {
     nodes.remove(streamKey);
+    book.remove(streamKey);
     settle();
   }
 
@@ -69,6 +95,7 @@ public final class NodeRegistry implements NodeStatusRegistry {
     Node node = nodes.get(streamKey);
     if (node != null && revision > node.appliedRevision) {
       node.appliedRevision = revision;
+      publish(streamKey, node);
     }
     settle();
   }
@@ -79,15 +106,21 @@ public final class NodeRegistry implements NodeStatusRegistry {
     if (node != null) {
       node.nackedRevision = revision;
       node.lastNack = "revision " + revision + ": " + reason;
+      publish(streamKey, node);
     }
     settle();
+  }
+
+  private void publish(String streamKey, Node node) {
+    book.put(streamKey, new NodeRecord(node.id, node.role, book.engine(), node.appliedRevision,
+        node.nackedRevision, node.lastNack, node.connectedSince));
   }
 
   @Override
   public List<NodeStatus> nodes() {
     List<NodeStatus> result = new ArrayList<>();
-    nodes.values().forEach(n -> result.add(new NodeStatus(n.id, n.role, n.appliedRevision,
-        n.lastNack, n.connectedSince)));
+    book.all().forEach(n -> result.add(new NodeStatus(n.nodeId(), n.role(),
+        n.appliedRevision(), n.lastNack(), n.connectedSince(), n.engine())));
     return result;
   }
 
@@ -95,16 +128,17 @@ public final class NodeRegistry implements NodeStatusRegistry {
   public Convergence convergence(long revision) {
     int applied = 0;
     Map<String, String> refused = new java.util.TreeMap<>();
-    for (Node node : nodes.values()) {
-      if (node.appliedRevision >= revision) {
+    java.util.Collection<NodeRecord> all = book.all();
+    for (NodeRecord node : all) {
+      if (node.appliedRevision() >= revision) {
         applied++;
-      } else if (node.nackedRevision >= revision) {
-        refused.put(node.id, node.lastNack);
+      } else if (node.nackedRevision() >= revision) {
+        refused.put(node.nodeId(), node.lastNack());
       }
     }
-    int total = nodes.size();
+    int total = all.size();
     return new Convergence(revision, applied, total, refused, applied + refused.size() == total,
-        summary(revision));
+        summary(revision, all));
   }
 
   /**
@@ -139,22 +173,26 @@ public final class NodeRegistry implements NodeStatusRegistry {
 
   /** A one-line summary, e.g. {@code revision 42 applied by 3/3 gateways, 1/2 sidecars}. */
   public String summary(long revision) {
+    return summary(revision, book.all());
+  }
+
+  private static String summary(long revision, java.util.Collection<NodeRecord> all) {
     int gateways = 0;
     int gatewaysApplied = 0;
     int sidecars = 0;
     int sidecarsApplied = 0;
     List<String> nacks = new ArrayList<>();
-    for (Node node : nodes.values()) {
-      boolean done = node.appliedRevision >= revision;
-      if (node.role.equals("sidecar")) {
+    for (NodeRecord node : all) {
+      boolean done = node.appliedRevision() >= revision;
+      if (node.role().equals("sidecar")) {
         sidecars++;
         sidecarsApplied += done ? 1 : 0;
       } else {
         gateways++;
         gatewaysApplied += done ? 1 : 0;
       }
-      if (!done && node.nackedRevision >= revision) {
-        nacks.add("node " + node.id + " NACKed: " + node.lastNack);
+      if (!done && node.nackedRevision() >= revision) {
+        nacks.add("node " + node.nodeId() + " NACKed: " + node.lastNack());
       }
     }
     return "revision " + revision + " applied by " + gatewaysApplied + "/" + gateways

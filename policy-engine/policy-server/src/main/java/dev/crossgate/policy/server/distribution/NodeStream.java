@@ -98,7 +98,8 @@ final class NodeStream {
             e.toString()));
   }
 
-  private void offer(Snapshot snapshot) {
+  private void offer(EncodedSnapshot encoded) {
+    Snapshot snapshot = encoded.snapshot();
     if (closed || snapshot.getRevision() <= sentRevision) {
       return;
     }
@@ -110,7 +111,11 @@ final class NodeStream {
       return;
     }
     sentHash = snapshot.getHash();
-    send(EngineMessage.newBuilder().setSnapshot(snapshot).build());
+    try {
+      response.writeMessage(encoded.message());
+    } catch (IllegalStateException e) {
+      close("stream gone: " + e.getMessage());
+    }
   }
 
   /** Writes to the node; a stream the node has already cancelled is closed instead. */

@@ -6,6 +6,7 @@ import dev.crossgate.policy.distribution.v1.Hello;
 import dev.crossgate.policy.distribution.v1.NodeRole;
 import dev.crossgate.policy.distribution.v1.Snapshot;
 import dev.crossgate.policy.model.PolicyBundle;
+import dev.crossgate.policy.model.Resource;
 import dev.crossgate.policy.server.store.PolicyStore;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -14,7 +15,7 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Builds each scoped snapshot once per revision and scope (all gateways serving the same Gateway
- * share one), on worker threads, and keeps only the latest revision's.
+ * share one, down to its encoded bytes), on worker threads, and keeps only the latest revision's.
  */
 final class ScopedSnapshots {
 
@@ -22,7 +23,13 @@ final class ScopedSnapshots {
   private final PolicyStore store;
   private final Map<Long, Future<dev.crossgate.policy.server.store.Snapshot>> states =
       new ConcurrentHashMap<>();
-  private final Map<String, Future<Snapshot>> built = new ConcurrentHashMap<>();
+  private final Map<String, Future<EncodedSnapshot>> built = new ConcurrentHashMap<>();
+  /**
+   * Each resource's JSON, by identity: the store reuses the objects of unchanged resources from
+   * one revision to the next, so only changed resources are written again.
+   */
+  private final com.github.benmanes.caffeine.cache.Cache<Resource, String> resourceJson =
+      com.github.benmanes.caffeine.cache.Caffeine.newBuilder().weakKeys().build();
 
   ScopedSnapshots(Vertx vertx, PolicyStore store) {
     this.vertx = vertx;
@@ -30,18 +37,18 @@ final class ScopedSnapshots {
   }
 
   /** The latest revision's snapshot for the node that said {@code hello}. */
-  Future<Snapshot> latest(Hello hello) {
+  Future<EncodedSnapshot> latest(Hello hello) {
     return store.current().compose(state -> forState(state, hello));
   }
 
   /** The snapshot of {@code revision} for the node that said {@code hello}. */
-  Future<Snapshot> at(long revision, Hello hello) {
+  Future<EncodedSnapshot> at(long revision, Hello hello) {
     Future<dev.crossgate.policy.server.store.Snapshot> state = states.computeIfAbsent(revision,
         r -> store.at(r));
     return state.compose(s -> forState(s, hello));
   }
 
-  private Future<Snapshot> forState(dev.crossgate.policy.server.store.Snapshot state,
+  private Future<EncodedSnapshot> forState(dev.crossgate.policy.server.store.Snapshot state,
       Hello hello) {
     String key = state.revision() + "|" + scopeKey(hello);
     evictOlderThan(state.revision());
@@ -49,16 +56,24 @@ final class ScopedSnapshots {
         false));
   }
 
-  private static Snapshot build(dev.crossgate.policy.server.store.Snapshot state, Hello hello) {
+  private EncodedSnapshot build(dev.crossgate.policy.server.store.Snapshot state,
+      Hello hello) {
     PolicyBundle scoped = SnapshotScoper.scope(state.bundle(), hello);
-    String json = PolicyCodec.toJson(scoped);
-    return Snapshot.newBuilder()
+    StringBuilder out = new StringBuilder("[");
+    for (Resource resource : scoped.resources()) {
+      if (out.length() > 1) {
+        out.append(',');
+      }
+      out.append(resourceJson.get(resource, PolicyCodec::toJson));
+    }
+    String json = out.append(']').toString();
+    return EncodedSnapshot.of(Snapshot.newBuilder()
         .setRevision(state.revision())
         .setResourcesJson(json)
         .setHash(DistributionProtocol.hash(json))
         .setCreatedAtMillis(System.currentTimeMillis())
         .setGatewayName(SnapshotScoper.servedGateway(state.bundle(), hello))
-        .build();
+        .build());
   }
 
   private static String scopeKey(Hello hello) {

@@ -26,6 +26,9 @@ public final class InfinispanPolicyStore extends RevisionedPolicyStore {
   /** In a cluster: this engine's own copy of {@link #CACHE_NAME} (see {@link LocalCopy}). */
   public static final String LOCAL_COPY_NAME = "crossgate-policy-local";
 
+  /** API token digests every engine accepts (see {@code SharedTokens}). */
+  public static final String TOKENS_CACHE_NAME = "crossgate-tokens";
+
   private final EmbeddedCacheManager manager;
 
   private InfinispanPolicyStore(
@@ -42,6 +45,16 @@ public final class InfinispanPolicyStore extends RevisionedPolicyStore {
   public List<String> clusterMembers() {
     var members = manager.getMembers();
     return members == null ? List.of() : members.stream().map(String::valueOf).toList();
+  }
+
+  /** Whether this store's engine is part of a cluster (has a JGroups transport). */
+  public boolean clustered() {
+    return manager.getCacheManagerConfiguration().isClustered();
+  }
+
+  /** The cache manager under this store, for other state the engines of a cluster share. */
+  public EmbeddedCacheManager cacheManager() {
+    return manager;
   }
 
   /**
@@ -105,6 +118,13 @@ public final class InfinispanPolicyStore extends RevisionedPolicyStore {
     try {
       manager.defineConfiguration(CACHE_NAME, cache.build());
       Cache<String, String> policy = manager.getCache(CACHE_NAME);
+      ConfigurationBuilder tokens = new ConfigurationBuilder();
+      tokens.clustering().cacheMode(options.clustered() ? CacheMode.REPL_SYNC : CacheMode.LOCAL);
+      tokens.persistence()
+          .addSoftIndexFileStore()
+          .dataLocation(root.resolve("tokens").resolve("data").toString())
+          .indexLocation(root.resolve("tokens").resolve("index").toString());
+      manager.defineConfiguration(TOKENS_CACHE_NAME, tokens.build());
       if (options.clustered()) {
         ConfigurationBuilder copy = new ConfigurationBuilder();
         copy.clustering().cacheMode(CacheMode.LOCAL);

@@ -62,6 +62,8 @@ abstract class RevisionedPolicyStore implements PolicyStore {
   private final List<Subscriber> subscribers = new CopyOnWriteArrayList<>();
   private volatile Head cachedHead = Head.initial();
   private volatile DecodedHead decodedHead;
+  /** The head being written and its bundle: listeners told of it need not decode it again. */
+  private volatile DecodedHead writing;
 
   /** A head and its decoded bundle. */
   private record DecodedHead(Head head, PolicyBundle bundle) {}
@@ -255,12 +257,15 @@ abstract class RevisionedPolicyStore implements PolicyStore {
               count(diffs, ResourceDiff.Change.ADDED),
               count(diffs, ResourceDiff.Change.CHANGED),
               count(diffs, ResourceDiff.Change.REMOVED));
-      PolicyBundle bundle = validate(revision.number(), next);
+      PolicyBundle bundle = validate(revision.number(), head, changes, next);
       if (!write) {
         return new ApplyResult(head.state().revision(), true, diffs);
       }
       preserveLastRecord(head);
       String nextHead = StoreDocuments.head(revision, changes, next);
+      writing = new DecodedHead(
+          new Head(nextHead, new StoredState(revision, next), new RevisionRecord(revision, changes)),
+          bundle);
       if (log.replaceHead(head.raw(), nextHead)) {
         log.writeRevision(revision.number(), StoreDocuments.record(revision, changes));
         StoredState state = new StoredState(revision, next);
@@ -366,9 +371,37 @@ abstract class RevisionedPolicyStore implements PolicyStore {
     return (int) diffs.stream().filter(d -> d.change() == change).count();
   }
 
-  /** Decodes and validates a would-be state; its problems carry no source or line. */
-  private static PolicyBundle validate(long revision, Map<ResourceKey, ObjectNode> resources) {
-    LoadResult result = load(revision, resources);
+  /**
+   * Validates the state {@code changes} turn {@code head} into. When the head's decoded bundle is
+   * at hand only the changed resources are decoded; the rest are validated as already bound.
+   * Its problems carry no source or line; the bundle is in key order, as a full decode gives.
+   */
+  private PolicyBundle validate(long revision, Head head,
+      SortedMap<ResourceKey, ObjectNode> changes, SortedMap<ResourceKey, ObjectNode> next) {
+    DecodedHead decoded = decodedHead;
+    if (decoded == null || decoded.head().state().number() != head.state().number()) {
+      return validated(load(revision, next));
+    }
+    List<Resource> kept = decoded.bundle().resources().stream()
+        .filter(r -> !changes.containsKey(ResourceKey.of(r)))
+        .toList();
+    SortedMap<ResourceKey, ObjectNode> puts = new TreeMap<>();
+    changes.forEach((key, json) -> {
+      if (json != null) {
+        puts.put(key, json);
+      }
+    });
+    PolicyBundle checked = validated(PolicyLoader.loadString("revision-" + revision + ".json",
+        StoreDocuments.array(puts), dev.crossgate.policy.validation.ValidationOptions.DEFAULTS,
+        kept));
+    Map<ResourceKey, Resource> byKey = new java.util.HashMap<>();
+    checked.resources().forEach(r -> byKey.put(ResourceKey.of(r), r));
+    List<Resource> ordered = new ArrayList<>(next.size());
+    next.keySet().forEach(key -> ordered.add(byKey.get(key)));
+    return new PolicyBundle(ordered);
+  }
+
+  private static PolicyBundle validated(LoadResult result) {
     if (!result.ok()) {
       throw new InvalidPolicyException(
           result.problems().stream()
@@ -416,6 +449,11 @@ abstract class RevisionedPolicyStore implements PolicyStore {
     DecodedHead decoded = decodedHead;
     if (decoded != null && decoded.head().state().number() == head.state().number()) {
       return decoded;
+    }
+    DecodedHead pending = writing;
+    if (pending != null && pending.head().raw().equals(head.raw())) {
+      // Heard before its writer got to remember it (listeners run during the write).
+      return pending;
     }
     DecodedHead fresh = new DecodedHead(head, decodeStored(head.state()));
     remember(head, fresh.bundle());

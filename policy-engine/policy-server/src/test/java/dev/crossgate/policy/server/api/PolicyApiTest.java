@@ -93,6 +93,55 @@ class PolicyApiTest {
   }
 
   @Test
+  void aCreatedTokenAuthenticatesAuthorsRevisionsAndCanBeRevoked() throws Exception {
+    HttpResponse<String> created = send(postToken("{\"name\": \"ci\"}"));
+    assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+    String ci = json(created).get("token").asText();
+    assertThat(ci).matches("[A-Za-z0-9_-]{43}").isNotEqualTo(token);
+    // Only a digest is kept: the plaintext is in no file under the data directory.
+    try (var files = Files.walk(data)) {
+      for (Path file : (Iterable<Path>) files.filter(Files::isRegularFile)::iterator) {
+        assertThat(new String(Files.readAllBytes(file), StandardCharsets.ISO_8859_1))
+            .as(file.toString()).doesNotContain(ci);
+      }
+    }
+    HttpResponse<String> applied = client.send(HttpRequest.newBuilder(uri("/api/v1/apply"))
+        .header("Authorization", "Bearer " + ci).header("Content-Type", "application/yaml")
+        .POST(HttpRequest.BodyPublishers.ofString(BASE)).build(),
+        HttpResponse.BodyHandlers.ofString());
+    assertThat(json(applied).at("/revision/author").asText()).isEqualTo("ci");
+    assertThat(json(send(get("/api/v1/tokens"))).get("tokens").toString())
+        .isEqualTo("[\"admin\",\"ci\"]");
+
+    assertProblem(send(postToken("{\"name\": \"ci\"}")), 409, "token_exists");
+    assertThat(json(send(authorized("/api/v1/tokens/ci").DELETE().build())).get("revoked")
+        .asInt()).isEqualTo(1);
+    assertProblem(client.send(HttpRequest.newBuilder(uri("/api/v1/status"))
+        .header("Authorization", "Bearer " + ci).build(), HttpResponse.BodyHandlers.ofString()),
+        401, "unauthorized");
+    assertProblem(send(authorized("/api/v1/tokens/ci").DELETE().build()), 404, "not_found");
+  }
+
+  @Test
+  void badTokenRequestsArePreciseAndCreateNothing() throws Exception {
+    JsonNode problem = assertProblem(send(postToken("{\"name\": \"Bad Name\"}")), 400,
+        "bad_request");
+    assertThat(problem.get("detail").asText()).contains("name: Bad Name")
+        .contains("expected: 1-63 lowercase letters");
+    assertThat(assertProblem(send(postToken("not json")), 400, "malformed_body")
+        .get("detail").asText()).contains("expected: {\"name\": \"ci\"}");
+    assertProblem(send(postToken("{\"name\": 7}")), 400, "malformed_body");
+    assertProblem(send(postToken("")), 400, "malformed_body");
+    assertThat(json(send(get("/api/v1/tokens"))).get("tokens").toString())
+        .isEqualTo("[\"admin\"]");
+  }
+
+  private HttpRequest postToken(String body) {
+    return authorized("/api/v1/tokens").header("Content-Type", "application/json")
+        .POST(HttpRequest.BodyPublishers.ofString(body)).build();
+  }
+
+  @Test
   void applyYamlMakesARevisionAuthoredByTheToken() throws Exception {
     HttpResponse<String> response = send(apply(BASE, "application/yaml", "?message=initial"));
 
