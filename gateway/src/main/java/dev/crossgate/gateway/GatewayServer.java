@@ -21,6 +21,7 @@ import dev.crossgate.routing.filter.trace.TraceContextFilter;
 import dev.crossgate.routing.config.ListenerSettings;
 import dev.crossgate.routing.metrics.ProxyMetrics;
 import dev.crossgate.routing.resilience.HealthChecks;
+import dev.crossgate.routing.tls.CertificateWatcher;
 import dev.crossgate.routing.upstream.UpstreamClient;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -66,9 +67,11 @@ public final class GatewayServer implements AutoCloseable {
 
   private static final String VERSION = "crossgate-gateway";
 
-  /** What the gateway serves: HTTP and TCP listeners. */
+  /** What the gateway serves: HTTP, HTTPS and TCP listeners. */
   static final ValidationOptions VALIDATION =
-      ValidationOptions.DEFAULTS.withListenerProtocols("HTTP", "TCP");
+      ValidationOptions.DEFAULTS.withListenerProtocols("HTTP", "HTTPS", "TCP");
+  private final TlsServers tlsServers = new TlsServers();
+  private CertificateWatcher certificateWatcher;
   private HttpServer admin;
 
   /**
@@ -136,6 +139,7 @@ public final class GatewayServer implements AutoCloseable {
         metrics.configApplied(applied);
         healthChecks.apply(applied);
         if (self[0] != null) {
+          self[0].tlsServers.configApplied(applied);
           self[0].reconcileListeners(applied);
         }
       });
@@ -143,8 +147,18 @@ public final class GatewayServer implements AutoCloseable {
           accessLog);
       self[0] = server;
       server.healthChecks = healthChecks;
+      server.tlsServers.configApplied(initial);
       server.deployListeners(initial);
       server.startAdmin(registry);
+      io.micrometer.core.instrument.Counter reloaded = certificateReloads(registry, "success");
+      io.micrometer.core.instrument.Counter refused = certificateReloads(registry, "failure");
+      server.certificateWatcher = new CertificateWatcher(vertx, server.tlsServers::serving,
+          (name, tls) -> {
+            reloaded.increment();
+            server.tlsServers.update(name, tls);
+          },
+          (name, error) -> refused.increment());
+      server.certificateWatcher.start(options.reloadInterval());
       if (source != null) {
         server.reloader = new ConfigReloader(vertx, source, holder, metrics);
         server.reloader.start(options.reloadInterval());
@@ -166,6 +180,14 @@ public final class GatewayServer implements AutoCloseable {
       }
       throw e;
     }
+  }
+
+  /** Counts certificate file reloads: applied ({@code success}) or refused ({@code failure}). */
+  private static io.micrometer.core.instrument.Counter certificateReloads(
+      PrometheusMeterRegistry registry, String result) {
+    return io.micrometer.core.instrument.Counter.builder("crossgate_tls_certificate_reloads")
+        .description("Certificate file changes applied (success) or refused (failure)")
+        .tag("result", result).register(registry);
   }
 
   /**
@@ -221,7 +243,7 @@ public final class GatewayServer implements AutoCloseable {
 
   private ListenerVerticle newVerticle(Map<String, Integer> ports, Map<String, Integer> bound) {
     return new ListenerVerticle(ports, options.bindAddress(), config, client, metrics, accessLog,
-        bound, options.listener(), options.upstream().connectTimeout());
+        bound, options.listener(), options.upstream().connectTimeout(), tlsServers);
   }
 
   private void undeploy(Deployment old) {
@@ -293,6 +315,9 @@ public final class GatewayServer implements AutoCloseable {
     ready.set(false);
     if (reloader != null) {
       reloader.stop();
+    }
+    if (certificateWatcher != null) {
+      certificateWatcher.stop();
     }
     if (healthChecks != null) {
       healthChecks.close();
