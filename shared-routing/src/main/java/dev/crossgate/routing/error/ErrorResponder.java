@@ -43,8 +43,13 @@ public final class ErrorResponder {
     }
     javax.net.ssl.SSLException tls = tlsFailure(failure);
     if (tls != null) {
+      Throwable root = tls;
+      while (root.getCause() != null && root.getCause() != root) {
+        root = root.getCause();
+      }
       return new ProxyException(ErrorReason.UPSTREAM_UNAVAILABLE,
-          "TLS handshake with the backend failed: " + tls.getMessage());
+          "TLS handshake with the backend failed: " + (root.getMessage() == null
+              ? root.getClass().getSimpleName() : root.getMessage()));
     }
     if (isProtocolFailure(failure)) {
       return new ProxyException(ErrorReason.UPSTREAM_PROTOCOL_ERROR, failure.getMessage() == null
