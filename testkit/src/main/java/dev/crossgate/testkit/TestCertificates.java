@@ -184,6 +184,7 @@ public final class TestCertificates {
     public String encryptedKeyPem(char[] password) {
       try {
         var encryptor = new JceOpenSSLPKCS8EncryptorBuilder(PKCS8Generator.AES_256_CBC)
+            .setProvider(new org.bouncycastle.jce.provider.BouncyCastleProvider())
             .setPassword(password).build();
         return pem(new JcaPKCS8Generator(keys.getPrivate(), encryptor).generate());
       } catch (IOException | org.bouncycastle.operator.OperatorCreationException e) {
