@@ -366,6 +366,14 @@ abstract class RevisionedPolicyStore implements PolicyStore {
     return (int) diffs.stream().filter(d -> d.change() == change).count();
   }
 
+  /**
+   * The engine stores every listener protocol some data plane serves (the gateway: HTTP, HTTPS
+   * and TCP); each data plane validates its snapshot again with its own options.
+   */
+  private static final dev.crossgate.policy.validation.ValidationOptions ENGINE_VALIDATION =
+      dev.crossgate.policy.validation.ValidationOptions.DEFAULTS
+          .withListenerProtocols("HTTP", "HTTPS", "TCP");
+
   /** Decodes and validates a would-be state; its problems carry no source or line. */
   private static PolicyBundle validate(long revision, Map<ResourceKey, ObjectNode> resources) {
     LoadResult result = load(revision, resources);
@@ -383,7 +391,8 @@ abstract class RevisionedPolicyStore implements PolicyStore {
     if (resources.isEmpty()) {
       return LoadResult.of(new PolicyBundle(List.of()));
     }
-    return PolicyLoader.loadString("revision-" + revision + ".json", StoreDocuments.array(resources));
+    return PolicyLoader.loadString("revision-" + revision + ".json", StoreDocuments.array(resources),
+        ENGINE_VALIDATION);
   }
 
   private static PolicyBundle decodeStored(StoredState state) {
