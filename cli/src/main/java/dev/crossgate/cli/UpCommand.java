@@ -6,6 +6,8 @@ import dev.crossgate.policy.model.PolicyBundle;
 import dev.crossgate.policy.model.Resource;
 import dev.crossgate.policy.model.Service;
 import dev.crossgate.policy.server.PolicyServer;
+import dev.crossgate.policy.validation.ValidationOptions;
+import dev.crossgate.routing.tls.DevCertificates;
 import dev.crossgate.policy.server.PolicyServerOptions;
 import dev.crossgate.policy.server.store.ChangeSet;
 import io.vertx.core.Future;
@@ -53,6 +55,12 @@ final class UpCommand implements Callable<Integer> {
       description = "Gateway port; default ${DEFAULT-VALUE} (env CROSSGATE_GATEWAY_PORT).")
   int port;
 
+  @Option(names = "--https-port", paramLabel = "PORT",
+      defaultValue = "${env:CROSSGATE_HTTPS_PORT:-8443}",
+      description = "Gateway HTTPS port, with the certificates of 'crossgate certs dev' (made "
+          + "when absent); default ${DEFAULT-VALUE} (env CROSSGATE_HTTPS_PORT).")
+  int httpsPort;
+
   @Option(names = "--admin-port", paramLabel = "PORT",
       defaultValue = "${env:CROSSGATE_ADMIN_PORT:-9901}",
       description = "Gateway admin port; default ${DEFAULT-VALUE} (env CROSSGATE_ADMIN_PORT).")
@@ -78,6 +86,16 @@ final class UpCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     PrintWriter err = spec.commandLine().getErr();
+    DevCertificates.CertificateFiles certs;
+    try {
+      certs = DevCertificates.ensure(CertsCommand.dir(stateDir), DevCertificates.LOCAL_NAMES,
+          false);
+    } catch (IOException | RuntimeException e) {
+      err.println("crossgate: cannot write the development certificates to "
+          + CertsCommand.dir(stateDir) + ": " + e.getMessage());
+      err.flush();
+      return ExitCodes.START_FAILED;
+    }
     DemoBackends backends = DemoBackends.start();
     PolicyServer engine;
     try {
@@ -89,14 +107,14 @@ final class UpCommand implements Callable<Integer> {
       err.flush();
       return ExitCodes.START_FAILED;
     }
-    long revision = applyDemo(engine, backends.ports());
+    long revision = applyDemo(engine, backends.ports(), certs);
     Path cliConfig = writeCliConfig(engine);
     Path accessLogFile = stateDir.resolve("access.log");
     OutputStream accessLog = Files.newOutputStream(accessLogFile, StandardOpenOption.CREATE,
         StandardOpenOption.APPEND);
     GatewayOptions options = GatewayOptions.controlPlane(
             "127.0.0.1:" + engine.distributionPort(), stateDir.resolve("gateway"))
-        .withPorts(Map.of("http", port), adminPort)
+        .withPorts(Map.of("http", port, "https", httpsPort), adminPort)
         .withAccessLog(accessLog);
     return GatewayRunner.runUntilStopped(options, err, server -> {
       PrintWriter out = spec.commandLine().getOut();
@@ -107,6 +125,12 @@ final class UpCommand implements Callable<Integer> {
       }
       out.println(banner(server.port("http"), server.adminPort(), engine.apiPort(), revision,
           cliConfig, accessLogFile));
+      Integer https = server.listenerPorts().get("https");
+      if (https != null) {
+        out.println("HTTPS on https://localhost:" + https + " with the development CA: curl"
+            + " --cacert " + certs.caCertificate() + " https://localhost:" + https
+            + "/catalog/items");
+      }
       out.flush();
     }, () -> {
       engine.close();
@@ -135,9 +159,10 @@ final class UpCommand implements Callable<Integer> {
    * Puts the demo in the engine: everything on first start; afterwards only the demo Services,
    * whose backends listen on new ports each time (the user's own changes are kept).
    */
-  private static long applyDemo(PolicyServer engine, Map<String, Integer> ports)
-      throws Exception {
-    PolicyBundle demo = PolicyLoader.loadString("demo.yaml", demoYaml(ports)).bundleOrThrow();
+  private static long applyDemo(PolicyServer engine, Map<String, Integer> ports,
+      DevCertificates.CertificateFiles certs) throws Exception {
+    PolicyBundle demo = PolicyLoader.loadString("demo.yaml", demoYaml(ports, certs),
+        ValidationOptions.DEFAULTS.withListenerProtocols("HTTP", "HTTPS")).bundleOrThrow();
     long current = await(engine.store().current()).revision();
     List<Resource> resources = current == 0 ? demo.resources()
         : List.copyOf(demo.ofKind(Service.class));
@@ -160,7 +185,8 @@ final class UpCommand implements Callable<Integer> {
     return config;
   }
 
-  static String demoYaml(Map<String, Integer> ports) throws IOException {
+  static String demoYaml(Map<String, Integer> ports, DevCertificates.CertificateFiles certs)
+      throws IOException {
     String template;
     try (InputStream in = UpCommand.class.getResourceAsStream("/demo/demo.yaml")) {
       template = new String(in.readAllBytes(), StandardCharsets.UTF_8);
@@ -170,7 +196,8 @@ final class UpCommand implements Callable<Integer> {
       String key = "${" + entry.getKey().toUpperCase(Locale.ROOT).replace('-', '_') + "_PORT}";
       yaml = yaml.replace(key, String.valueOf(entry.getValue()));
     }
-    return yaml;
+    return yaml.replace("${DEV_CERTIFICATE}", certs.serverCertificate().toAbsolutePath().toString())
+        .replace("${DEV_KEY}", certs.serverKey().toAbsolutePath().toString());
   }
 
   private static <T> T await(Future<T> future) throws Exception {

@@ -35,7 +35,7 @@ class UpEndToEndTest {
   @BeforeAll
   static void start() throws Exception {
     up = CrossgateProcess.start(Map.of(), "up", "--port", "0", "--admin-port", "0",
-        "--api-port", "0", "--distribution-port", "0", "--state-dir", state.toString());
+        "--api-port", "0", "--distribution-port", "0", "--https-port", "0", "--state-dir", state.toString());
     long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
     Matcher matcher = GATEWAY.matcher("");
     while (System.nanoTime() < deadline) {
@@ -65,6 +65,18 @@ class UpEndToEndTest {
       request.headers(headers);
     }
     return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  @Test
+  void servesHttpsWithTheDevelopmentCertificates() throws Exception {
+    Matcher https = Pattern.compile("HTTPS on https://localhost:(\\d+)").matcher(up.stdout());
+    assertThat(https.find()).as(up.stdout()).isTrue();
+    Process curl = new ProcessBuilder("/usr/bin/curl", "-sS", "--max-time", "10", "--cacert",
+        state.resolve("certs").resolve("ca.pem").toString(), "-o", "/dev/null", "-w",
+        "%{http_code} %{http_version}", "https://localhost:" + https.group(1) + "/catalog/items")
+        .redirectErrorStream(true).start();
+    assertThat(curl.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+    assertThat(new String(curl.getInputStream().readAllBytes())).isEqualTo("200 2");
   }
 
   private static CrossgateProcess cli(String... args) throws Exception {

@@ -22,6 +22,7 @@ import dev.crossgate.routing.config.ListenerSettings;
 import dev.crossgate.routing.hygiene.ConnectionGuard;
 import dev.crossgate.routing.metrics.ProxyMetrics;
 import dev.crossgate.routing.resilience.HealthChecks;
+import dev.crossgate.routing.tls.CertificateWatcher;
 import dev.crossgate.routing.upstream.UpstreamClient;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -68,9 +69,11 @@ public final class GatewayServer implements AutoCloseable {
 
   private static final String VERSION = "crossgate-gateway";
 
-  /** What the gateway serves: HTTP and TCP listeners. */
+  /** What the gateway serves: HTTP, HTTPS and TCP listeners. */
   static final ValidationOptions VALIDATION =
-      ValidationOptions.DEFAULTS.withListenerProtocols("HTTP", "TCP");
+      ValidationOptions.DEFAULTS.withListenerProtocols("HTTP", "HTTPS", "TCP");
+  private final TlsServers tlsServers = new TlsServers();
+  private CertificateWatcher certificateWatcher;
   private HttpServer admin;
 
   /**
@@ -139,6 +142,7 @@ public final class GatewayServer implements AutoCloseable {
         metrics.configApplied(applied);
         healthChecks.apply(applied);
         if (self[0] != null) {
+          self[0].tlsServers.configApplied(applied);
           self[0].reconcileListeners(applied);
         }
       });
@@ -146,8 +150,18 @@ public final class GatewayServer implements AutoCloseable {
           accessLog);
       self[0] = server;
       server.healthChecks = healthChecks;
+      server.tlsServers.configApplied(initial);
       server.deployListeners(initial);
       server.startAdmin(registry);
+      io.micrometer.core.instrument.Counter reloaded = certificateReloads(registry, "success");
+      io.micrometer.core.instrument.Counter refused = certificateReloads(registry, "failure");
+      server.certificateWatcher = new CertificateWatcher(vertx, server.tlsServers::serving,
+          (name, tls) -> {
+            reloaded.increment();
+            server.tlsServers.update(name, tls);
+          },
+          (name, error) -> refused.increment());
+      server.certificateWatcher.start(options.reloadInterval());
       if (source != null) {
         server.reloader = new ConfigReloader(vertx, source, holder, metrics);
         server.reloader.start(options.reloadInterval());
@@ -169,6 +183,14 @@ public final class GatewayServer implements AutoCloseable {
       }
       throw e;
     }
+  }
+
+  /** Counts certificate file reloads: applied ({@code success}) or refused ({@code failure}). */
+  private static io.micrometer.core.instrument.Counter certificateReloads(
+      PrometheusMeterRegistry registry, String result) {
+    return io.micrometer.core.instrument.Counter.builder("crossgate_tls_certificate_reloads")
+        .description("Certificate file changes applied (success) or refused (failure)")
+        .tag("result", result).register(registry);
   }
 
   /**
@@ -224,7 +246,7 @@ public final class GatewayServer implements AutoCloseable {
 
   private ListenerVerticle newVerticle(Map<String, Integer> ports, Map<String, Integer> bound) {
     return new ListenerVerticle(ports, options.bindAddress(), config, client, metrics, accessLog,
-        bound, options.listener(), options.upstream().connectTimeout(), connectionGuard);
+        bound, options.listener(), options.upstream().connectTimeout(), connectionGuard, tlsServers);
   }
 
   private void undeploy(Deployment old) {
@@ -296,6 +318,9 @@ public final class GatewayServer implements AutoCloseable {
     ready.set(false);
     if (reloader != null) {
       reloader.stop();
+    }
+    if (certificateWatcher != null) {
+      certificateWatcher.stop();
     }
     if (healthChecks != null) {
       healthChecks.close();

@@ -13,7 +13,14 @@ import dev.crossgate.routing.metrics.ProxyMetrics;
 import dev.crossgate.routing.proxy.InvalidRequestHandler;
 import dev.crossgate.routing.proxy.ProxyHandler;
 import dev.crossgate.routing.upstream.UpstreamClient;
+import dev.crossgate.policy.model.Gateway;
+import dev.crossgate.routing.tls.HttpsRedirectHandler;
+import dev.crossgate.routing.tls.ListenerTls;
+import dev.crossgate.routing.tls.TlsServerOptions;
 import io.vertx.core.Future;
+import io.vertx.core.Handler;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.Http2Settings;
 import io.vertx.core.http.HttpServer;
@@ -44,6 +51,8 @@ final class ListenerVerticle extends VerticleBase {
   private final ConnectionGuard connectionGuard;
   private final List<HttpServer> servers = new java.util.concurrent.CopyOnWriteArrayList<>();
   private final List<TcpProxy> tcpProxies = new java.util.concurrent.CopyOnWriteArrayList<>();
+  private final Map<HttpServer, String> tlsListenerOf = new java.util.concurrent.ConcurrentHashMap<>();
+  private final TlsServers tlsServers;
 
   /**
    * @param ports listener name to the port to bind (0 = any free port)
@@ -53,8 +62,9 @@ final class ListenerVerticle extends VerticleBase {
   ListenerVerticle(Map<String, Integer> ports, String bindAddress, ConfigHolder config,
       UpstreamClient client, ProxyMetrics metrics, AccessLogWriter accessLog,
       Map<String, Integer> boundPorts, ListenerSettings settings, Duration connectTimeout,
-      ConnectionGuard connectionGuard) {
+      ConnectionGuard connectionGuard, TlsServers tlsServers) {
     this.connectionGuard = connectionGuard;
+    this.tlsServers = tlsServers;
     this.settings = settings;
     this.connectTimeout = connectTimeout;
     this.boundPorts = boundPorts;
@@ -96,13 +106,17 @@ final class ListenerVerticle extends VerticleBase {
           .setIdleTimeoutUnit(java.util.concurrent.TimeUnit.MILLISECONDS)
           .setCompressionSupported(false)
           .setDecompressionSupported(false);
-      ProxyHandler proxy = new ProxyHandler(listener.name(), config, client, metrics,
-          accessLog, settings);
+      if (listener.tls() != null) {
+        ListenerTls tls = tlsServers.startWith(listener);
+        TlsServerOptions.apply(options, tls.keys(), tls.minVersion());
+      }
+      Handler<HttpServerRequest> edge = edge(listener.name(), new ProxyHandler(listener.name(),
+          config, client, metrics, accessLog, settings));
       InvalidRequestHandler invalid = new InvalidRequestHandler(metrics, accessLog);
       bound.add(vertx.createHttpServer(options)
           .requestHandler(request -> {
             connectionGuard.requestArrived(request);
-            proxy.handle(request);
+            edge.handle(request);
           })
           .invalidRequestHandler(request -> {
             connectionGuard.requestArrived(request);
@@ -119,10 +133,40 @@ final class ListenerVerticle extends VerticleBase {
           .listen()
           .compose(server -> {
             servers.add(server);
+            if (listener.tls() != null) {
+              tlsServers.register(listener.name(), server);
+              tlsListenerOf.put(server, listener.name());
+            }
             return recordPort(listener.name(), server.actualPort());
           }));
     }
     return Future.all(bound);
+  }
+
+  /**
+   * What a listener does before proxying, read from the running configuration on every request:
+   * an HTTP listener with {@code httpsRedirect} redirects instead, an HTTPS listener with HSTS
+   * adds the header to every response.
+   */
+  private Handler<HttpServerRequest> edge(String listenerName, ProxyHandler proxy) {
+    return request -> {
+      Listener current = config.current().listeners().get(listenerName);
+      if (current != null) {
+        Gateway.HttpsRedirect redirect = current.httpsRedirect();
+        if (redirect != null) {
+          new HttpsRedirectHandler(redirect.port() == null ? 443 : redirect.port(),
+              redirect.statusCode() == null ? 301 : redirect.statusCode()).handle(request);
+          return;
+        }
+        String hsts = current.tls() == null ? null : current.tls().hsts();
+        if (hsts != null) {
+          HttpServerResponse response = request.response();
+          response.headersEndHandler(v -> response.headers()
+              .set("strict-transport-security", hsts));
+        }
+      }
+      proxy.handle(request);
+    };
   }
 
   private Future<Void> recordPort(String listenerName, int actual) {
@@ -167,6 +211,10 @@ final class ListenerVerticle extends VerticleBase {
       closing.add(proxy.close());
     }
     for (HttpServer server : servers) {
+      String tlsListener = tlsListenerOf.remove(server);
+      if (tlsListener != null) {
+        tlsServers.unregister(tlsListener, server);
+      }
       closing.add(server.shutdown(settings.drainTimeout().toMillis(),
           java.util.concurrent.TimeUnit.MILLISECONDS));
     }

@@ -29,6 +29,10 @@ import dev.crossgate.routing.route.RouteTable;
 import dev.crossgate.routing.upstream.Backend;
 import dev.crossgate.routing.upstream.BackendProtocol;
 import dev.crossgate.routing.upstream.UpstreamClient;
+import dev.crossgate.routing.tls.ListenerTls;
+import dev.crossgate.routing.tls.TlsMaterialException;
+import dev.crossgate.routing.tls.UpstreamTls;
+import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -114,7 +118,7 @@ public final class RoutingConfigCompiler {
       listeners.put(listener.name(), new Listener(listener.name(), listener.port(), protocol,
           RouteTable.build(entriesByListener.get(listener.name())),
           Listener.TCP.equals(protocol) ? tcpBackends(bundle, gateway, listener, backends)
-              : null));
+              : null, listenerTls(gateway, listener), listener.httpsRedirect()));
     }
     return new RoutingConfig(version, source, Instant.now(),
         gateway.metadata().qualifiedName(), listeners, backends, resourcesJson);
@@ -164,11 +168,46 @@ public final class RoutingConfigCompiler {
       }
       LoadBalancer balancer = LoadBalancers.create(service.spec().loadBalancer(), endpoints);
       Backend old = previous == null ? null : previous.backends().get(name);
-      backends.put(name, new Backend(name, balancer, backendProtocol(service),
+      BackendProtocol protocol = backendProtocol(service);
+      backends.put(name, new Backend(name, balancer, protocol,
           BackendResilience.of(name, balancer, service.spec(),
-              old == null ? null : old.resilience())));
+              old == null ? null : old.resilience()), upstreamTls(service, protocol)));
     }
     return backends;
+  }
+
+  /**
+   * An HTTPS listener's certificates, read now (blocking); null for other listeners. Relative
+   * file paths are resolved against the working directory.
+   *
+   * @throws ConfigException naming the listener, certificate and file that cannot be used
+   */
+  private static ListenerTls listenerTls(Gateway gateway, Gateway.Listener listener)
+      throws ConfigException {
+    if (listener.tls() == null) {
+      return null;
+    }
+    try {
+      return ListenerTls.load(listener.tls(), Path.of("").toAbsolutePath());
+    } catch (TlsMaterialException e) {
+      throw new ConfigException("Gateway " + gateway.metadata().qualifiedName() + " listener "
+          + listener.name() + ": " + e.getMessage());
+    }
+  }
+
+  /** A Service's upstream TLS, read now (blocking); null for plaintext Services. */
+  private static UpstreamTls upstreamTls(Service service, BackendProtocol protocol)
+      throws ConfigException {
+    if (service.spec().tls() == null) {
+      return null;
+    }
+    try {
+      return UpstreamTls.load(service.spec().tls(), Path.of("").toAbsolutePath(),
+          protocol.http2());
+    } catch (TlsMaterialException e) {
+      throw new ConfigException("Service " + service.metadata().qualifiedName() + " spec.tls: "
+          + e.getMessage());
+    }
   }
 
   /**

@@ -41,6 +41,16 @@ public final class ErrorResponder {
       return new ProxyException(ErrorReason.UPSTREAM_RESET,
           "the backend reset the stream (code " + reset.getCode() + ")");
     }
+    javax.net.ssl.SSLException tls = tlsFailure(failure);
+    if (tls != null) {
+      Throwable root = tls;
+      while (root.getCause() != null && root.getCause() != root) {
+        root = root.getCause();
+      }
+      return new ProxyException(ErrorReason.UPSTREAM_UNAVAILABLE,
+          "TLS handshake with the backend failed: " + (root.getMessage() == null
+              ? root.getClass().getSimpleName() : root.getMessage()));
+    }
     if (isProtocolFailure(failure)) {
       return new ProxyException(ErrorReason.UPSTREAM_PROTOCOL_ERROR, failure.getMessage() == null
           ? failure.getClass().getSimpleName() : failure.getMessage());
@@ -51,6 +61,15 @@ public final class ErrorResponder {
       return new ProxyException(ErrorReason.UPSTREAM_UNAVAILABLE, "connect failed: " + text);
     }
     return new ProxyException(ErrorReason.INTERNAL, text);
+  }
+
+  private static javax.net.ssl.SSLException tlsFailure(Throwable failure) {
+    for (Throwable t = failure; t != null && t.getCause() != t; t = t.getCause()) {
+      if (t instanceof javax.net.ssl.SSLException ssl) {
+        return ssl;
+      }
+    }
+    return null;
   }
 
   private static boolean isProtocolFailure(Throwable failure) {

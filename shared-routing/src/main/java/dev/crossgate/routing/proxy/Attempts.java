@@ -143,7 +143,7 @@ final class Attempts {
     var exchange = call.exchange();
     call.client().open(chosen, backend.protocol(), call.request().method(),
             exchange.upstreamUri(), exchange.upstreamHeaders(), exchange.upstreamAuthority(),
-            resilience.pool())
+            resilience.pool(), backend.tls())
         .compose(upstream -> {
           if (mine != generation || done) {
             upstream.reset();

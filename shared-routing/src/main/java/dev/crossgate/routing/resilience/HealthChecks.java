@@ -60,7 +60,7 @@ public final class HealthChecks implements AutoCloseable {
     long timeout = Math.max(1, settings.timeout().toMillis());
     client.open(endpoint, backend.protocol(), HttpMethod.GET, settings.path(),
             MultiMap.caseInsensitiveMultiMap().add("user-agent", "crossgate-health-check"),
-            null, backend.resilience().pool())
+            null, backend.resilience().pool(), backend.tls())
         .compose(request -> {
           request.idleTimeout(timeout);
           return request.send();

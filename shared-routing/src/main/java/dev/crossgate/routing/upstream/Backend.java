@@ -2,6 +2,7 @@ package dev.crossgate.routing.upstream;
 
 import dev.crossgate.routing.lb.LoadBalancer;
 import dev.crossgate.routing.resilience.BackendResilience;
+import dev.crossgate.routing.tls.UpstreamTls;
 import java.util.Objects;
 
 /**
@@ -12,14 +13,21 @@ import java.util.Objects;
  * @param loadBalancer the balancer over the service's endpoints
  * @param protocol how requests reach the endpoints
  * @param resilience health, ejection, circuit breaker, retry budget and pool of the backend
+ * @param tls TLS toward the endpoints, or null for plaintext
  */
 public record Backend(String name, LoadBalancer loadBalancer, BackendProtocol protocol,
-    BackendResilience resilience) {
+    BackendResilience resilience, UpstreamTls tls) {
   public Backend {
     Objects.requireNonNull(name, "name");
     Objects.requireNonNull(loadBalancer, "loadBalancer");
     Objects.requireNonNull(protocol, "protocol");
     Objects.requireNonNull(resilience, "resilience");
+  }
+
+  /** A plaintext backend. */
+  public Backend(String name, LoadBalancer loadBalancer, BackendProtocol protocol,
+      BackendResilience resilience) {
+    this(name, loadBalancer, protocol, resilience, null);
   }
 
   /** A backend without resilience settings. */

@@ -16,6 +16,8 @@ import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.http.WebSocketClientOptions;
 import io.vertx.core.http.WebSocketConnectOptions;
 import io.vertx.core.net.HostAndPort;
+import io.vertx.core.net.SocketAddress;
+import dev.crossgate.routing.tls.UpstreamTls;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
@@ -146,6 +148,20 @@ public final class UpstreamClient {
   public Future<HttpClientRequest> open(UpstreamEndpoint endpoint, BackendProtocol protocol,
       HttpMethod method, String uri, MultiMap headers, String authority,
       ConnectionPoolSettings pool) {
+    return open(endpoint, protocol, method, uri, headers, authority, pool, null);
+  }
+
+  /**
+   * Opens a request over the backend's protocol through the backend's own connection pool, over
+   * TLS when {@code tls} is set: the certificate is verified against {@code tls.serverName()}
+   * (sent as SNI) while the connection goes to the endpoint's address.
+   *
+   * @param pool the backend's pool settings, or null for the process-wide ones
+   * @param tls the backend's TLS, or null for plaintext
+   */
+  public Future<HttpClientRequest> open(UpstreamEndpoint endpoint, BackendProtocol protocol,
+      HttpMethod method, String uri, MultiMap headers, String authority,
+      ConnectionPoolSettings pool, UpstreamTls tls) {
     RequestOptions options = new RequestOptions()
         .setHost(endpoint.address())
         .setPort(endpoint.port())
@@ -154,6 +170,13 @@ public final class UpstreamClient {
         .setHeaders(protocol.http2() ? lowerCased(headers) : headers)
         .setIdleTimeout(settings.idleTimeout().toMillis())
         .setFollowRedirects(false);
+    if (tls != null) {
+      options.setSsl(true).setSslOptions(tls.sslOptions());
+      if (tls.serverName() != null) {
+        options.setServer(SocketAddress.inetSocketAddress(endpoint.port(), endpoint.address()))
+            .setHost(tls.serverName());
+      }
+    }
     HttpClientAgent client = protocol.http2() ? http2 : http1;
     if (pool != null) {
       options.setConnectTimeout(pool.connectTimeout().toMillis());

@@ -35,6 +35,7 @@ public record Service(
    * @param circuitBreaker circuit breaking on the error rate; none when omitted
    * @param timeouts connect and idle timeouts; the defaults when omitted
    * @param retryBudget how much extra load retries may add; the defaults when omitted
+   * @param tls TLS toward the endpoints; plaintext when omitted
    */
   public record Spec(
       @Doc("Static endpoints.") List<Endpoint> endpoints,
@@ -48,16 +49,49 @@ public record Service(
       @Doc("Connection and queue limits.") ConnectionPool connectionPool,
       @Doc("Circuit breaking on the error rate; none when omitted.") CircuitBreaker circuitBreaker,
       @Doc("Connect and idle timeouts.") Timeouts timeouts,
-      @Doc("How much extra load retries may add.") RetryBudget retryBudget) {
+      @Doc("How much extra load retries may add.") RetryBudget retryBudget,
+      @Doc("TLS toward the endpoints; plaintext when omitted.") Tls tls) {
     public Spec {
       endpoints = endpoints == null ? List.of() : List.copyOf(endpoints);
     }
 
+    /** A spec without upstream TLS. */
+    public Spec(List<Endpoint> endpoints, LoadBalancer loadBalancer, String protocol,
+        HealthCheck healthCheck, OutlierDetection outlierDetection, ConnectionPool connectionPool,
+        CircuitBreaker circuitBreaker, Timeouts timeouts, RetryBudget retryBudget) {
+      this(endpoints, loadBalancer, protocol, healthCheck, outlierDetection, connectionPool,
+          circuitBreaker, timeouts, retryBudget, null);
+    }
+
     /** A spec with endpoints and load balancing only. */
     public Spec(List<Endpoint> endpoints, LoadBalancer loadBalancer) {
-      this(endpoints, loadBalancer, null, null, null, null, null, null, null);
+      this(endpoints, loadBalancer, null, null, null, null, null, null, null, null);
     }
   }
+
+  /**
+   * TLS toward a service's endpoints. The server certificate is verified against
+   * {@code caCertificates} (or {@code caFile}), or the JVM's trusted roots when neither is set,
+   * and its name against {@code serverName}, which is also sent as SNI.
+   *
+   * @param serverName the name the certificate must carry and the SNI sent; the endpoint
+   *     address when omitted
+   * @param caFile a PEM file with the CA certificates trusted for the endpoints
+   * @param caCertificates the trusted CA certificates as inline PEM
+   * @param verifyServerName whether the certificate's name is checked; {@code true} by default
+   * @param clientCertificate a certificate presented to the endpoints (mutual TLS); none when
+   *     omitted
+   */
+  public record Tls(
+      @Doc("The name the certificate must carry, also sent as SNI; the endpoint address when"
+              + " omitted.")
+          String serverName,
+      @Doc("A PEM file with the CA certificates trusted for the endpoints.") String caFile,
+      @Doc("The trusted CA certificates as inline PEM.") String caCertificates,
+      @Doc(value = "Whether the certificate's name is checked.", defaultValue = "true")
+          Boolean verifyServerName,
+      @Doc("A certificate presented to the endpoints (mutual TLS); none when omitted.")
+          Gateway.CertificateRef clientCertificate) {}
 
   /**
    * Active health checks: an HTTP GET to each endpoint; 2xx is healthy.

@@ -40,6 +40,15 @@ final class GatewayRules {
       return;
     }
     Gateway.Tls tls = listener.tls();
+    FieldChecks checks = new FieldChecks(gateway, problems);
+    if (listener.httpsRedirect() != null) {
+      if (HTTP.equals(protocol)) {
+        TlsRules.checkHttpsRedirect(listener.httpsRedirect(), path + ".httpsRedirect", checks);
+      } else {
+        problems.add(gateway, path + ".httpsRedirect",
+            "set (expected: only for protocol HTTP, but protocol is " + protocol + ")");
+      }
+    }
     if (!HTTPS.equals(protocol)) {
       if (tls != null) {
         problems.add(gateway, path + ".tls", "set (expected: only for protocol HTTPS, but protocol is " + protocol + ")");
@@ -50,19 +59,7 @@ final class GatewayRules {
       problems.expected(gateway, path + ".tls", null, "a tls mapping with certificateRefs for protocol HTTPS");
       return;
     }
-    FieldChecks checks = new FieldChecks(gateway, problems);
-    checks.oneOf(path + ".tls.mode", tls.mode(), Gateway.Tls.class, "mode");
-    checks.oneOf(path + ".tls.minVersion", tls.minVersion(), Gateway.Tls.class, "minVersion");
-    if (tls.certificateRefs().isEmpty()) {
-      checks.expected(path + ".tls.certificateRefs", tls.certificateRefs(), "at least one certificate");
-    }
-    for (int i = 0; i < tls.certificateRefs().size(); i++) {
-      Gateway.CertificateRef ref = tls.certificateRefs().get(i);
-      checks.required(
-          path + ".tls.certificateRefs[" + i + "].name",
-          ref == null ? null : ref.name(),
-          "a certificate name");
-    }
+    TlsRules.checkListenerTls(tls, path + ".tls", checks);
   }
 
   static void check(Gateway gateway, ValidationOptions options, ProblemList problems) {

@@ -46,6 +46,7 @@ final class ServiceRules {
     }
     checkLoadBalancer(service, service.spec().loadBalancer(), problems);
     checkResilience(service, service.spec(), new FieldChecks(service, problems));
+    TlsRules.checkServiceTls(service.spec(), new FieldChecks(service, problems));
   }
 
   private static void checkResilience(Service service, Service.Spec spec, FieldChecks checks) {

@@ -23,6 +23,13 @@ public record ValidationOptions(Set<String> listenerProtocols) {
   /** The defaults: {@code HTTP} listeners only. */
   public static final ValidationOptions DEFAULTS = new ValidationOptions(Set.of("HTTP"));
 
+  /**
+   * Every listener protocol some data plane serves: what the policy engine accepts, since each
+   * data plane validates its snapshot again with its own options.
+   */
+  public static final ValidationOptions ALL_LISTENER_PROTOCOLS =
+      new ValidationOptions(Set.copyOf(KNOWN_LISTENER_PROTOCOLS));
+
   public ValidationOptions {
     requireNonNull(listenerProtocols, "listenerProtocols");
     listenerProtocols = Set.copyOf(listenerProtocols);

@@ -76,7 +76,7 @@ class PolicyKindConflictsTest {
             - name: ok
               port: 8444
               protocol: HTTPS
-              tls: {certificateRefs: [{name: shop-cert}], minVersion: "1.3"}
+              tls: {certificateRefs: [{name: shop-cert, certificateFile: c.pem, keyFile: k.pem}], minVersion: "1.3"}
             - name: plain
               port: 8081
               protocol: HTTP

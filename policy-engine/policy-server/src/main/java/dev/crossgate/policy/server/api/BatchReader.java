@@ -59,7 +59,7 @@ final class BatchReader {
     Set<ResourceKey> keptKeys = new HashSet<>();
     kept.forEach(r -> keptKeys.add(ResourceKey.of(r)));
     // Stored resources are validated as they are, already bound: not re-encoded and re-parsed.
-    LoadResult result = PolicyLoader.loadString(source, body, ValidationOptions.DEFAULTS, kept);
+    LoadResult result = PolicyLoader.loadString(source, body, ValidationOptions.ALL_LISTENER_PROTOCOLS, kept);
     if (!result.ok()) {
       List<ConfigProblem> problems =
           result.problems().stream()

@@ -371,6 +371,10 @@ abstract class RevisionedPolicyStore implements PolicyStore {
     return (int) diffs.stream().filter(d -> d.change() == change).count();
   }
 
+  /** The engine stores every listener protocol some data plane serves. */
+  private static final dev.crossgate.policy.validation.ValidationOptions ENGINE_VALIDATION =
+      dev.crossgate.policy.validation.ValidationOptions.ALL_LISTENER_PROTOCOLS;
+
   /**
    * Validates the state {@code changes} turn {@code head} into. When the head's decoded bundle is
    * at hand only the changed resources are decoded; the rest are validated as already bound.
@@ -392,7 +396,7 @@ abstract class RevisionedPolicyStore implements PolicyStore {
       }
     });
     PolicyBundle checked = validated(PolicyLoader.loadString("revision-" + revision + ".json",
-        StoreDocuments.array(puts), dev.crossgate.policy.validation.ValidationOptions.DEFAULTS,
+        StoreDocuments.array(puts), ENGINE_VALIDATION,
         kept));
     Map<ResourceKey, Resource> byKey = new java.util.HashMap<>();
     checked.resources().forEach(r -> byKey.put(ResourceKey.of(r), r));
@@ -416,7 +420,8 @@ abstract class RevisionedPolicyStore implements PolicyStore {
     if (resources.isEmpty()) {
       return LoadResult.of(new PolicyBundle(List.of()));
     }
-    return PolicyLoader.loadString("revision-" + revision + ".json", StoreDocuments.array(resources));
+    return PolicyLoader.loadString("revision-" + revision + ".json", StoreDocuments.array(resources),
+        ENGINE_VALIDATION);
   }
 
   private static PolicyBundle decodeStored(StoredState state) {

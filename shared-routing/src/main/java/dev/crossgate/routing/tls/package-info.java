@@ -1,0 +1,2 @@
+/** TLS for listeners and upstreams: PEM reading, SNI certificate choice, Vert.x options, reload. */
+package dev.crossgate.routing.tls;
