@@ -40,6 +40,10 @@ public final class ProxyMetrics {
   private final ConcurrentHashMap<String, AtomicLong> downstreamConnections =
       new ConcurrentHashMap<>();
   private final ResilienceMetrics resilience;
+  private final ConcurrentHashMap<String, ConnectionMeters> tcpConnections =
+      new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<String, ConnectionMeters> webSocketConnections =
+      new ConcurrentHashMap<>();
 
   /** Meters registered on {@code registry}. */
   public ProxyMetrics(MeterRegistry registry) {
@@ -90,6 +94,18 @@ public final class ProxyMetrics {
           .register(registry);
       return count;
     });
+  }
+
+  /** The opaque TCP connection meters of {@code listener}. */
+  public ConnectionEvents tcpConnections(String listener) {
+    return tcpConnections.computeIfAbsent(listener,
+        name -> new ConnectionMeters(registry, "tcp", name));
+  }
+
+  /** The WebSocket tunnel meters of {@code listener}. */
+  public ConnectionEvents webSocketConnections(String listener) {
+    return webSocketConnections.computeIfAbsent(listener,
+        name -> new ConnectionMeters(registry, "websocket", name));
   }
 
   /** Counts a snapshot from the control plane, applied or refused. */
