@@ -401,7 +401,7 @@ final class ProxyCall {
               errorCode = "websocket_idle_timeout";
             }
             finish();
-          });
+          }, metrics.webSocketConnections(listenerName));
     });
   }
 
