@@ -141,6 +141,16 @@ public final class ProxyMetrics {
     meters.record(status, durationNanos);
   }
 
+  /**
+   * Counts a client that went away before its response was complete: {@code phase} is
+   * {@code request} (before the response head) or {@code response} (mid-body).
+   */
+  public void clientDisconnected(String phase) {
+    Counter.builder("crossgate_client_disconnects")
+        .description("Clients gone before their response was complete, by phase")
+        .tag("phase", phase).register(registry).increment();
+  }
+
   /** Counts a response Crossgate made itself, by its reason code. */
   public void localError(String reason) {
     Counter.builder("crossgate_proxy_errors")
