@@ -166,6 +166,10 @@ prepare() {
   chmod 755 "$work"
   mkdir -p "$work/www"
   head -c 1048576 /dev/zero | tr '\0' 'x' > "$work/www/1m"
+  # gRPC unary: a length-prefixed message (flag 0, 4-byte length 102) holding protobuf field 1
+  # (bytes) of 100 'a's, as request body and as the backend's reply.
+  { printf '\000\000\000\000\146\012\144'; head -c 100 /dev/zero | tr '\0' 'a'; } > "$work/grpc-req.bin"
+  cp "$work/grpc-req.bin" "$work/www/grpc-reply"
   body_1k="$(head -c 1023 /dev/zero | tr '\0' 'a')"   # + the newline below = 1,024 bytes
   body_1k="$body_1k\\n"
   local t
@@ -195,6 +199,24 @@ check_targets() {
     [ "$size" = 1048576 ] || die "$t: /1m returned $size bytes (expected: 1048576)"
   done
   log "every target serves 1 KB on / and 1 MB on /1m"
+  local try
+  for t in "${TARGETS[@]}"; do
+    for try in 1 2 3; do
+      size="$(grpc_call "${url_h2c[$t]}" 2>>"$work/grpc-check.err" | wc -c)"
+      [ "$size" = 107 ] && break
+    done
+    [ "$size" = 107 ] || log "warning: $t: gRPC ${GRPC_PATH} returned $size bytes (expected: 107; $(tail -1 "$work/grpc-check.err"))"
+  done
+}
+
+GRPC_PATH=/bench.Echo/Unary
+grpc_call() { # base-url: one unary call over h2c, the reply body on stdout
+  curl -fsS --http2-prior-knowledge -X POST -H 'content-type: application/grpc' \
+    -H 'te: trailers' --data-binary "@$work/grpc-req.bin" "$1$GRPC_PATH"
+}
+grpc_args=() # h2load arguments of a gRPC unary call, once $work exists
+set_grpc_args() {
+  grpc_args=(-d "$work/grpc-req.bin" -H 'content-type: application/grpc' -H 'te: trailers')
 }
 
 # ---------------------------------------------------------------- measuring
@@ -502,6 +524,17 @@ write_proxy_report() {
     echo "Crossgate detect the HTTP/2 preface on their HTTP/1.1 port."
     echo
     throughput_table h2c-sat no
+    echo "## gRPC unary over h2c, saturation"
+    echo
+    echo "h2load, $H2_CLIENTS connections × $H2_STREAMS concurrent streams, ${SAT_SECONDS} s after 2 s warm-up"
+    echo "(and a 3 s unmeasured warm-up before), each request \`POST $GRPC_PATH\` with"
+    echo "\`content-type: application/grpc\`, \`te: trailers\` and one 102-byte length-prefixed message; the"
+    echo "backend (nginx, h2c) answers one 102-byte message and \`grpc-status: 0\` in the trailers."
+    echo "Upstream is HTTP/2 for every proxy: Crossgate a \`protocol: GRPC\` Service behind a GRPCRoute,"
+    echo "nginx \`grpc_pass\`, haproxy \`proto h2\`. h2load counts HTTP statuses, not \`grpc-status\`;"
+    echo "the run checks one call per target before measuring."
+    echo
+    throughput_table grpc-unary no
     echo "## HTTP/1.1, 1 MiB responses, saturation"
     echo
     echo "wrk, 1 thread, $BIG_CONNS connections, ${SAT_SECONDS} s. nginx proxies with"
@@ -527,7 +560,6 @@ write_proxy_report() {
     echo
     echo "## Not measured yet"
     echo
-    echo "- gRPC unary (needs a gRPC backend and ghz; Debian has no ghz package)."
     echo "- The 10-minute RSS soak: \`bench/run.sh soak\` (separate report)."
     echo
     machine_section
@@ -594,6 +626,14 @@ run_proxy() {
       -D"$SAT_SECONDS" --warm-up-time 2
   done
   rss_note "after h2c"
+  set_grpc_args
+  for t in "${TARGETS[@]}"; do
+    taskset -c "$LOAD_CPU" h2load -c"$H2_CLIENTS" -m"$H2_STREAMS" -D3 "${grpc_args[@]}" \
+      "${url_h2c[$t]}$GRPC_PATH" >/dev/null 2>&1 || true
+    h2load_point grpc-unary 1 "$t" "${url_h2c[$t]}$GRPC_PATH" -c"$H2_CLIENTS" -m"$H2_STREAMS" \
+      -D"$SAT_SECONDS" --warm-up-time 2 "${grpc_args[@]}"
+  done
+  rss_note "after gRPC unary"
   for t in "${TARGETS[@]}"; do wrk_point big 1 "$t" /1m "$BIG_CONNS" "$SAT_SECONDS"; done
   rss_note "after 1 MiB bodies (end)"
   crossgate_errors="$(grep -c ' ERROR ' "$work/crossgate.out" || true)"

@@ -1,6 +1,7 @@
 package dev.crossgate.cli;
 
 import dev.crossgate.gateway.GatewayOptions;
+import dev.crossgate.routing.config.ListenerSettings;
 import dev.crossgate.policy.distribution.DistributionClientSettings;
 import dev.crossgate.routing.upstream.UpstreamClient;
 import java.io.FileOutputStream;
@@ -113,6 +114,19 @@ final class GatewayCommand implements Callable<Integer> {
           + "${DEFAULT-VALUE} (env CROSSGATE_UPSTREAM_IDLE_TIMEOUT).")
   Duration idleTimeout;
 
+  @Option(names = "--client-idle-timeout", paramLabel = "DURATION",
+      defaultValue = "${env:CROSSGATE_CLIENT_IDLE_TIMEOUT:-5m}",
+      description = "How long a client connection may stay silent (no request in flight) before "
+          + "it is closed; 0s means never; default ${DEFAULT-VALUE} "
+          + "(env CROSSGATE_CLIENT_IDLE_TIMEOUT).")
+  Duration clientIdleTimeout;
+
+  @Option(names = "--drain-timeout", paramLabel = "DURATION",
+      defaultValue = "${env:CROSSGATE_DRAIN_TIMEOUT:-10s}",
+      description = "On shutdown, how long requests in flight may take to finish after the "
+          + "listeners stop accepting; default ${DEFAULT-VALUE} (env CROSSGATE_DRAIN_TIMEOUT).")
+  Duration drainTimeout;
+
   @Override
   public Integer call() throws IOException {
     List<Path> files = config == null ? List.of() : config;
@@ -143,13 +157,19 @@ final class GatewayCommand implements Callable<Integer> {
         adminAddress, adminPort, overrides, reloadInterval,
         eventLoops == 0 ? Runtime.getRuntime().availableProcessors() : eventLoops,
         new UpstreamClient.Settings(connectTimeout, idleTimeout, 64), accessLogStream(),
-        engines, stateDir, blankToNull(nodeId));
+        listenerSettings(), engines, stateDir, blankToNull(nodeId));
     var err = spec.commandLine().getErr();
     return GatewayRunner.runUntilStopped(options, err, server -> {
       err.printf("crossgate: gateway serving %s on %s, admin on http://%s:%d%n",
           server.listenerPorts(), address, adminAddress, server.adminPort());
       err.flush();
     }, () -> { });
+  }
+
+  /** The listener settings: defaults with the client idle timeout and drain deadline given. */
+  ListenerSettings listenerSettings() {
+    return ListenerSettings.defaults().withClientIdleTimeout(clientIdleTimeout)
+        .withDrainTimeout(drainTimeout);
   }
 
   private OutputStream accessLogStream() throws IOException {

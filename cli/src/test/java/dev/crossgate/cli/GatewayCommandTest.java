@@ -3,6 +3,7 @@ package dev.crossgate.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.crossgate.routing.config.ListenerSettings;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Path;
@@ -36,7 +37,8 @@ class GatewayCommandTest {
         "--listener-port", "web=8081", "--listener-port", "admin=8082",
         "--admin-address", "::1", "--admin-port", "0", "--reload-interval", "500ms",
         "--access-log", "off", "--event-loops", "2", "--upstream-connect-timeout", "2s",
-        "--upstream-idle-timeout", "5m");
+        "--upstream-idle-timeout", "5m", "--client-idle-timeout", "90s",
+        "--drain-timeout", "2500ms");
 
     assertThat(command.config).containsExactly(Path.of("a.yaml"), Path.of("conf.d"),
         Path.of("b.yaml"));
@@ -52,6 +54,15 @@ class GatewayCommandTest {
     assertThat(command.eventLoops).isEqualTo(2);
     assertThat(command.connectTimeout).isEqualTo(Duration.ofSeconds(2));
     assertThat(command.idleTimeout).isEqualTo(Duration.ofMinutes(5));
+    assertThat(command.listenerSettings().clientIdleTimeout()).isEqualTo(Duration.ofSeconds(90));
+    assertThat(command.listenerSettings().drainTimeout()).isEqualTo(Duration.ofMillis(2500));
+  }
+
+  @Test
+  void clientIdleTimeoutZeroMeansNever() {
+    GatewayCommand command = parse("gateway", "-c", "a.yaml", "--client-idle-timeout", "0s");
+
+    assertThat(command.listenerSettings().clientIdleTimeout()).isZero();
   }
 
   @Test
@@ -66,6 +77,10 @@ class GatewayCommandTest {
     assertThat(command.accessLog).isEqualTo("-");
     assertThat(command.connectTimeout).isEqualTo(Duration.ofSeconds(5));
     assertThat(command.idleTimeout).isEqualTo(Duration.ofSeconds(60));
+    assertThat(command.listenerSettings().clientIdleTimeout())
+        .isEqualTo(ListenerSettings.DEFAULT_CLIENT_IDLE_TIMEOUT);
+    assertThat(command.listenerSettings().drainTimeout())
+        .isEqualTo(ListenerSettings.DEFAULT_DRAIN_TIMEOUT);
   }
 
   @Test
@@ -114,6 +129,7 @@ class GatewayCommandTest {
   void helpPrintsUsageAndSucceeds() {
     assertThat(execute("gateway", "--help")).isEqualTo(ExitCodes.OK);
     assertThat(out.toString()).contains("Usage: crossgate gateway").contains("--config=FILE")
-        .contains("--reload-interval=DURATION");
+        .contains("--reload-interval=DURATION").contains("--client-idle-timeout=DURATION")
+        .contains("--drain-timeout=DURATION");
   }
 }

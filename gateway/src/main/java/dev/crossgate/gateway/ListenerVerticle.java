@@ -83,7 +83,8 @@ final class ListenerVerticle extends VerticleBase {
       int port = sharedPort(listener.name(), ports.get(listener.name()));
       if (listener.tcp()) {
         TcpProxy proxy = new TcpProxy(vertx, new TcpProxy.Settings(bindAddress, port,
-            connectTimeout, settings.clientIdleTimeout()), () -> tcpEndpoint(listener.name()));
+            connectTimeout, settings.clientIdleTimeout()), () -> tcpEndpoint(listener.name()),
+            metrics.tcpConnections(listener.name()));
         tcpProxies.add(proxy);
         bound.add(proxy.start().compose(actual -> recordPort(listener.name(), actual)));
         continue;

@@ -163,7 +163,7 @@ class ResilienceTest {
     A.backend().behave(BackendBehaviors.byPath("/healthz", BackendBehaviors.status(503),
         BackendBehaviors.echo("a")));
     start(service("checked", """
-        healthCheck: {path: /healthz, interval: 50ms, timeout: 40ms, healthyThreshold: 1,
+        healthCheck: {path: /healthz, interval: 300ms, timeout: 250ms, healthyThreshold: 1,
           unhealthyThreshold: 2}""", A.port(), B.port())
         + route("/", "checked", ""));
     String gauge = "crossgate_endpoint_healthy{backend=\"default/checked\",endpoint=\"127.0.0.1:"
@@ -182,10 +182,10 @@ class ResilienceTest {
   void allUnhealthyFailsClosedWhenAsked() throws Exception {
     A.backend().behave(BackendBehaviors.status(503));
     start(service("closed", """
-        healthCheck: {path: /healthz, interval: 50ms, timeout: 40ms, unhealthyThreshold: 1,
+        healthCheck: {path: /healthz, interval: 300ms, timeout: 250ms, unhealthyThreshold: 1,
           failOpen: false}""", A.port())
         + service("open", """
-        healthCheck: {path: /healthz, interval: 50ms, timeout: 40ms, unhealthyThreshold: 1}""",
+        healthCheck: {path: /healthz, interval: 300ms, timeout: 250ms, unhealthyThreshold: 1}""",
             A.port())
         + route("/closed", "closed", "")
         + route("/open", "open", "").replace("name: r}", "name: r2}"));

@@ -33,8 +33,10 @@ class StreamingTest {
 
   @BeforeAll
   static void start() throws Exception {
+    // The backend answers only after the whole 64 MiB upload; the upstream idle timeout counts
+    // silence from the backend, so give a slow (shared, loaded) machine room to upload.
     gateway = GatewayFixture.start(dir, Yaml.GATEWAY + Yaml.service("files", FILES.port())
-        + Yaml.prefixRoute("files", "/files", "[{name: files}]"));
+        + Yaml.prefixRoute("files", "/files", "[{name: files}]"), Duration.ofSeconds(60));
   }
 
   @AfterAll

@@ -72,6 +72,9 @@ class TcpListenerTest {
 
   @Test
   void bytesEchoThroughTheTcpListener() throws Exception {
+    double opened = gateway.metric("crossgate_tcp_connections_total{listener=\"tcp\"}");
+    double toBackend = gateway.metric(
+        "crossgate_tcp_bytes_total{direction=\"to_backend\",listener=\"tcp\"}");
     try (Socket socket = new Socket("127.0.0.1", gateway.server.port("tcp"))) {
       socket.setSoTimeout(20_000);
       OutputStream out = socket.getOutputStream();
@@ -85,6 +88,13 @@ class TcpListenerTest {
       assertThat(in.readNBytes(sent.length)).isEqualTo(sent);
     }
     assertThat(echo.accepted()).isPositive();
+    assertThat(gateway.metric("crossgate_tcp_connections_total{listener=\"tcp\"}"))
+        .isEqualTo(opened + 1);
+    assertThat(gateway.metric(
+        "crossgate_tcp_bytes_total{direction=\"to_backend\",listener=\"tcp\"}"))
+        .isEqualTo(toBackend + 30);
+    Eventually.until("the connection is counted closed", () -> gateway.metric(
+        "crossgate_tcp_connections_open{listener=\"tcp\"}") == 0);
   }
 
   @Test
@@ -93,6 +103,9 @@ class TcpListenerTest {
       socket.setSoTimeout(20_000);
       assertThat(socket.getInputStream().read()).isEqualTo(-1);
     }
+    Eventually.until("the connect failure is counted", () -> gateway.metric(
+        "crossgate_tcp_closes_total{code=\"none\",initiator=\"connect_failed\","
+            + "listener=\"dead\"}") >= 1);
   }
 
   @Test

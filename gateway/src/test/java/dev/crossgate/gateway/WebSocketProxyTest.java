@@ -70,6 +70,11 @@ class WebSocketProxyTest {
 
   @Test
   void textAndBinaryFramesFlowBothWays() throws Exception {
+    double opened = gateway.metric("crossgate_websocket_connections_total{listener=\"http\"}");
+    double toBackend = gateway.metric(
+        "crossgate_websocket_bytes_total{direction=\"to_backend\",listener=\"http\"}");
+    double toClient = gateway.metric(
+        "crossgate_websocket_bytes_total{direction=\"to_client\",listener=\"http\"}");
     WebSocket socket = connect("/ws/echo");
     List<String> texts = new CopyOnWriteArrayList<>();
     List<Buffer> binaries = new CopyOnWriteArrayList<>();
@@ -82,6 +87,16 @@ class WebSocketProxyTest {
     Eventually.until("three echoes", () -> texts.size() == 2 && binaries.size() == 1);
     assertThat(texts).containsExactly("héllo", big);
     assertThat(binaries.get(0).getBytes()).containsExactly(0, 1, 2, 255);
+    long payload = "héllo".getBytes(java.nio.charset.StandardCharsets.UTF_8).length + 4
+        + big.length();
+    assertThat(gateway.metric("crossgate_websocket_connections_total{listener=\"http\"}"))
+        .isEqualTo(opened + 1);
+    assertThat(gateway.metric(
+        "crossgate_websocket_bytes_total{direction=\"to_backend\",listener=\"http\"}"))
+        .isEqualTo(toBackend + payload);
+    assertThat(gateway.metric(
+        "crossgate_websocket_bytes_total{direction=\"to_client\",listener=\"http\"}"))
+        .isEqualTo(toClient + payload);
     await(socket.close());
   }
 
@@ -93,6 +108,8 @@ class WebSocketProxyTest {
     Eventually.until("backend saw the close", () -> !echo.receivedCloseCodes().isEmpty());
     assertThat(echo.receivedCloseCodes()).containsExactly((short) 4001);
     assertThat(echo.receivedCloseReasons()).containsExactly("client done");
+    Eventually.until("the close is counted", () -> gateway.metric(
+        "crossgate_websocket_closes_total" + "{code=\"4001\",initiator=\"client\",listener=\"http\"}") == 1);
   }
 
   @Test
@@ -108,6 +125,8 @@ class WebSocketProxyTest {
     Eventually.until("client saw the close", () -> !codes.isEmpty());
     assertThat(codes).containsExactly((short) 4002);
     assertThat(reasons).containsExactly("backend done");
+    Eventually.until("the close is counted", () -> gateway.metric(
+        "crossgate_websocket_closes_total" + "{code=\"4002\",initiator=\"backend\",listener=\"http\"}") == 1);
   }
 
   @Test
@@ -122,6 +141,8 @@ class WebSocketProxyTest {
     assertThat(echo.receivedCloseCodes()).containsExactly((short) 1001);
     Eventually.until("access log names the idle timeout",
         () -> gateway.accessLogText().contains("websocket_idle_timeout"));
+    assertThat(gateway.metric("crossgate_websocket_closes_total"
+        + "{code=\"1001\",initiator=\"idle\",listener=\"http\"}")).isEqualTo(1);
   }
 
   @Test

@@ -102,15 +102,19 @@ public final class RoutingConfigCompiler {
       List<List<HttpRoute.Match>> matches = route.spec().rules().stream()
           .map(HttpRoute.Rule::matches).toList();
       attach(gateway, route.metadata(), route.spec().parentRefs(), route.spec().hostnames(),
-          matches, rules, entriesByListener);
+          matches, null, rules, entriesByListener);
     }
     for (GrpcRoute route : bundle.ofKind(GrpcRoute.class)) {
       List<RouteRule> rules = compileRules(route, backends, limits, gateway);
       List<List<HttpRoute.Match>> matches = route.spec().rules().stream()
           .map(rule -> rule.matches().stream().map(RoutingConfigCompiler::httpMatch).toList())
           .toList();
+      List<List<RouteEntry.GrpcRank>> ranks = route.spec().rules().stream()
+          .map(rule -> rule.matches().stream()
+              .map(match -> GrpcMethodPaths.rank(match.method())).toList())
+          .toList();
       attach(gateway, route.metadata(), route.spec().parentRefs(), route.spec().hostnames(),
-          matches, rules, entriesByListener);
+          matches, ranks, rules, entriesByListener);
     }
     Map<String, Listener> listeners = new LinkedHashMap<>();
     for (Gateway.Listener listener : gateway.spec().listeners()) {
@@ -349,8 +353,8 @@ public final class RoutingConfigCompiler {
    */
   private static void attach(Gateway gateway, ObjectMeta metadata,
       List<HttpRoute.ParentRef> parentRefs, List<String> routeHostnames,
-      List<List<HttpRoute.Match>> matchesByRule, List<RouteRule> rules,
-      Map<String, List<RouteEntry<RouteRule>>> entriesByListener) {
+      List<List<HttpRoute.Match>> matchesByRule, List<List<RouteEntry.GrpcRank>> ranksByRule,
+      List<RouteRule> rules, Map<String, List<RouteEntry<RouteRule>>> entriesByListener) {
     for (Gateway.Listener listener : gateway.spec().listeners()) {
       if (Listener.TCP.equals(listener.protocol())
           || !attaches(parentRefs, metadata, gateway, listener)) {
@@ -361,7 +365,7 @@ public final class RoutingConfigCompiler {
         continue;
       }
       addEntries(entriesByListener.get(listener.name()), metadata, hostnames, matchesByRule,
-          rules);
+          ranksByRule, rules);
     }
   }
 
@@ -382,7 +386,8 @@ public final class RoutingConfigCompiler {
   }
 
   private static void addEntries(List<RouteEntry<RouteRule>> entries, ObjectMeta metadata,
-      List<String> hostnames, List<List<HttpRoute.Match>> matchesByRule, List<RouteRule> rules) {
+      List<String> hostnames, List<List<HttpRoute.Match>> matchesByRule,
+      List<List<RouteEntry.GrpcRank>> ranksByRule, List<RouteRule> rules) {
     for (int i = 0; i < matchesByRule.size(); i++) {
       List<HttpRoute.Match> matches = matchesByRule.get(i);
       if (matches.isEmpty()) {
@@ -390,8 +395,10 @@ public final class RoutingConfigCompiler {
             List.of(), List.of(), null));
       }
       for (int m = 0; m < matches.size(); m++) {
+        RouteEntry.GrpcRank rank = ranksByRule == null || ranksByRule.get(i).isEmpty()
+            ? RouteEntry.GrpcRank.NONE : ranksByRule.get(i).get(m);
         entries.add(new RouteEntry<>(hostnames, matches.get(m), metadata.creationTimestamp(),
-            metadata.namespace(), metadata.name(), i, m, rules.get(i)));
+            metadata.namespace(), metadata.name(), i, m, rules.get(i), rank));
       }
     }
   }

@@ -40,6 +40,10 @@ public final class ProxyMetrics {
   private final ConcurrentHashMap<String, AtomicLong> downstreamConnections =
       new ConcurrentHashMap<>();
   private final ResilienceMetrics resilience;
+  private final ConcurrentHashMap<String, ConnectionMeters> tcpConnections =
+      new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<String, ConnectionMeters> webSocketConnections =
+      new ConcurrentHashMap<>();
 
   /** Meters registered on {@code registry}. */
   public ProxyMetrics(MeterRegistry registry) {
@@ -92,6 +96,18 @@ public final class ProxyMetrics {
     });
   }
 
+  /** The opaque TCP connection meters of {@code listener}. */
+  public ConnectionEvents tcpConnections(String listener) {
+    return tcpConnections.computeIfAbsent(listener,
+        name -> new ConnectionMeters(registry, "tcp", name));
+  }
+
+  /** The WebSocket tunnel meters of {@code listener}. */
+  public ConnectionEvents webSocketConnections(String listener) {
+    return webSocketConnections.computeIfAbsent(listener,
+        name -> new ConnectionMeters(registry, "websocket", name));
+  }
+
   /** Counts a snapshot from the control plane, applied or refused. */
   public void snapshot(boolean applied) {
     (applied ? snapshotsApplied : snapshotsRefused).increment();
@@ -123,6 +139,16 @@ public final class ProxyMetrics {
       meters = byBackend.computeIfAbsent(backend, b -> new RequestMeters(route, backend));
     }
     meters.record(status, durationNanos);
+  }
+
+  /**
+   * Counts a client that went away before its response was complete: {@code phase} is
+   * {@code request} (before the response head) or {@code response} (mid-body).
+   */
+  public void clientDisconnected(String phase) {
+    Counter.builder("crossgate_client_disconnects")
+        .description("Clients gone before their response was complete, by phase")
+        .tag("phase", phase).register(registry).increment();
   }
 
   /** Counts a response Crossgate made itself, by its reason code. */

@@ -17,6 +17,7 @@ import dev.crossgate.routing.route.RequestPaths;
 import dev.crossgate.routing.route.RouteEntry;
 import dev.crossgate.routing.upstream.Backend;
 import dev.crossgate.routing.upstream.HopByHopHeaders;
+import dev.crossgate.routing.upstream.RequestTrailers;
 import dev.crossgate.routing.upstream.UpstreamClient;
 import dev.crossgate.routing.websocket.WebSocketTunnel;
 import io.vertx.core.Future;
@@ -35,6 +36,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.function.Supplier;
 
 /**
  * One request through the proxy: normalize, route, run the filter chain, pick a backend and an
@@ -55,6 +57,8 @@ final class ProxyCall {
   private final String listenerName;
   private final UpstreamClient client;
   private final ProxyMetrics metrics;
+  /** The client's chunked-request trailers once its body has ended, or null. */
+  private Supplier<MultiMap> requestTrailers;
   private final AccessLogWriter accessLog;
   private final ListenerSettings settings;
   private final Instant arrived = Instant.now();
@@ -87,6 +91,11 @@ final class ProxyCall {
 
   void start() {
     request.pause();
+    if (request.version() != HttpVersion.HTTP_2
+        && request.headers().contains("transfer-encoding")) {
+      // before any of the body is read: Vert.x drops request trailers, so keep them here
+      requestTrailers = RequestTrailerCapture.of(request);
+    }
     response.endHandler(v -> finish());
     response.closeHandler(v -> {
       if (tunnelStatus != 0) {
@@ -94,6 +103,7 @@ final class ProxyCall {
       }
       if (!response.ended()) {
         errorCode = errorCode == null ? "client_closed" : errorCode;
+        metrics.clientDisconnected(response.headWritten() ? "response" : "request");
         if (attempts != null) {
           attempts.cancel();
         }
@@ -272,6 +282,9 @@ final class ProxyCall {
     bodyStarted = true;
     ReadStream<Buffer> body = exchange.bodyTaps().isEmpty() ? request
         : new TappedBody(request, exchange.bodyTaps());
+    if (requestTrailers != null && !upstream.headers().contains("content-length")) {
+      RequestTrailers.arm(upstream, requestTrailers); // chunked: the client's trailers go too
+    }
     return upstream.send(body);
   }
 
@@ -325,6 +338,10 @@ final class ProxyCall {
           }
         })
         .onFailure(e -> {
+          if (response.closed() || e instanceof TrailerForwardingStream.ClientGone) {
+            upstream.request().reset(); // the client went away: counted by the close handler
+            return;
+          }
           if (!response.ended()) {
             errorCode = errorCode == null ? "upstream_reset_after_head" : errorCode;
             upstream.request().reset();
@@ -401,7 +418,7 @@ final class ProxyCall {
               errorCode = "websocket_idle_timeout";
             }
             finish();
-          });
+          }, metrics.webSocketConnections(listenerName));
     });
   }
 

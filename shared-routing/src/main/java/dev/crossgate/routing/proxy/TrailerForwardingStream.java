@@ -14,6 +14,12 @@ import io.vertx.core.streams.WriteStream;
  * through, and at the end the backend's trailers ({@code grpc-status}, {@code grpc-message},
  * chunked HTTP/1.1 trailers) are copied before the response ends. A plain
  * {@code response.send(upstream)} would drop them.
+ *
+ * <p>A client that went away mid-body (its connection closed, or the response was ended by
+ * someone else) makes every later write a failed future and the write queue never full, so the
+ * pipe fails quietly instead of calling into a finished response, which Vert.x answers with an
+ * {@code IllegalStateException} ("Response has already been written") that it logs as
+ * unhandled.
  */
 final class TrailerForwardingStream implements WriteStream<Buffer> {
 
@@ -31,13 +37,32 @@ final class TrailerForwardingStream implements WriteStream<Buffer> {
     return this;
   }
 
+  /** The failure of a write toward a client that is gone. */
+  static final class ClientGone extends RuntimeException {
+    ClientGone() {
+      super("client went away", null, false, false);
+    }
+  }
+
+  private static final ClientGone CLIENT_GONE = new ClientGone();
+
+  private boolean gone() {
+    return response.closed() || response.ended();
+  }
+
   @Override
   public Future<Void> write(Buffer data) {
+    if (gone()) {
+      return Future.failedFuture(CLIENT_GONE);
+    }
     return response.write(data);
   }
 
   @Override
   public Future<Void> end() {
+    if (gone()) {
+      return Future.failedFuture(CLIENT_GONE);
+    }
     MultiMap trailers = upstream.trailers();
     if (trailers != null && !trailers.isEmpty()) {
       response.trailers().addAll(HopByHopHeaders.copyWithout(trailers));
@@ -53,7 +78,7 @@ final class TrailerForwardingStream implements WriteStream<Buffer> {
 
   @Override
   public boolean writeQueueFull() {
-    return response.writeQueueFull();
+    return !gone() && response.writeQueueFull();
   }
 
   @Override

@@ -13,6 +13,8 @@ public final class EndpointHealth {
   private volatile long ejectedUntilNanos;
   private volatile boolean ejected;
   private final AtomicInteger ejections = new AtomicInteger();
+  private int multiplier;
+  private long decayedUntilNanos;
   final AtomicInteger consecutive5xx = new AtomicInteger();
   final AtomicInteger consecutiveGatewayErrors = new AtomicInteger();
   private int probeSuccesses;
@@ -31,18 +33,48 @@ public final class EndpointHealth {
     return ejected;
   }
 
-  /** How many times this endpoint has been ejected. */
+  /** How many times this endpoint has been ejected, ever. */
   public int ejections() {
     return ejections.get();
   }
 
-  /** Ejects until {@code untilNanos}; returns the ejection count including this one. */
-  int eject(long untilNanos) {
-    ejectedUntilNanos = untilNanos;
+  /**
+   * The ejection multiplier at {@code nowNanos}: raised by each ejection, lowered by one for
+   * every full {@code interval} the endpoint then spends back in the balancer (Envoy's
+   * ejection-time backoff), never below zero.
+   */
+  synchronized int multiplier(long nowNanos, long intervalNanos) {
+    decay(nowNanos, intervalNanos);
+    return multiplier;
+  }
+
+  private void decay(long nowNanos, long intervalNanos) {
+    if (multiplier == 0 || ejected(nowNanos)) {
+      return;
+    }
+    long healthyFor = nowNanos - decayedUntilNanos;
+    long steps = healthyFor / intervalNanos;
+    if (steps > 0) {
+      multiplier = (int) Math.max(0, multiplier - steps);
+      decayedUntilNanos += steps * intervalNanos;
+    }
+  }
+
+  /**
+   * Ejects for {@code baseNanos × the decayed multiplier + 1}, at most {@code maxNanos};
+   * returns the ejection's length in nanoseconds.
+   */
+  synchronized long eject(long nowNanos, long baseNanos, long maxNanos, long intervalNanos) {
+    decay(nowNanos, intervalNanos);
+    multiplier++;
+    long length = baseNanos > maxNanos / multiplier ? maxNanos : baseNanos * multiplier;
+    ejectedUntilNanos = nowNanos + length;
+    decayedUntilNanos = ejectedUntilNanos;
     ejected = true;
     consecutive5xx.set(0);
     consecutiveGatewayErrors.set(0);
-    return ejections.incrementAndGet();
+    ejections.incrementAndGet();
+    return length;
   }
 
   /**

@@ -5,12 +5,16 @@ import dev.crossgate.routing.lb.UpstreamEndpoint;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.function.Function;
+import java.util.function.LongSupplier;
 
 /**
  * Passive outlier detection for one backend: consecutive 5xx responses or consecutive gateway
  * errors (connect failures, resets, timeouts, 502/503/504) eject an endpoint for
- * {@code baseEjectionTime × its ejection count}, never more than {@code maxEjectionPercent} of the
- * backend's endpoints at once (but at least one when the percent is above 0).
+ * {@code baseEjectionTime × its ejection multiplier} (at most {@link Settings#maxEjection()}),
+ * never more than {@code maxEjectionPercent} of the backend's endpoints at once (but at least one
+ * when the percent is above 0). Each ejection raises the multiplier by one; every full
+ * {@code interval} the endpoint then stays in the balancer lowers it by one, as Envoy's interval
+ * sweep does, so an endpoint that recovered starts over at {@code baseEjectionTime}.
  */
 public final class OutlierDetector {
 
@@ -21,18 +25,38 @@ public final class OutlierDetector {
    * @param consecutiveGatewayErrors gateway errors in a row that eject
    * @param baseEjection the first ejection's length
    * @param maxEjectionPercent the largest share of endpoints ejected at once
+   * @param interval the time an endpoint must stay in the balancer for its ejection multiplier
+   *     to drop by one
    */
   public record Settings(int consecutive5xx, int consecutiveGatewayErrors,
-      Duration baseEjection, int maxEjectionPercent) {
+      Duration baseEjection, int maxEjectionPercent, Duration interval) {
 
-    /** Settings from the model with its documented defaults (5, 5, 30 s, 10 %). */
+    /** The longest ejection when {@code baseEjectionTime} is shorter (Envoy's default). */
+    public static final Duration MAX_EJECTION = Duration.ofMinutes(5);
+
+    public Settings {
+      Objects.requireNonNull(baseEjection, "baseEjection");
+      Objects.requireNonNull(interval, "interval");
+      if (interval.isNegative() || interval.isZero()) {
+        throw new IllegalArgumentException("interval: " + interval + " (expected: > 0)");
+      }
+    }
+
+    /** Settings from the model with its documented defaults (5, 5, 30 s, 10 %, 10 s). */
     public static Settings of(Service.OutlierDetection spec) {
       return new Settings(
           spec.consecutive5xx() == null ? 5 : spec.consecutive5xx(),
           spec.consecutiveGatewayErrors() == null ? 5 : spec.consecutiveGatewayErrors(),
           spec.baseEjectionTime() == null ? Duration.ofSeconds(30)
               : spec.baseEjectionTime().duration(),
-          spec.maxEjectionPercent() == null ? 10 : spec.maxEjectionPercent());
+          spec.maxEjectionPercent() == null ? 10 : spec.maxEjectionPercent(),
+          spec.interval() == null || spec.interval().duration().isZero()
+              ? Duration.ofSeconds(10) : spec.interval().duration());
+    }
+
+    /** The longest ejection: five minutes, or {@code baseEjection} when that is longer. */
+    public Duration maxEjection() {
+      return baseEjection.compareTo(MAX_EJECTION) > 0 ? baseEjection : MAX_EJECTION;
     }
   }
 
@@ -41,9 +65,18 @@ public final class OutlierDetector {
   private final java.util.List<UpstreamEndpoint> endpoints;
   private final Function<UpstreamEndpoint, EndpointHealth> health;
   private final BackendResilience owner;
+  private final LongSupplier nanoClock;
 
   OutlierDetector(String backend, Settings settings, java.util.List<UpstreamEndpoint> endpoints,
       Function<UpstreamEndpoint, EndpointHealth> health, BackendResilience owner) {
+    this(backend, settings, endpoints, health, owner, System::nanoTime);
+  }
+
+  /** A detector reading time from {@code nanoClock} (tests drive it by hand). */
+  OutlierDetector(String backend, Settings settings, java.util.List<UpstreamEndpoint> endpoints,
+      Function<UpstreamEndpoint, EndpointHealth> health, BackendResilience owner,
+      LongSupplier nanoClock) {
+    this.nanoClock = Objects.requireNonNull(nanoClock, "nanoClock");
     this.backend = backend;
     this.settings = Objects.requireNonNull(settings, "settings");
     this.endpoints = endpoints;
@@ -94,7 +127,7 @@ public final class OutlierDetector {
 
   private synchronized void maybeEject(UpstreamEndpoint endpoint, EndpointHealth state,
       String cause) {
-    long now = System.nanoTime();
+    long now = nanoClock.getAsLong();
     if (state.ejected(now)) {
       return;
     }
@@ -110,14 +143,24 @@ public final class OutlierDetector {
     if (ejectedNow >= allowed) {
       return;
     }
-    Duration length = settings.baseEjection().multipliedBy(state.ejections() + 1L);
-    state.eject(now + length.toNanos());
-    owner.events().ejected(backend, endpoint.key(), length, cause);
+    long length = state.eject(now, settings.baseEjection().toNanos(),
+        settings.maxEjection().toNanos(), settings.interval().toNanos());
+    owner.events().ejected(backend, endpoint.key(), Duration.ofNanos(length), cause);
+  }
+
+  /**
+   * The ejection multiplier of {@code endpoint} now (0 for a stranger): the next ejection lasts
+   * {@code baseEjection × (multiplier + 1)}.
+   */
+  public int multiplier(UpstreamEndpoint endpoint) {
+    EndpointHealth state = health.apply(endpoint);
+    return state == null ? 0
+        : state.multiplier(nanoClock.getAsLong(), settings.interval().toNanos());
   }
 
   /** How many endpoints are ejected now. */
   public int ejectedCount() {
-    long now = System.nanoTime();
+    long now = nanoClock.getAsLong();
     int count = 0;
     for (UpstreamEndpoint e : endpoints) {
       EndpointHealth state = health.apply(e);

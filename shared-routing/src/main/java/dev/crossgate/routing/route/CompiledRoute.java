@@ -16,12 +16,16 @@ final class CompiledRoute<T> {
   }
 
   /**
-   * Precedence among entries with the same path: method-specific first, then more header
+   * Precedence among entries with the same path and among regular expressions: GRPCRoute
+   * entries by more service characters, then more method characters (Gateway API
+   * GRPCRouteRule; zero for HTTPRoute entries), then method-specific first, then more header
    * matches, then more query matches, then the oldest, then namespace/name alphabetically, then
    * rule and match index.
    */
   static final Comparator<CompiledRoute<?>> PRECEDENCE =
-      Comparator.<CompiledRoute<?>>comparingInt(r -> r.method == null ? 1 : 0)
+      Comparator.<CompiledRoute<?>>comparingInt(r -> -r.entry.grpc().serviceChars())
+          .thenComparingInt(r -> -r.entry.grpc().methodChars())
+          .thenComparingInt(r -> r.method == null ? 1 : 0)
           .thenComparingInt(r -> -r.headers.length)
           .thenComparingInt(r -> -r.queryParams.length)
           .thenComparing(

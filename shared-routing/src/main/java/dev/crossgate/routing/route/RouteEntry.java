@@ -19,6 +19,8 @@ import java.util.Objects;
  * @param ruleIndex the index of the rule within the route
  * @param matchIndex the index of the match within the rule
  * @param target what a matching request is routed to
+ * @param grpc the GRPCRoute precedence of this entry; {@link GrpcRank#NONE} for HTTPRoute
+ *     entries
  * @param <T> the payload type
  */
 public record RouteEntry<T>(
@@ -29,7 +31,29 @@ public record RouteEntry<T>(
     String name,
     int ruleIndex,
     int matchIndex,
-    T target) {
+    T target,
+    GrpcRank grpc) {
+
+  /**
+   * The Gateway API's GRPCRoute precedence keys: the characters of the matching service, then of
+   * the matching method (for a {@code RegularExpression}, of the expression). Among entries the
+   * same request could match, more service characters win, then more method characters.
+   *
+   * @param serviceChars characters of the service match; 0 when the match names no service
+   * @param methodChars characters of the method match; 0 when the match names no method
+   */
+  public record GrpcRank(int serviceChars, int methodChars) {
+
+    /** No gRPC precedence: HTTPRoute entries. */
+    public static final GrpcRank NONE = new GrpcRank(0, 0);
+
+    public GrpcRank {
+      if (serviceChars < 0 || methodChars < 0) {
+        throw new IllegalArgumentException("serviceChars, methodChars: " + serviceChars + ", "
+            + methodChars + " (expected: >= 0)");
+      }
+    }
+  }
 
   private static final HttpRoute.Match MATCH_ALL =
       new HttpRoute.Match(null, List.of(), List.of(), null);
@@ -40,12 +64,20 @@ public record RouteEntry<T>(
     namespace = namespace == null ? ObjectMeta.DEFAULT_NAMESPACE : namespace;
     Objects.requireNonNull(name, "name");
     Objects.requireNonNull(target, "target");
+    grpc = grpc == null ? GrpcRank.NONE : grpc;
     if (ruleIndex < 0) {
       throw new IllegalArgumentException("ruleIndex: " + ruleIndex + " (expected: >= 0)");
     }
     if (matchIndex < 0) {
       throw new IllegalArgumentException("matchIndex: " + matchIndex + " (expected: >= 0)");
     }
+  }
+
+  /** An HTTPRoute entry (no gRPC precedence). */
+  public RouteEntry(List<String> hostnames, HttpRoute.Match match, Instant creationTimestamp,
+      String namespace, String name, int ruleIndex, int matchIndex, T target) {
+    this(hostnames, match, creationTimestamp, namespace, name, ruleIndex, matchIndex, target,
+        GrpcRank.NONE);
   }
 
   /** {@code namespace/name[rule][match]}, the form used in logs and messages. */

@@ -1,6 +1,7 @@
 package dev.crossgate.routing.tcp;
 
 import dev.crossgate.routing.lb.UpstreamEndpoint;
+import dev.crossgate.routing.metrics.ConnectionEvents;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.net.NetClient;
@@ -16,10 +17,10 @@ import java.util.function.Supplier;
 
 /**
  * A TCP listener that forwards bytes unchanged to a backend endpoint ({@code TCPRoute}): each
- * accepted connection opens one backend connection, bytes are piped both ways with
- * back-pressure, the end of either side ends the other once pending bytes are written, a failed
- * connect closes the client, and a connection silent in both directions for the idle timeout
- * is closed on both sides.
+ * accepted connection opens one backend connection, bytes are relayed both ways with
+ * back-pressure, a half-close (FIN) from either side is passed on while the other direction
+ * keeps flowing ({@link TcpSession}), a failed connect closes the client, and a connection
+ * silent in both directions for the idle timeout is closed on both sides.
  *
  * <p>The gateway starts one per {@code protocol: TCP} listener and event loop; the endpoint
  * supplier picks from the attached TCPRoute's backends in the running configuration.
@@ -50,6 +51,7 @@ public final class TcpProxy {
   private final Vertx vertx;
   private final Settings settings;
   private final Supplier<UpstreamEndpoint> endpoints;
+  private final ConnectionEvents events;
   private final AtomicLong connectFailures = new AtomicLong();
   private final AtomicLong accepted = new AtomicLong();
   private NetServer server;
@@ -62,9 +64,21 @@ public final class TcpProxy {
    *     available and the connection is closed
    */
   public TcpProxy(Vertx vertx, Settings settings, Supplier<UpstreamEndpoint> endpoints) {
+    this(vertx, settings, endpoints, ConnectionEvents.NONE);
+  }
+
+  /**
+   * A proxy reporting its connections to {@code events}; call {@link #start()} to bind.
+   *
+   * @param endpoints picks the backend endpoint for each new connection; null means none is
+   *     available and the connection is closed
+   */
+  public TcpProxy(Vertx vertx, Settings settings, Supplier<UpstreamEndpoint> endpoints,
+      ConnectionEvents events) {
     this.vertx = Objects.requireNonNull(vertx, "vertx");
     this.settings = Objects.requireNonNull(settings, "settings");
     this.endpoints = Objects.requireNonNull(endpoints, "endpoints");
+    this.events = Objects.requireNonNull(events, "events");
   }
 
   /** Binds the listener; the future completes with the bound port. */
@@ -84,40 +98,30 @@ public final class TcpProxy {
 
   private void accept(NetSocket downstream) {
     accepted.incrementAndGet();
-    downstream.pause();
+    events.opened();
     UpstreamEndpoint endpoint = endpoints.get();
+    UpstreamEndpoint.Completion completion = endpoint == null ? null : endpoint.start();
+    boolean[] done = new boolean[1];
+    TcpSession session = new TcpSession(downstream, events, () -> {
+      if (completion != null && !done[0]) {
+        done[0] = true;
+        completion.done(true);
+      }
+    });
     if (endpoint == null) {
       connectFailures.incrementAndGet();
-      downstream.close();
+      session.connectFailed();
       return;
     }
-    UpstreamEndpoint.Completion completion = endpoint.start();
     client.connect(endpoint.port(), endpoint.address()).onComplete(ar -> {
       if (ar.failed()) {
         connectFailures.incrementAndGet();
+        done[0] = true;
         completion.done(false);
-        downstream.close();
+        session.connectFailed();
         return;
       }
-      NetSocket upstream = ar.result();
-      boolean[] closed = new boolean[1];
-      Runnable closeBoth = () -> {
-        if (!closed[0]) {
-          closed[0] = true;
-          completion.done(true);
-        }
-      };
-      downstream.closeHandler(v -> {
-        closeBoth.run();
-        upstream.end();
-      });
-      upstream.closeHandler(v -> {
-        closeBoth.run();
-        downstream.end();
-      });
-      downstream.pipeTo(upstream);
-      upstream.pipeTo(downstream);
-      downstream.resume();
+      session.connected(ar.result());
     });
   }
 

@@ -1,5 +1,6 @@
 package dev.crossgate.routing.websocket;
 
+import dev.crossgate.routing.metrics.ConnectionEvents;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.WebSocketBase;
@@ -26,6 +27,7 @@ public final class WebSocketTunnel {
   private final WebSocketBase backend;
   private final long idleNanos;
   private final Handler<Closed> onClosed;
+  private final ConnectionEvents events;
   private long lastFrameNanos = System.nanoTime();
   private long timerId = -1;
   private boolean closed;
@@ -40,7 +42,8 @@ public final class WebSocketTunnel {
   public record Closed(String initiator, Short code, String reason) {}
 
   private WebSocketTunnel(Vertx vertx, WebSocketBase client, WebSocketBase backend,
-      Duration idleTimeout, Handler<Closed> onClosed) {
+      Duration idleTimeout, Handler<Closed> onClosed, ConnectionEvents events) {
+    this.events = events;
     this.vertx = vertx;
     this.client = client;
     this.backend = backend;
@@ -55,17 +58,31 @@ public final class WebSocketTunnel {
    */
   public static WebSocketTunnel join(Vertx vertx, WebSocketBase client, WebSocketBase backend,
       Duration idleTimeout, Handler<Closed> onClosed) {
+    return join(vertx, client, backend, idleTimeout, onClosed, ConnectionEvents.NONE);
+  }
+
+  /**
+   * Starts relaying between the two legs, reporting to {@code events}: opened now, the payload
+   * bytes of data frames each way, and the close (initiator and code). Call on the client's
+   * event loop.
+   *
+   * @param onClosed called once when the tunnel is closed, by either side or by the timeout
+   */
+  public static WebSocketTunnel join(Vertx vertx, WebSocketBase client, WebSocketBase backend,
+      Duration idleTimeout, Handler<Closed> onClosed, ConnectionEvents events) {
     Objects.requireNonNull(idleTimeout, "idleTimeout");
     WebSocketTunnel tunnel = new WebSocketTunnel(Objects.requireNonNull(vertx, "vertx"),
         Objects.requireNonNull(client, "client"), Objects.requireNonNull(backend, "backend"),
-        idleTimeout, Objects.requireNonNull(onClosed, "onClosed"));
+        idleTimeout, Objects.requireNonNull(onClosed, "onClosed"),
+        Objects.requireNonNull(events, "events"));
     tunnel.start();
     return tunnel;
   }
 
   private void start() {
-    relay(client, backend);
-    relay(backend, client);
+    events.opened();
+    relay(client, backend, true);
+    relay(backend, client, false);
     client.closeHandler(v -> closedBy("client", client, backend));
     backend.closeHandler(v -> closedBy("backend", backend, client));
     client.exceptionHandler(e -> closedBy("client", client, backend));
@@ -73,12 +90,18 @@ public final class WebSocketTunnel {
     scheduleIdleCheck(idleNanos);
   }
 
-  private void relay(WebSocketBase from, WebSocketBase to) {
+  private void relay(WebSocketBase from, WebSocketBase to, boolean toBackend) {
     from.frameHandler(frame -> {
       if (!isData(frame) || closed) {
         return;
       }
       lastFrameNanos = System.nanoTime();
+      int bytes = frame.binaryData().length();
+      if (toBackend) {
+        events.toBackend(bytes);
+      } else {
+        events.toClient(bytes);
+      }
       to.writeFrame(frame);
       if (to.writeQueueFull()) {
         from.pause();
@@ -107,6 +130,7 @@ public final class WebSocketTunnel {
         to.close(code, reason);
       }
     }
+    events.closed(initiator, code == null ? "none" : code.toString());
     onClosed.handle(new Closed(initiator, code, reason));
   }
 
@@ -125,6 +149,7 @@ public final class WebSocketTunnel {
         closed = true;
         client.close(IDLE_CLOSE_CODE, IDLE_CLOSE_REASON);
         backend.close(IDLE_CLOSE_CODE, IDLE_CLOSE_REASON);
+        events.closed("idle", Short.toString(IDLE_CLOSE_CODE));
         onClosed.handle(new Closed("idle", IDLE_CLOSE_CODE, IDLE_CLOSE_REASON));
       } else {
         scheduleIdleCheck(idleNanos - idle);

@@ -273,4 +273,34 @@ class RoutingConfigCompilerTest {
         .ruleIndex()).isEqualTo(2);
     assertThat(routeOn(config, "web", "h", "/other")).isEqualTo("shop/web");
   }
+
+  @Test
+  void grpcPrecedenceRanksTheServiceBeforeTheMethodAsTheGatewayApiDoes() throws ConfigException {
+    // Gateway API GRPCRouteRule: most characters in a matching service, then in a matching
+    // method. A method-only match (service 0 characters) loses to a service-only match, whatever
+    // the rule order, and a longer service expression wins over a shorter one.
+    GrpcRoute grpc = new GrpcRoute("gateway.networking.k8s.io/v1", ObjectMeta.of("shop", "rpc"),
+        new GrpcRoute.Spec(List.of(), List.of(), List.of(
+            grpcRule(null, "Check", "svc"),
+            grpcRule("shop.Orders", null, "svc"),
+            new GrpcRoute.Rule(null, List.of(new GrpcRoute.Match(new GrpcRoute.MethodMatch(
+                "RegularExpression", "shop\\.O.*", null), null)), null,
+                List.of(new HttpRoute.BackendRef("svc", null, null, null))),
+            new GrpcRoute.Rule(null, List.of(new GrpcRoute.Match(new GrpcRoute.MethodMatch(
+                "RegularExpression", "shop\\.Orders", "Ch.*"), null)), null,
+                List.of(new HttpRoute.BackendRef("svc", null, null, null))))));
+    RoutingConfig config = compile(TWO_LISTENERS, service("svc"), grpc);
+
+    RouteTable<RouteRule> table = config.listeners().get("web").routes();
+    // "shop\\.Orders" (12) + "Ch.*" (4) beats "shop.Orders" (11) and "Check" alone (0 + 5)
+    assertThat(table.match(TestRequest.of("h", "/shop.Orders/Check")).target().ruleIndex())
+        .isEqualTo(3);
+    // service-only "shop.Orders" (11) beats "shop\\.O.*" (9) and the method-only rule
+    assertThat(table.match(TestRequest.of("h", "/shop.Orders/List")).target().ruleIndex())
+        .isEqualTo(1);
+    assertThat(table.match(TestRequest.of("h", "/shop.Ordering/Check")).target().ruleIndex())
+        .isEqualTo(2);
+    assertThat(table.match(TestRequest.of("h", "/other.Service/Check")).target().ruleIndex())
+        .isZero();
+  }
 }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.crossgate.policy.model.GrpcRoute;
 import dev.crossgate.policy.model.HttpRoute;
+import dev.crossgate.routing.route.RouteEntry;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
@@ -28,9 +29,21 @@ class GrpcMethodPathsTest {
   }
 
   @Test
-  void serviceAloneIsAPrefix() {
+  void serviceAloneMatchesEveryMethodOfItLiterally() {
     assertThat(of(null, "pkg.Users", null))
-        .isEqualTo(new HttpRoute.PathMatch("PathPrefix", "/pkg.Users/"));
+        .isEqualTo(new HttpRoute.PathMatch("RegularExpression", "/\\Qpkg.Users\\E/[^/]+"));
+    assertThat(regexMatches(of(null, "pkg.Users", null), "/pkg.Users/Get")).isTrue();
+    assertThat(regexMatches(of(null, "pkg.Users", null), "/pkgxUsers/Get")).isFalse();
+    assertThat(regexMatches(of(null, "pkg.Users", null), "/pkg.Users/")).isFalse();
+  }
+
+  @Test
+  void rankCountsServiceThenMethodCharacters() {
+    assertThat(GrpcMethodPaths.rank(new GrpcRoute.MethodMatch(null, "pkg.Users", "Get")))
+        .isEqualTo(new RouteEntry.GrpcRank(9, 3));
+    assertThat(GrpcMethodPaths.rank(new GrpcRoute.MethodMatch(null, null, "Get")))
+        .isEqualTo(new RouteEntry.GrpcRank(0, 3));
+    assertThat(GrpcMethodPaths.rank(null)).isEqualTo(RouteEntry.GrpcRank.NONE);
   }
 
   @Test

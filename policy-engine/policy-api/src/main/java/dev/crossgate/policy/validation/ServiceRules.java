@@ -54,7 +54,10 @@ final class ServiceRules {
     Service.HealthCheck health = spec.healthCheck();
     if (health != null) {
       String path = "spec.healthCheck";
-      if (checks.required(path + ".path", health.path(), "an absolute path starting with /")
+      // TCP Services are probed with a connect: no path to ask for
+      boolean tcp = "TCP".equals(spec.protocol());
+      if ((tcp ? health.path() != null
+              : checks.required(path + ".path", health.path(), "an absolute path starting with /"))
           && (!health.path().startsWith("/") || health.path().chars().anyMatch(c -> c <= ' '))) {
         checks.expected(path + ".path", health.path(), "an absolute path starting with /, without spaces");
       }

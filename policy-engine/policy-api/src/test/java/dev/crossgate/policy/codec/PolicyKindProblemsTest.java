@@ -143,6 +143,29 @@ class PolicyKindProblemsTest {
   }
 
   @Test
+  void tcpServiceHealthCheckNeedsNoPathButHttpDoes() {
+    String yaml =
+        """
+        apiVersion: crossgate.dev/v1alpha1
+        kind: Service
+        metadata: {name: db, namespace: shop}
+        spec:
+          protocol: TCP
+          endpoints: [{address: 127.0.0.1, port: 5432}]
+          healthCheck: {interval: 1s}
+        ---
+        apiVersion: crossgate.dev/v1alpha1
+        kind: Service
+        metadata: {name: web, namespace: shop}
+        spec:
+          endpoints: [{address: 127.0.0.1, port: 8080}]
+          healthCheck: {interval: 1s}
+        """;
+    assertThat(problemsWithGateway(yaml)).singleElement().asString()
+        .contains("Service shop/web: spec.healthCheck.path: missing");
+  }
+
+  @Test
   void serviceResilienceRanges() {
     String yaml =
         """
