@@ -27,7 +27,7 @@ final class FtwRequestBuilder {
       return raw(in.get("raw_request").asText().getBytes(StandardCharsets.ISO_8859_1));
     }
     String method = text(in, "method", "GET");
-    String uri = text(in, "uri", "/");
+    String uri = new String(text(in, "uri", "/").getBytes(StandardCharsets.UTF_8), StandardCharsets.ISO_8859_1);
     String version = text(in, "version", "HTTP/1.1");
     List<Map.Entry<String, String>> headers = new ArrayList<>();
     JsonNode h = in.get("headers");
@@ -57,7 +57,7 @@ final class FtwRequestBuilder {
       }
     }
     byte[] body = data == null ? new byte[0] : data.getBytes(StandardCharsets.UTF_8);
-    return new HttpRequestData(method, uri, version, latin1(headers), body, "127.0.0.1", 40000);
+    return HttpFraming.apply(new HttpRequestData(method, uri, version, latin1(headers), body, "127.0.0.1", 40000));
   }
 
   private static List<Map.Entry<String, String>> latin1(List<Map.Entry<String, String>> headers) {
@@ -118,6 +118,7 @@ final class FtwRequestBuilder {
         headers.add(Map.entry(lines[i].substring(0, c).trim(), lines[i].substring(c + 1).trim()));
       }
     }
-    return new HttpRequestData(method, uri, proto, headers, body.getBytes(StandardCharsets.ISO_8859_1), "127.0.0.1", 40000);
+    return HttpFraming.apply(
+        new HttpRequestData(method, uri, proto, headers, body.getBytes(StandardCharsets.ISO_8859_1), "127.0.0.1", 40000));
   }
 }

@@ -19,6 +19,7 @@ public final class SqliDetector {
       "^[s1n];E", ";E", // stacked
       "^s[c]", "^1c", "^[s1n]\\)[&;oUc]", // break-out then comment/logic
       "^s&f\\(", "^1&f\\(", "of\\(", "&f\\(", // logic with function
+      "^so[f]", "^sf\\(", "^f\\(1\\)", "^s\\)+[&;oUcE]", "^[1n]\\)+[&;Uc]", // break-out then function / statement
       "^E[1nvf(s]", "^Ef\\(", "^[sn1]B", "^[s1]k", "^nk1", "^ok", "^[s1n]U"));
 
   private SqliDetector() {

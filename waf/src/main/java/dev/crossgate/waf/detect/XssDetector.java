@@ -18,6 +18,9 @@ public final class XssDetector {
       "lowsrc", "dynsrc", "xlink:href", "codebase", "poster", "srcdoc", "from", "to", "values", "by", "attributename",
       "folder", "xmlns", "style", "datasrc", "filter");
 
+  private static final java.util.regex.Pattern ATTR_CONTEXT =
+      java.util.regex.Pattern.compile("(?:^|[\\s\"'`/;])on[a-z]{3,}\\s*=");
+
   private XssDetector() {
   }
 
@@ -25,6 +28,10 @@ public final class XssDetector {
   public static boolean isXss(String input) {
     String s = input.toLowerCase(Locale.ROOT);
     if (hasBadScheme(s) && (s.indexOf('<') < 0 || s.contains("=")) && startsWithScheme(s)) {
+      return true;
+    }
+    // input landing inside an HTML attribute: a quote or space, then an event handler
+    if (ATTR_CONTEXT.matcher(s).find()) {
       return true;
     }
     int n = s.length();

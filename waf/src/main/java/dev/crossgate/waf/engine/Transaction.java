@@ -89,6 +89,15 @@ public final class Transaction implements OperatorContext {
       return;
     }
     vars.loadRequest(req, rules.argumentsLimit());
+    String ct = vars.header("content-type");
+    if (ct != null) {
+      String l = ct.toLowerCase(Locale.ROOT);
+      if (l.startsWith("application/x-www-form-urlencoded")) {
+        vars.setScalar("REQBODY_PROCESSOR", "URLENCODED");
+      } else if (l.startsWith("multipart/form-data")) {
+        vars.setScalar("REQBODY_PROCESSOR", "MULTIPART");
+      }
+    }
     runPhase(1);
     if (stopped()) {
       return;
@@ -130,7 +139,10 @@ public final class Transaction implements OperatorContext {
         proc = "MULTIPART";
       }
     }
-    vars.setBody(body);
+    if ("URLENCODED".equals(proc) || proc == null && forceBodyVariable) {
+      vars.setBody(body);
+    }
+    vars.setScalar("REQUEST_BODY_LENGTH", Integer.toString(body.length()));
     if (proc == null) {
       return;
     }
@@ -262,6 +274,7 @@ public final class Transaction implements OperatorContext {
       matched = r.operator().evaluate(this, "") != r.negated();
       if (matched) {
         vars.recordMatch(new Var("", null, ""), "");
+        runActions(r);
       }
     } else {
       List<Target> excl = exclusions(r, start);
@@ -272,9 +285,6 @@ public final class Transaction implements OperatorContext {
           }
         }
       }
-    }
-    if (matched) {
-      runActions(r);
     }
     return matched;
   }
@@ -330,6 +340,8 @@ public final class Transaction implements OperatorContext {
         }
       }
       vars.recordMatch(v, value);
+      // ModSecurity runs a rule's non-disruptive actions once per matched value
+      runActions(r);
     }
     return hit;
   }
@@ -421,7 +433,10 @@ public final class Transaction implements OperatorContext {
           removedTargetsByTag.add(Map.entry(value.substring(0, semi), excludeAll(TargetParser.parse(value.substring(semi + 1)))));
         }
       }
-      case "requestbodyprocessor" -> bodyProcessor = value.toUpperCase(Locale.ROOT);
+      case "requestbodyprocessor" -> {
+        bodyProcessor = value.toUpperCase(Locale.ROOT);
+        vars.setScalar("REQBODY_PROCESSOR", bodyProcessor);
+      }
       case "requestbodyaccess" -> bodyAccess = value.equalsIgnoreCase("on") || value.equalsIgnoreCase("true");
       case "forcerequestbodyvariable" -> forceBodyVariable = value.equalsIgnoreCase("on");
       default -> {

@@ -34,6 +34,7 @@ final class Variables {
       colls.put(c, new Collection(c));
     }
     scalars.put("REQBODY_ERROR", "0");
+    scalars.put("REQBODY_PROCESSOR", "");
     scalars.put("REQBODY_PROCESSOR_ERROR", "0");
     scalars.put("MULTIPART_STRICT_ERROR", "0");
     scalars.put("INBOUND_DATA_ERROR", "0");
@@ -49,8 +50,9 @@ final class Variables {
   void loadRequest(HttpRequestData r, int argLimit) {
     String uri = r.uri();
     scalars.put("REQUEST_METHOD", r.method());
-    scalars.put("REQUEST_PROTOCOL", r.protocol());
-    scalars.put("REQUEST_LINE", r.method() + " " + uri + " " + r.protocol());
+    boolean http09 = r.protocol() == null || r.protocol().isEmpty();
+    scalars.put("REQUEST_PROTOCOL", http09 ? "HTTP/0.9" : r.protocol());
+    scalars.put("REQUEST_LINE", r.method() + " " + uri + (http09 ? "" : " " + r.protocol()));
     scalars.put("REQUEST_URI_RAW", uri);
     String path = uri;
     int scheme = uri.indexOf("://");
@@ -66,6 +68,8 @@ final class Variables {
       filename = filename.substring(0, hash);
     }
     String query = q < 0 ? "" : path.substring(q + 1);
+    // decoded like Go's url.Parse path (Coraza) and as the CRS tests expect; '+' stays '+'
+    filename = dev.crossgate.waf.transform.UrlCodec.decode(filename.replace("+", "%2B"), false);
     scalars.put("REQUEST_FILENAME", filename);
     int ls = Math.max(filename.lastIndexOf('/'), filename.lastIndexOf('\\'));
     scalars.put("REQUEST_BASENAME", ls < 0 ? filename : filename.substring(ls + 1));
@@ -297,7 +301,7 @@ final class Variables {
     }
     List<Var> out = new ArrayList<>(all.size());
     for (Var v : all) {
-      if (!selected(t, v) || excluded(v, exclusions)) {
+      if (!c.equals("XML") && !selected(t, v) || excluded(v, exclusions)) {
         continue;
       }
       out.add(v);
