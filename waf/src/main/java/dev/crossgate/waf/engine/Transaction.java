@@ -139,7 +139,8 @@ public final class Transaction implements OperatorContext {
         proc = "MULTIPART";
       }
     }
-    if ("URLENCODED".equals(proc) || proc == null && forceBodyVariable) {
+    // ModSecurity fills REQUEST_BODY for URL-encoded bodies or when forced; JSON too, as Coraza does
+    if ("URLENCODED".equals(proc) || "JSON".equals(proc) || proc == null && forceBodyVariable) {
       vars.setBody(body);
     }
     vars.setScalar("REQUEST_BODY_LENGTH", Integer.toString(body.length()));

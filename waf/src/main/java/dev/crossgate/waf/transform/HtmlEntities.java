@@ -29,8 +29,8 @@ final class HtmlEntities {
         }
         int start = j;
         long v = 0;
-        while (j < n && (hex ? Transformations.hex(s.charAt(j)) >= 0 : Character.isDigit(s.charAt(j))) && j - start < 8) {
-          v = v * (hex ? 16 : 10) + (hex ? Transformations.hex(s.charAt(j)) : s.charAt(j) - '0');
+        while (j < n && (hex ? Transformations.hex(s.charAt(j)) >= 0 : Character.isDigit(s.charAt(j)))) {
+          v = Math.min(0x10ffff, v * (hex ? 16 : 10) + (hex ? Transformations.hex(s.charAt(j)) : s.charAt(j) - '0'));
           j++;
         }
         if (j == start) {
