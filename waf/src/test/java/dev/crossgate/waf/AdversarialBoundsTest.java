@@ -29,6 +29,15 @@ class AdversarialBoundsTest {
   }
 
   @Test
+  void pcreCharacterClassesWithBracketsCompileOnTheFallback() {
+    // possessive quantifier forces java.util.regex; '[' inside a class is literal in PCRE
+    WafRegex re = WafRegex.compile("^[^\"[\\]{}]++x[[:digit:]]", false);
+    assertThat(re.linear()).isFalse();
+    assertThat(re.matches("abx1")).isTrue();
+    assertThat(re.matches("a[x1")).isFalse();
+  }
+
+  @Test
   void argumentCountIsCappedBySecArgumentsLimit() {
     WafEngine e = WafEngine.fromText("""
         SecArgumentsLimit 100

@@ -14,6 +14,12 @@ import java.util.regex.Pattern;
 /** Builds the request a go-ftw / FTW test input describes, with autocomplete_headers semantics. */
 final class FtwRequestBuilder {
 
+  /**
+   * The client address the WAF sees. The CRS suite runs go-ftw in a container, never from loopback
+   * (CRS 905100 exempts "GET /" from 127.0.0.1 as Apache's internal dummy connection).
+   */
+  static final String CLIENT_ADDR = "172.17.0.2";
+
   private static final Pattern REPEAT = Pattern.compile("\\{\\{\\s*\"([^\"]*)\"\\s*\\|\\s*repeat\\s+(\\d+)\\s*}}");
 
   private FtwRequestBuilder() {
@@ -57,7 +63,7 @@ final class FtwRequestBuilder {
       }
     }
     byte[] body = data == null ? new byte[0] : data.getBytes(StandardCharsets.UTF_8);
-    return HttpFraming.apply(new HttpRequestData(method, uri, version, latin1(headers), body, "127.0.0.1", 40000));
+    return HttpFraming.apply(new HttpRequestData(method, uri, version, latin1(headers), body, CLIENT_ADDR, 40000));
   }
 
   private static List<Map.Entry<String, String>> latin1(List<Map.Entry<String, String>> headers) {
@@ -119,6 +125,6 @@ final class FtwRequestBuilder {
       }
     }
     return HttpFraming.apply(
-        new HttpRequestData(method, uri, proto, headers, body.getBytes(StandardCharsets.ISO_8859_1), "127.0.0.1", 40000));
+        new HttpRequestData(method, uri, proto, headers, body.getBytes(StandardCharsets.ISO_8859_1), CLIENT_ADDR, 40000));
   }
 }

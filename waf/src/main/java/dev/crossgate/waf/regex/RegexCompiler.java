@@ -21,11 +21,83 @@ final class RegexCompiler {
     } catch (com.google.re2j.PatternSyntaxException e) {
       int jflags = java.util.regex.Pattern.DOTALL | (caseInsensitive ? java.util.regex.Pattern.CASE_INSENSITIVE : 0);
       try {
-        return new Bounded(pattern, java.util.regex.Pattern.compile(pattern, jflags));
+        return new Bounded(pattern, java.util.regex.Pattern.compile(toJava(pattern), jflags));
       } catch (PatternSyntaxException e2) {
         throw new IllegalArgumentException("invalid regular expression: " + e2.getDescription() + " in /" + pattern + "/", e2);
       }
     }
+  }
+
+  /**
+   * PCRE and java.util.regex differ inside character classes: PCRE takes '[' literally (except
+   * POSIX classes such as [:alpha:]), Java nests classes and treats "&&" as intersection.
+   */
+  static String toJava(String p) {
+    StringBuilder sb = new StringBuilder(p.length() + 8);
+    int n = p.length();
+    boolean inClass = false;
+    for (int i = 0; i < n; i++) {
+      char c = p.charAt(i);
+      if (c == '\\' && i + 1 < n) {
+        sb.append(c).append(p.charAt(++i));
+        continue;
+      }
+      if (!inClass) {
+        if (c == '[') {
+          inClass = true;
+          sb.append(c);
+          if (i + 1 < n && p.charAt(i + 1) == '^') {
+            sb.append('^');
+            i++;
+          }
+          if (i + 1 < n && p.charAt(i + 1) == ']') {
+            sb.append("\\]");
+            i++;
+          }
+          continue;
+        }
+        sb.append(c);
+        continue;
+      }
+      if (c == ']') {
+        inClass = false;
+        sb.append(c);
+      } else if (c == '[') {
+        if (i + 1 < n && p.charAt(i + 1) == ':') {
+          int end = p.indexOf(":]", i + 2);
+          if (end > 0) {
+            sb.append("\\p{").append(posix(p.substring(i + 2, end))).append('}');
+            i = end + 1;
+            continue;
+          }
+        }
+        sb.append("\\[");
+      } else if (c == '&' && i + 1 < n && p.charAt(i + 1) == '&') {
+        sb.append("&\\&");
+        i++;
+      } else {
+        sb.append(c);
+      }
+    }
+    return sb.toString();
+  }
+
+  private static String posix(String name) {
+    return switch (name) {
+      case "alpha" -> "Alpha";
+      case "digit" -> "Digit";
+      case "alnum" -> "Alnum";
+      case "upper" -> "Upper";
+      case "lower" -> "Lower";
+      case "space" -> "Space";
+      case "punct" -> "Punct";
+      case "xdigit" -> "XDigit";
+      case "cntrl" -> "Cntrl";
+      case "print" -> "Print";
+      case "graph" -> "Graph";
+      case "blank" -> "Blank";
+      default -> "ASCII";
+    };
   }
 
   private record Re2(String pattern, com.google.re2j.Pattern p) implements WafRegex {
