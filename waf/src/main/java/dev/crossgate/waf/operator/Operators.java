@@ -58,6 +58,27 @@ public final class Operators {
   }
 
   private static Operator rx(String p) {
+    if (p.contains("%{")) {
+      // macros in a pattern (CRS 3: ^%{tx.allowed_request_content_type_charset}$) are expanded per
+      // transaction; compiled patterns are cached by their expanded text
+      java.util.Map<String, WafRegex> cache = new java.util.concurrent.ConcurrentHashMap<>();
+      return (ctx, v) -> {
+        String expanded = ctx.expand(p);
+        WafRegex re;
+        try {
+          re = cache.size() < 64 ? cache.computeIfAbsent(expanded, k -> WafRegex.compile(k, false))
+              : WafRegex.compile(expanded, false);
+        } catch (IllegalArgumentException e) {
+          return false;
+        }
+        List<String> g = re.find(v);
+        if (g == null) {
+          return false;
+        }
+        ctx.captured(g);
+        return true;
+      };
+    }
     WafRegex re = WafRegex.compile(p, false);
     return (ctx, v) -> {
       List<String> g = re.find(v);
