@@ -47,6 +47,8 @@ public final class Transaction implements OperatorContext {
   private boolean allowed;
   private List<String> captures;
   private Rule currentRule;
+  private Rule evaluating;
+  private final Map<List<Transformation>, java.util.IdentityHashMap<String, String>> transformCache = new HashMap<>();
 
   /** A disruptive outcome in {@code On} mode. */
   public record Interruption(long ruleId, Disruptive action, int phase) {
@@ -325,14 +327,25 @@ public final class Transaction implements OperatorContext {
       }
       return false;
     }
-    for (Transformation t : ts) {
-      value = t.apply(value);
+    if (!ts.isEmpty()) {
+      // rules share interned transformation lists, so values are transformed once per pipeline
+      java.util.IdentityHashMap<String, String> cache = transformCache.computeIfAbsent(ts, k -> new java.util.IdentityHashMap<>());
+      String cached = cache.get(v.value());
+      if (cached == null) {
+        for (Transformation t : ts) {
+          value = t.apply(value);
+        }
+        cache.put(v.value(), value);
+      } else {
+        value = cached;
+      }
     }
     return test(r, value, v);
   }
 
   private boolean test(Rule r, String value, Var v) {
     captures = null;
+    evaluating = r;
     boolean hit = r.operator().evaluate(this, value) != r.negated();
     if (hit) {
       if (r.capture() && captures != null) {
@@ -345,6 +358,11 @@ public final class Transaction implements OperatorContext {
       runActions(r);
     }
     return hit;
+  }
+
+  @Override
+  public boolean captureWanted() {
+    return evaluating != null && evaluating.capture();
   }
 
   @Override

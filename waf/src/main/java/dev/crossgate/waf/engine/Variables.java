@@ -241,6 +241,12 @@ final class Variables {
 
   /** First value of {@code COLL} / {@code COLL.key}, for macros. */
   String first(String coll, String key) {
+    if (key != null && coll.equals("TX")) {
+      return txMap.get(key.toLowerCase(Locale.ROOT));
+    }
+    if (key == null && scalars.containsKey(coll)) {
+      return scalars.get(coll);
+    }
     List<Var> vs = resolve(new Target(coll, key, null, false, false), List.of());
     return vs.isEmpty() ? null : vs.get(0).value();
   }

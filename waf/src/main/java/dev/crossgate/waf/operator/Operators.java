@@ -81,6 +81,9 @@ public final class Operators {
     }
     WafRegex re = WafRegex.compile(p, false);
     return (ctx, v) -> {
+      if (!ctx.captureWanted()) {
+        return re.matches(v);
+      }
       List<String> g = re.find(v);
       if (g == null) {
         return false;

@@ -116,6 +116,11 @@ final class RegexCompiler {
     }
 
     @Override
+    public boolean matches(String input) {
+      return p.matcher(input).find();
+    }
+
+    @Override
     public boolean linear() {
       return true;
     }

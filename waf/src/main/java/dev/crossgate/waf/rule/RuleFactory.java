@@ -12,7 +12,15 @@ import java.util.Map;
 /** Turns the parts of a SecRule / SecAction / SecMarker into {@link Rule} objects. */
 public final class RuleFactory {
 
+  private static final java.util.Map<List<String>, List<Transformation>> INTERNED = new java.util.concurrent.ConcurrentHashMap<>();
+
   private RuleFactory() {
+  }
+
+  /** One shared immutable list per distinct pipeline, so transactions can cache transformed values. */
+  static List<Transformation> intern(List<Transformation> ts) {
+    List<String> names = ts.stream().map(t -> t.name().toLowerCase(Locale.ROOT)).toList();
+    return INTERNED.computeIfAbsent(names, k -> List.copyOf(ts));
   }
 
   /** Creates a SecMarker. */
@@ -68,6 +76,7 @@ public final class RuleFactory {
       for (ActionParser.Item it : items) {
         apply(r, it, true);
       }
+      r.transformations = intern(r.transformations);
       return r;
     }
     int phase = 2;
@@ -91,6 +100,7 @@ public final class RuleFactory {
       apply(r, it, false);
     }
     r.phase = phase;
+    r.transformations = intern(r.transformations);
     if (r.disruptive == null || r.disruptive == Disruptive.BLOCK) {
       r.disruptive = defaultDisruptive;
     }
