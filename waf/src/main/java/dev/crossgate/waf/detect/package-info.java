@@ -1,0 +1,2 @@
+/** SQL injection and XSS detectors modelled on libinjection's public design. */
+package dev.crossgate.waf.detect;

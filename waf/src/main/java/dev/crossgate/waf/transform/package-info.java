@@ -1,0 +1,2 @@
+/** SecLang transformation functions (t:lowercase, t:urlDecodeUni, ...). */
+package dev.crossgate.waf.transform;
