@@ -8,6 +8,8 @@ public enum ErrorReason {
   BAD_REQUEST("bad_request", 400, "Bad request"),
   URI_TOO_LONG("uri_too_long", 414, "The request URI is too long"),
   HEADERS_TOO_LARGE("headers_too_large", 431, "The request headers are too large"),
+  AUTHN_FAILED("authn_failed", 401, "The request's credentials were rejected"),
+  AUTHZ_DENIED("authz_denied", 403, "An authorization policy denies this request"),
   ROUTE_NOT_FOUND("route_not_found", 404, "No route matches this request"),
   UPSTREAM_UNAVAILABLE("upstream_unavailable", 503, "The backend is unavailable"),
   UPSTREAM_OVERFLOW("upstream_overflow", 503,

@@ -147,6 +147,7 @@ public final class ErrorResponder {
         .putHeader("content-type", "application/problem+json")
         .putHeader("cache-control", "no-store")
         .putHeader(ERROR_HEADER, reason.code());
+    error.headers().forEach(response::putHeader);
     if (requestId != null) {
       response.putHeader("x-request-id", requestId);
     }
