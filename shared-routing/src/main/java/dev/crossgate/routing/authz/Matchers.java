@@ -61,6 +61,17 @@ final class Matchers {
   /** An Istio {@code when}: some value of the attribute is accepted and none is refused. */
   static RequestPredicate when(AuthorizationPolicy.Condition condition) {
     WhenKey key = WhenKey.parse(condition.key());
+    if (key.isAddress()) {
+      List<IpBlock> blocks = IpBlock.all(condition.values());
+      List<IpBlock> notBlocks = IpBlock.all(condition.notValues());
+      return request -> {
+        List<String> actual = key.values(request);
+        if (!blocks.isEmpty() && actual.stream().noneMatch(v -> IpBlock.any(blocks, v))) {
+          return false;
+        }
+        return notBlocks.isEmpty() || actual.stream().noneMatch(v -> IpBlock.any(notBlocks, v));
+      };
+    }
     List<ValueMatch> values = ValueMatch.all(condition.values(), false);
     List<ValueMatch> notValues = ValueMatch.all(condition.notValues(), false);
     return request -> {

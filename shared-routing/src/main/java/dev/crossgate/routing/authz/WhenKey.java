@@ -9,9 +9,20 @@ import java.util.function.Function;
 final class WhenKey {
 
   private final Function<AuthzRequest, List<String>> resolve;
+  private final boolean address;
 
   private WhenKey(Function<AuthzRequest, List<String>> resolve) {
+    this(resolve, false);
+  }
+
+  private WhenKey(Function<AuthzRequest, List<String>> resolve, boolean address) {
     this.resolve = resolve;
+    this.address = address;
+  }
+
+  /** Whether the key is an IP address, matched against addresses and CIDRs. */
+  boolean isAddress() {
+    return address;
   }
 
   List<String> values(AuthzRequest request) {
@@ -27,8 +38,13 @@ final class WhenKey {
       String name = key.substring("request.auth.claims[".length(), key.length() - 1);
       return new WhenKey(r -> claimValues(r.identity(), name));
     }
+    if (key.equals("source.ip") || key.equals("remote.ip")) {
+      return new WhenKey(r -> one(r.sourceAddress()), true);
+    }
+    if (key.equals("destination.ip")) {
+      return new WhenKey(r -> List.of(), true); // not known to the proxy: matches no value
+    }
     return new WhenKey(switch (key) {
-      case "source.ip", "remote.ip" -> r -> one(r.sourceAddress());
       case "source.namespace" -> r -> one(r.identity().sourceNamespace());
       case "source.principal" -> r -> one(r.identity().sourcePrincipal());
       case "request.auth.principal" -> r -> one(r.identity().requestPrincipal());
@@ -36,7 +52,7 @@ final class WhenKey {
       case "request.auth.presenter" -> r -> claimValues(r.identity(), "azp");
       case "destination.port" -> r -> r.port() == 0 ? List.of() : List.of(
           String.valueOf(r.port()));
-      case "destination.ip", "connection.sni" -> r -> List.of();
+      case "connection.sni" -> r -> List.of();
       default -> throw new IllegalArgumentException("when key: " + key
           + " (expected a key the validator accepts)");
     });
