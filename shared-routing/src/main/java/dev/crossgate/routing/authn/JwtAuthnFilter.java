@@ -6,7 +6,10 @@ import dev.crossgate.routing.error.ErrorReason;
 import dev.crossgate.routing.error.ProxyException;
 import dev.crossgate.routing.filter.HttpFilter;
 import dev.crossgate.routing.filter.ProxyExchange;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -66,7 +69,8 @@ public final class JwtAuthnFilter implements HttpFilter {
       return reject(exchange, failure.reason());
     }
     KeySource keys = found.provider().keys();
-    Future<JWKSet> current = keys.keys();
+    Context context = Vertx.currentContext();
+    Future<JWKSet> current = onContext(keys.keys(), context);
     return current.transform(ar -> {
       if (ar.failed()) {
         return reject(exchange, "the issuer's keys are unavailable ("
@@ -80,7 +84,7 @@ public final class JwtAuthnFilter implements HttpFilter {
       } catch (AuthnFailure failure) {
         return reject(exchange, failure.reason());
       }
-      return keys.refreshForUnknownKid().transform(refreshed -> {
+      return onContext(keys.refreshForUnknownKid(), context).transform(refreshed -> {
         try {
           JWK key = refreshed.failed() ? null : JwtVerifier.selectKey(parts, refreshed.result());
           if (key == null) {
@@ -92,6 +96,20 @@ public final class JwtAuthnFilter implements HttpFilter {
         }
       });
     });
+  }
+
+  /**
+   * {@code future}, completing on the request's context: a key-set fetch shared by requests of
+   * several event loops completes on the loop that started it, and the exchange must only be
+   * touched from its own.
+   */
+  private static <T> Future<T> onContext(Future<T> future, Context context) {
+    if (future.isComplete() || context == null) {
+      return future;
+    }
+    Promise<T> promise = Promise.promise();
+    future.onComplete(ar -> context.runOnContext(v -> promise.handle(ar)));
+    return promise.future();
   }
 
   private Future<Void> accept(ProxyExchange exchange, TokenLocator.Found found, JwsParts parts,

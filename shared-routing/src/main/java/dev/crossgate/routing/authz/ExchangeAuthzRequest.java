@@ -55,7 +55,11 @@ final class ExchangeAuthzRequest implements AuthzRequest {
   @Override
   public Map<String, String> query() {
     if (query == null) {
-      query = firstValues(exchange.request().params(), false);
+      try {
+        query = firstValues(exchange.request().params(), false);
+      } catch (RuntimeException e) {
+        query = Map.of(); // an undecodable query: conditions on it see no parameters
+      }
     }
     return query;
   }
