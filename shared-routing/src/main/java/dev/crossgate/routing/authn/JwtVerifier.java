@@ -174,7 +174,11 @@ public final class JwtVerifier {
     Signature signature = Signature.getInstance("Ed25519");
     signature.initVerify(publicKey);
     signature.update(parts.signingInput());
-    return signature.verify(parts.signatureBytes());
+    try {
+      return signature.verify(parts.signatureBytes());
+    } catch (java.security.SignatureException e) {
+      return false; // e.g. R is not a point on the curve: a signature that does not verify
+    }
   }
 
   private static void checkClaims(Map<String, Object> claims, JwtProvider provider, Instant now)
