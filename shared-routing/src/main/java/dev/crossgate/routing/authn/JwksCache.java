@@ -2,6 +2,7 @@ package dev.crossgate.routing.authn;
 
 import com.nimbusds.jose.jwk.JWKSet;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
@@ -12,6 +13,8 @@ import java.net.URI;
 import java.text.ParseException;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * An issuer's key set fetched from its {@code jwksUri} with the Vert.x HTTP client (never
@@ -34,9 +37,9 @@ public final class JwksCache implements KeySource {
   private HttpClient client;
   private volatile JWKSet keys;
   private volatile long fetchedAt;
-  private long lastAttempt = Long.MIN_VALUE / 2;
-  private Future<JWKSet> inFlight;
-  private volatile int fetches;
+  private volatile long lastAttempt = Long.MIN_VALUE / 2;
+  private final AtomicReference<Future<JWKSet>> inFlight = new AtomicReference<>();
+  private final AtomicInteger fetches = new AtomicInteger();
 
   /**
    * A cache for one key-set URI.
@@ -63,7 +66,7 @@ public final class JwksCache implements KeySource {
 
   /** How many fetches were started (for tests and metrics). */
   public int fetches() {
-    return fetches;
+    return fetches.get();
   }
 
   @Override
@@ -81,34 +84,50 @@ public final class JwksCache implements KeySource {
   @Override
   public Future<JWKSet> refreshForUnknownKid() {
     JWKSet current = keys;
-    synchronized (this) {
-      if (current != null && System.nanoTime() - lastAttempt < minGapNanos) {
-        return Future.succeededFuture(current);
-      }
+    if (current != null && System.nanoTime() - lastAttempt < minGapNanos) {
+      return Future.succeededFuture(current);
     }
     return fetch().recover(error -> current == null ? Future.failedFuture(error)
         : Future.succeededFuture(current));
   }
 
-  private synchronized Future<JWKSet> fetch() {
-    if (inFlight != null) {
-      return inFlight;
+  /** Starts a fetch, or joins the one under way. Lock-free: never blocks an event loop. */
+  private Future<JWKSet> fetch() {
+    Promise<JWKSet> promise = Promise.promise();
+    Future<JWKSet> mine = promise.future();
+    Future<JWKSet> running = inFlight.compareAndExchange(null, mine);
+    if (running != null) {
+      return running;
     }
     lastAttempt = System.nanoTime();
-    fetches++;
-    Future<JWKSet> started = get().andThen(ar -> {
-      synchronized (this) {
-        inFlight = null;
-        if (ar.succeeded()) {
-          keys = ar.result();
-          fetchedAt = System.nanoTime();
-        }
+    fetches.incrementAndGet();
+    Future<JWKSet> fetched;
+    try {
+      fetched = get();
+    } catch (RuntimeException e) {
+      fetched = Future.failedFuture(e);
+    }
+    // a backstop in case the client's own timeouts do not fire: a fetch never stays in flight
+    long backstop = vertx.setTimer(timeout.toMillis() * 2, id -> {
+      if (inFlight.compareAndSet(mine, null)) {
+        promise.tryFail("JWKS " + uri + " did not answer within " + timeout.toMillis() * 2
+            + " ms");
       }
     });
-    if (!started.isComplete()) {
-      inFlight = started;
-    }
-    return started;
+    fetched.onComplete(ar -> {
+      vertx.cancelTimer(backstop);
+      if (ar.succeeded()) {
+        keys = ar.result(); // before anyone waiting hears of it
+        fetchedAt = System.nanoTime();
+      }
+      inFlight.compareAndSet(mine, null);
+      if (ar.succeeded()) {
+        promise.tryComplete(ar.result());
+      } else {
+        promise.tryFail(ar.cause());
+      }
+    });
+    return mine;
   }
 
   private Future<JWKSet> get() {
@@ -156,7 +175,8 @@ public final class JwksCache implements KeySource {
 
   private synchronized HttpClient client() {
     if (client == null) {
-      client = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true));
+      // fetches are rare: a fresh connection each time, no pooled connection to go stale
+      client = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(false));
     }
     return client;
   }
