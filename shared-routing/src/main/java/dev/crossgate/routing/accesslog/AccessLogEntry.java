@@ -2,6 +2,7 @@ package dev.crossgate.routing.accesslog;
 
 import io.vertx.core.json.JsonObject;
 import java.time.Instant;
+import java.util.Map;
 
 /**
  * What happened to one request.
@@ -21,10 +22,25 @@ import java.time.Instant;
  * @param durationMicros total duration
  * @param upstreamMicros time until the upstream response head, or -1
  * @param error the error reason code, or null
+ * @param details further facts filters recorded (e.g. the authentication failure or the
+ *     authorization decision), written as top-level fields; empty for none
  */
 public record AccessLogEntry(Instant time, String requestId, String clientAddress, String method,
     String host, String path, String route, String backend, String endpoint, int status,
-    long bytesIn, long bytesOut, long durationMicros, long upstreamMicros, String error) {
+    long bytesIn, long bytesOut, long durationMicros, long upstreamMicros, String error,
+    Map<String, String> details) {
+
+  public AccessLogEntry {
+    details = details == null ? Map.of() : Map.copyOf(details);
+  }
+
+  /** An entry without details. */
+  public AccessLogEntry(Instant time, String requestId, String clientAddress, String method,
+      String host, String path, String route, String backend, String endpoint, int status,
+      long bytesIn, long bytesOut, long durationMicros, long upstreamMicros, String error) {
+    this(time, requestId, clientAddress, method, host, path, route, backend, endpoint, status,
+        bytesIn, bytesOut, durationMicros, upstreamMicros, error, Map.of());
+  }
 
   /** The JSON line for this entry, without a trailing newline. */
   public String toJson() {
@@ -48,6 +64,7 @@ public record AccessLogEntry(Instant time, String requestId, String clientAddres
     if (error != null) {
       json.put("error", error);
     }
+    details.forEach(json::put);
     return json.encode();
   }
 }

@@ -7,6 +7,7 @@ import dev.crossgate.policy.model.ObjectMeta;
 import dev.crossgate.policy.model.PolicyBundle;
 import dev.crossgate.policy.model.Service;
 import dev.crossgate.policy.model.TcpRoute;
+import dev.crossgate.routing.authn.JwksCaches;
 import dev.crossgate.routing.filter.FilterChain;
 import dev.crossgate.routing.filter.HttpFilter;
 import dev.crossgate.routing.filter.headers.HeaderEdits;
@@ -41,6 +42,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
+import java.util.HashSet;
 
 /**
  * Compiles a validated {@link PolicyBundle} into the {@link RoutingConfig} one gateway serves:
@@ -53,6 +56,7 @@ public final class RoutingConfigCompiler {
   private final UpstreamClient client;
   private final List<HttpFilter> edgeFilters;
   private final RateLimitPolicies rateLimits;
+  private final JwksCaches jwksCaches;
 
   /**
    * A compiler.
@@ -74,6 +78,7 @@ public final class RoutingConfigCompiler {
     this.client = Objects.requireNonNull(client, "client");
     this.edgeFilters = List.copyOf(edgeFilters);
     this.rateLimits = Objects.requireNonNull(rateLimits, "rateLimits");
+    this.jwksCaches = new JwksCaches(client.vertx());
   }
 
   /**
@@ -93,19 +98,24 @@ public final class RoutingConfigCompiler {
     Gateway gateway = chooseGateway(bundle.ofKind(Gateway.class), gatewayName);
     Map<String, Backend> backends = compileBackends(bundle, previous);
     RateLimitPolicies.Compiled limits = rateLimits.compile(bundle, gateway);
+    SecurityFilters security = new SecurityFilters(bundle, jwksCaches);
     Map<String, List<RouteEntry<RouteRule>>> entriesByListener = new LinkedHashMap<>();
     for (Gateway.Listener listener : gateway.spec().listeners()) {
       entriesByListener.put(listener.name(), new ArrayList<>());
     }
     for (HttpRoute route : bundle.ofKind(HttpRoute.class)) {
-      List<RouteRule> rules = compileRules(route, backends, limits, gateway);
+      List<RouteRule> rules = compileRules(route, backends, limits, gateway,
+          security.forRoute(HttpRoute.KIND, route.metadata(), gateway, attachedListeners(gateway,
+              route.metadata(), route.spec().parentRefs(), route.spec().hostnames())));
       List<List<HttpRoute.Match>> matches = route.spec().rules().stream()
           .map(HttpRoute.Rule::matches).toList();
       attach(gateway, route.metadata(), route.spec().parentRefs(), route.spec().hostnames(),
           matches, null, rules, entriesByListener);
     }
     for (GrpcRoute route : bundle.ofKind(GrpcRoute.class)) {
-      List<RouteRule> rules = compileRules(route, backends, limits, gateway);
+      List<RouteRule> rules = compileRules(route, backends, limits, gateway,
+          security.forRoute(GrpcRoute.KIND, route.metadata(), gateway, attachedListeners(gateway,
+              route.metadata(), route.spec().parentRefs(), route.spec().hostnames())));
       List<List<HttpRoute.Match>> matches = route.spec().rules().stream()
           .map(rule -> rule.matches().stream().map(RoutingConfigCompiler::httpMatch).toList())
           .toList();
@@ -124,6 +134,7 @@ public final class RoutingConfigCompiler {
           Listener.TCP.equals(protocol) ? tcpBackends(bundle, gateway, listener, backends)
               : null, listenerTls(gateway, listener), listener.httpsRedirect()));
     }
+    jwksCaches.retainOnly(security.jwksUris());
     return new RoutingConfig(version, source, Instant.now(),
         gateway.metadata().qualifiedName(), listeners, backends, resourcesJson);
   }
@@ -231,27 +242,27 @@ public final class RoutingConfigCompiler {
   }
 
   private List<RouteRule> compileRules(HttpRoute route, Map<String, Backend> backends,
-      RateLimitPolicies.Compiled limits, Gateway gateway) {
+      RateLimitPolicies.Compiled limits, Gateway gateway, SecurityFilters.ForRoute security) {
     List<RouteRule> rules = new ArrayList<>();
     List<HttpRoute.Rule> specRules = route.spec().rules();
     for (int i = 0; i < specRules.size(); i++) {
       HttpRoute.Rule rule = specRules.get(i);
       rules.add(compileRule(route.metadata(), i, rule.filters(), rule.backendRefs(),
           RouteResilience.of(rule), backends, rateLimit(limits, "HTTPRoute", route.metadata(),
-              route.spec().parentRefs(), rule.backendRefs(), gateway)));
+              route.spec().parentRefs(), rule.backendRefs(), gateway), security));
     }
     return rules;
   }
 
   private List<RouteRule> compileRules(GrpcRoute route, Map<String, Backend> backends,
-      RateLimitPolicies.Compiled limits, Gateway gateway) {
+      RateLimitPolicies.Compiled limits, Gateway gateway, SecurityFilters.ForRoute security) {
     List<RouteRule> rules = new ArrayList<>();
     List<GrpcRoute.Rule> specRules = route.spec().rules();
     for (int i = 0; i < specRules.size(); i++) {
       GrpcRoute.Rule rule = specRules.get(i);
       rules.add(compileRule(route.metadata(), i, rule.filters(), rule.backendRefs(),
           RouteResilience.NONE, backends, rateLimit(limits, "GRPCRoute", route.metadata(),
-              route.spec().parentRefs(), rule.backendRefs(), gateway)));
+              route.spec().parentRefs(), rule.backendRefs(), gateway), security));
     }
     return rules;
   }
@@ -269,9 +280,10 @@ public final class RoutingConfigCompiler {
 
   private RouteRule compileRule(ObjectMeta metadata, int index, List<HttpRoute.Filter> specFilters,
       List<HttpRoute.BackendRef> backendRefs, RouteResilience resilience,
-      Map<String, Backend> backends, HttpFilter rateLimit) {
+      Map<String, Backend> backends, HttpFilter rateLimit, SecurityFilters.ForRoute security) {
     String namespace = metadata.namespace();
     List<HttpFilter> filters = new ArrayList<>(edgeFilters);
+    filters.addAll(security.forRule(backendRefs)); // JWT authn, then authz
     if (rateLimit != null) {
       filters.add(rateLimit); // after authentication and authorization, before rewrites
     }
@@ -367,6 +379,20 @@ public final class RoutingConfigCompiler {
       addEntries(entriesByListener.get(listener.name()), metadata, hostnames, matchesByRule,
           ranksByRule, rules);
     }
+  }
+
+  /** The names of the listeners of {@code gateway} a route attaches to (as {@link #attach}). */
+  private static Set<String> attachedListeners(Gateway gateway, ObjectMeta metadata,
+      List<HttpRoute.ParentRef> parentRefs, List<String> routeHostnames) {
+    Set<String> names = new HashSet<>();
+    for (Gateway.Listener listener : gateway.spec().listeners()) {
+      if (!Listener.TCP.equals(listener.protocol())
+          && attaches(parentRefs, metadata, gateway, listener)
+          && HostnameIntersection.of(listener.hostname(), routeHostnames) != null) {
+        names.add(listener.name());
+      }
+    }
+    return names;
   }
 
   private static boolean attaches(List<HttpRoute.ParentRef> parentRefs, ObjectMeta metadata,

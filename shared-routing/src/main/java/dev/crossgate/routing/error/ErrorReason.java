@@ -10,6 +10,8 @@ public enum ErrorReason {
   HEADERS_TOO_LARGE("headers_too_large", 431, "The request headers are too large"),
   PAYLOAD_TOO_LARGE("payload_too_large", 413, "The request body is too large"),
   RATE_LIMITED("rate_limited", 429, "Too many requests"),
+  AUTHN_FAILED("authn_failed", 401, "The request's credentials were rejected"),
+  AUTHZ_DENIED("authz_denied", 403, "An authorization policy denies this request"),
   ROUTE_NOT_FOUND("route_not_found", 404, "No route matches this request"),
   UPSTREAM_UNAVAILABLE("upstream_unavailable", 503, "The backend is unavailable"),
   UPSTREAM_OVERFLOW("upstream_overflow", 503,

@@ -21,6 +21,14 @@ public final class ProxyException extends RuntimeException {
   }
 
   /**
+   * A failure whose response also carries these headers (e.g. {@code WWW-Authenticate} on a
+   * 401).
+   */
+  public ProxyException(ErrorReason reason, String detail, Map<String, String> headers) {
+    this(reason, detail, null, headers);
+  }
+
+  /**
    * A failure decided by a named policy, with extra response headers (for instance
    * {@code Retry-After} on a {@code 429}).
    *

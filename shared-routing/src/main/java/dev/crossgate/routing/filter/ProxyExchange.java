@@ -1,12 +1,15 @@
 package dev.crossgate.routing.filter;
 
+import dev.crossgate.routing.authn.RequestIdentity;
 import dev.crossgate.routing.route.RequestView;
 import io.vertx.core.MultiMap;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpVersion;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 
@@ -32,7 +35,8 @@ public final class ProxyExchange {
   private LocalReply reply;
   private List<BodyTap> bodyTaps;
   private int filtersRun;
-  private CallerIdentity caller = CallerIdentity.ANONYMOUS;
+  private RequestIdentity identity = RequestIdentity.ANONYMOUS;
+  private Map<String, String> logDetails;
 
   /**
    * Starts an exchange.
@@ -183,16 +187,6 @@ public final class ProxyExchange {
     return request.headers().contains("transfer-encoding");
   }
 
-  /** Who is calling; {@link CallerIdentity#ANONYMOUS} until authentication says otherwise. */
-  public CallerIdentity caller() {
-    return caller;
-  }
-
-  /** Records who is calling (set by authentication). */
-  public void caller(CallerIdentity caller) {
-    this.caller = Objects.requireNonNull(caller, "caller");
-  }
-
   /** Adds a tap that receives a copy of the request body as it streams upstream. */
   public void addBodyTap(BodyTap tap) {
     if (bodyTaps == null) {
@@ -204,6 +198,32 @@ public final class ProxyExchange {
   /** The body taps, empty when none. */
   public List<BodyTap> bodyTaps() {
     return bodyTaps == null ? List.of() : bodyTaps;
+  }
+
+  /**
+   * Who is calling: the verified JWT (set by JWT authentication) and the mesh source (set by
+   * the sidecar from mTLS). {@link RequestIdentity#ANONYMOUS} until something sets it.
+   */
+  public RequestIdentity identity() {
+    return identity;
+  }
+
+  /** Replaces who is calling; see {@link RequestIdentity#withJwt} and {@code withSource}. */
+  public void identity(RequestIdentity identity) {
+    this.identity = Objects.requireNonNull(identity, "identity");
+  }
+
+  /** Records a fact for this request's access-log line, e.g. {@code authz_policy}. */
+  public void logDetail(String key, String value) {
+    if (logDetails == null) {
+      logDetails = new LinkedHashMap<>(4);
+    }
+    logDetails.put(Objects.requireNonNull(key, "key"), Objects.requireNonNull(value, "value"));
+  }
+
+  /** The facts recorded for the access log, empty when none. */
+  public Map<String, String> logDetails() {
+    return logDetails == null ? Map.of() : logDetails;
   }
 
   int filtersRun() {

@@ -485,7 +485,7 @@ final class ProxyCall {
           endpoint == null ? null : endpoint.key(), status, request.bytesRead(),
           response.bytesWritten(), durationNanos / 1000,
           upstreamHeadNanos < 0 ? -1 : (upstreamHeadNanos - exchange.startNanos()) / 1000,
-          errorCode));
+          errorCode, exchange.logDetails()));
     }
   }
 }

@@ -26,13 +26,27 @@ public interface RateKey {
     };
   }
 
-  /** A verified JWT claim of the caller (see {@link ProxyExchange#caller()}). */
+  /**
+   * A verified JWT claim of the caller (see {@link ProxyExchange#identity()}): a string as is, a
+   * number or boolean in its JSON form; null when absent or not a scalar.
+   */
   static RateKey claim(String name) {
-    return exchange -> exchange.caller().claim(name);
+    return exchange -> {
+      Object value = exchange.identity().claim(name);
+      return value instanceof String || value instanceof Number || value instanceof Boolean
+          ? value.toString() : null;
+    };
   }
 
-  /** The caller's authenticated principal (see {@link ProxyExchange#caller()}). */
+  /**
+   * The caller's authenticated principal: the verified JWT's {@code iss/sub}, else the mesh
+   * peer's SPIFFE id (see {@link ProxyExchange#identity()}).
+   */
   static RateKey principal() {
-    return exchange -> exchange.caller().principal();
+    return exchange -> {
+      var identity = exchange.identity();
+      return identity.requestPrincipal() != null ? identity.requestPrincipal()
+          : identity.sourcePrincipal();
+    };
   }
 }

@@ -33,6 +33,7 @@ public final class UpstreamClient {
   private final HttpClientAgent http1;
   private final HttpClientAgent http2;
   private final WebSocketClient webSockets;
+  private final Vertx vertx;
   private final Settings settings;
   private final BackendPools pools;
 
@@ -82,6 +83,7 @@ public final class UpstreamClient {
 
   /** A client on this Vert.x instance. */
   public UpstreamClient(Vertx vertx, Settings settings) {
+    this.vertx = Objects.requireNonNull(vertx, "vertx");
     this.settings = Objects.requireNonNull(settings, "settings");
     this.http1 = vertx.httpClientBuilder()
         .with(baseOptions(settings))
@@ -111,6 +113,11 @@ public final class UpstreamClient {
         .setMaxHeaderSize(settings.maxResponseHeaderSize())
         .setDecompressionSupported(false)
         .setTcpNoDelay(true);
+  }
+
+  /** The Vert.x instance this client runs on. */
+  public Vertx vertx() {
+    return vertx;
   }
 
   /** The settings this client was built with. */

@@ -32,6 +32,8 @@ public record AuthorizationPolicy(
    * @param rules the rules; the policy matches when any rule matches. No rules: never matches
    * @param condition A CEL expression of type bool over request, source, jwt and now; when set, it must also hold for the policy to match
    * @param dryRun record the decision without enforcing it; default false
+   * @param defaultDeny the targets' default-deny switch: a request that no ALLOW policy or
+   *     RoleBinding allows is denied even when no ALLOW policy targets it; default false
    */
   public record Spec(
       @Doc("What the policy applies to: Gateway, HTTPRoute, GRPCRoute or Service.")
@@ -44,7 +46,11 @@ public record AuthorizationPolicy(
       @Doc("A CEL expression of type bool over request, source, jwt and now; when set, it must also hold for the policy to match.")
           String condition,
       @Doc(value = "Record the decision without enforcing it.", defaultValue = "false")
-          Boolean dryRun) {
+          Boolean dryRun,
+      @Doc(value = "The targets' default-deny switch: a request that no ALLOW policy or"
+              + " RoleBinding allows is denied even when no ALLOW policy targets it.",
+              defaultValue = "false")
+          Boolean defaultDeny) {
     public Spec {
       targetRefs = targetRefs == null ? List.of() : List.copyOf(targetRefs);
       rules = rules == null ? List.of() : List.copyOf(rules);

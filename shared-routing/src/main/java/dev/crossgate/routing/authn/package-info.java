@@ -1,0 +1,2 @@
+/** JWT request authentication ({@code RequestAuthentication}): token lookup, JWKS, verification. */
+package dev.crossgate.routing.authn;
