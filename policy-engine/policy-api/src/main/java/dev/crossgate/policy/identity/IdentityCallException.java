@@ -12,7 +12,7 @@ public final class IdentityCallException extends RuntimeException {
   private final transient GrpcStatus status;
 
   public IdentityCallException(GrpcStatus status, String message) {
-    super(status + ": " + (message == null || message.isEmpty() ? "(no message)" : message));
+    super(status.name() + ": " + (message == null || message.isEmpty() ? "(no message)" : message));
     this.status = requireNonNull(status, "status");
   }
 
