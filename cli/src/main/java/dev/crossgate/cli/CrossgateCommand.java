@@ -11,6 +11,7 @@ import picocli.CommandLine.Command;
     subcommands = {UpCommand.class, GatewayCommand.class, PolicyEngineCommand.class,
         ValidateCommand.class, ApplyCommand.class, GetCommand.class, DeleteCommand.class,
         HistoryCommand.class, DiffCommand.class, StatusCommand.class,
+        SidecarCommand.class, TokenCommand.class,
         CommandLine.HelpCommand.class},
     footer = {"", "Every option also reads an environment variable, shown in its description.",
         "Run 'crossgate <command> --help' for a command's options."})
