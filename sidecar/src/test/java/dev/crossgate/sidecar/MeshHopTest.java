@@ -163,6 +163,43 @@ class MeshHopTest {
   }
 
   @Test
+  void renewingBothCertificatesUnderTrafficFailsNoRequest() throws Exception {
+    String beforeA = sidecarA.certificates().current().orElseThrow().chainPem();
+    String beforeB = sidecarB.certificates().current().orElseThrow().chainPem();
+    java.util.concurrent.atomic.AtomicBoolean renewed = new java.util.concurrent.atomic.AtomicBoolean();
+    java.util.concurrent.CompletableFuture<List<Integer>> traffic =
+        java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+          List<Integer> statuses = new java.util.ArrayList<>();
+          // Keep calling until both renewals are done, and a little after.
+          for (int after = 0; after < 20; ) {
+            try {
+              statuses.add(http.send(HttpRequest.newBuilder(
+                      URI.create("http://127.0.0.1:" + sidecarA.outboundPort() + "/renewal"))
+                  .header("host", "b").build(), HttpResponse.BodyHandlers.discarding()).statusCode());
+            } catch (Exception e) {
+              statuses.add(-1);
+            }
+            if (renewed.get()) {
+              after++;
+            }
+          }
+          return statuses;
+        });
+    await(sidecarA.certificates().renew());
+    await(sidecarB.certificates().renew());
+    renewed.set(true);
+    List<Integer> statuses = traffic.get(60, TimeUnit.SECONDS);
+
+    assertThat(statuses).hasSizeGreaterThanOrEqualTo(20).containsOnly(200);
+    String afterB = sidecarB.certificates().current().orElseThrow().chainPem();
+    assertThat(sidecarA.certificates().current().orElseThrow().chainPem()).isNotEqualTo(beforeA);
+    assertThat(afterB).isNotEqualTo(beforeB);
+    // A new connection to B's inbound port gets the renewed certificate.
+    assertThat(TlsProbe.serverCertificate(sidecarB.inboundPort()))
+        .isEqualTo(TlsProbe.firstCertificate(afterB));
+  }
+
+  @Test
   void anUnknownServiceIsRouteNotFound() throws Exception {
     HttpResponse<String> response = http.send(HttpRequest.newBuilder(
             URI.create("http://127.0.0.1:" + sidecarA.outboundPort() + "/"))
