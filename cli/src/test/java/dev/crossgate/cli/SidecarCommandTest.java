@@ -86,6 +86,19 @@ class SidecarCommandTest {
     assertThat(run.err).contains("UNAUTHENTICATED: join token AAAAAAAAAAA: unknown or wrong secret");
   }
 
+  @Test
+  void thePolicyEngineChecksItsMeshCaOptionsBeforeStarting() {
+    Run run = run("policy-engine", "--data-dir", data.resolve("unused").toString(),
+        "--certificate-ttl", "10s");
+    assertThat(run.code).isEqualTo(ExitCodes.USAGE);
+    assertThat(run.err).contains("certificateTtl: PT10S (expected: between PT1M and PT2160H)");
+
+    Run half = run("policy-engine", "--data-dir", data.resolve("unused").toString(),
+        "--ca-certificate", "ca.pem");
+    assertThat(half.code).isEqualTo(ExitCodes.USAGE);
+    assertThat(half.err).contains("rootCertificate/rootKey: only a certificate given (expected: both or neither)");
+  }
+
   private record Run(int code, String out, String err) {}
 
   private static Run run(String... args) {
