@@ -29,6 +29,7 @@ for _ in $(seq 1 600); do
   curl -sf "http://127.0.0.1:$api/api/v1/schemas" >/dev/null 2>&1 && break
   sleep 0.1
 done
+[ -f "$work/engine/tokens/admin.token" ] || { echo "the engine did not start; log:"; cat "$work/engine.log"; exit 1; }
 admin_token="$(cat "$work/engine/tokens/admin.token")"
 join_token="$(CROSSGATE_NO_BUILD=1 "$home/crossgate" token create --server "http://127.0.0.1:$api" \
   --token "$admin_token" --namespace bench --service-account app --ttl 1h 2>/dev/null)"
