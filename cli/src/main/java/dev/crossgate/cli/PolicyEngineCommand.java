@@ -2,13 +2,17 @@ package dev.crossgate.cli;
 
 import dev.crossgate.policy.server.PolicyServer;
 import dev.crossgate.policy.server.PolicyServerOptions;
+import dev.crossgate.policy.server.ca.MeshCaOptions;
+import dev.crossgate.policy.server.distribution.DistributionService;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /** {@code crossgate policy-engine}: runs the control plane until stopped. */
@@ -93,9 +97,37 @@ final class PolicyEngineCommand implements Callable<Integer> {
       description = "This engine's name in the cluster (env CROSSGATE_NODE_NAME).")
   String nodeName;
 
+  @Option(names = "--trust-domain", paramLabel = "DOMAIN",
+      defaultValue = "${env:CROSSGATE_TRUST_DOMAIN:-crossgate.local}",
+      description = "The mesh trust domain in every SPIFFE id; default ${DEFAULT-VALUE} "
+          + "(env CROSSGATE_TRUST_DOMAIN).")
+  String trustDomain;
+
+  @Option(names = "--certificate-ttl", paramLabel = "DURATION",
+      defaultValue = "${env:CROSSGATE_CERTIFICATE_TTL:-24h}",
+      description = "How long mesh certificates last, 1m..90d; default ${DEFAULT-VALUE} "
+          + "(env CROSSGATE_CERTIFICATE_TTL).")
+  Duration certificateTtl;
+
+  @Option(names = "--ca-certificate", paramLabel = "PEM",
+      description = "An operator's root CA certificate to use instead of a generated one "
+          + "(with --ca-key).")
+  Path caCertificate;
+
+  @Option(names = "--ca-key", paramLabel = "PEM",
+      description = "The unencrypted private key of --ca-certificate.")
+  Path caKey;
+
   @Override
   public Integer call() {
     PrintWriter err = spec.commandLine().getErr();
+    MeshCaOptions mesh;
+    try {
+      mesh = new MeshCaOptions(trustDomain, certificateTtl,
+          caCertificate, caKey);
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(spec.commandLine(), e.getMessage());
+    }
     PolicyServerOptions options = PolicyServerOptions.defaults(dataDir)
         .withApi(apiAddress, apiPort)
         .withDistributionPort(distributionPort);
@@ -114,7 +146,8 @@ final class PolicyEngineCommand implements Callable<Integer> {
     }
     PolicyServer server;
     try {
-      server = PolicyServer.start(options);
+      server = PolicyServer.start(options,
+          DistributionService.Settings.defaults(), mesh);
     } catch (RuntimeException e) {
       err.println("crossgate: policy engine could not start: " + e.getMessage());
       err.flush();

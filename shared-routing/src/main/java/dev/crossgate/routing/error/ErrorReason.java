@@ -21,6 +21,9 @@ public enum ErrorReason {
   UPSTREAM_RESET("upstream_reset", 502, "The backend closed the connection before answering"),
   UPSTREAM_PROTOCOL_ERROR("upstream_protocol_error", 502,
       "The backend's response broke the protocol or a configured limit"),
+  MTLS_REQUIRED("mtls_required", 403, "This mesh port accepts mutual TLS only (STRICT)"),
+  PEER_IDENTITY_MISMATCH("peer_identity_mismatch", 502,
+      "The upstream's mesh identity is not the expected service's"),
   INTERNAL("internal_error", 500, "Internal error in the proxy");
 
   private final String code;

@@ -4,6 +4,11 @@ import static java.util.Objects.requireNonNull;
 
 import dev.crossgate.policy.server.api.ApiTokens;
 import dev.crossgate.policy.server.api.SharedTokens;
+import dev.crossgate.policy.server.api.JoinTokenRoutes;
+import dev.crossgate.policy.server.ca.CacheSecretStore;
+import dev.crossgate.policy.server.ca.IdentityService;
+import dev.crossgate.policy.server.ca.MeshAuthority;
+import dev.crossgate.policy.server.ca.MeshCaOptions;
 import dev.crossgate.policy.server.distribution.DistributionService;
 import dev.crossgate.policy.server.distribution.NodeRegistry;
 import dev.crossgate.policy.server.api.PolicyApi;
@@ -13,7 +18,9 @@ import dev.crossgate.policy.server.store.PolicyStore;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
+import io.vertx.ext.web.Router;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -39,9 +46,11 @@ public final class PolicyServer implements AutoCloseable {
   private final HttpServer http;
   private final DistributionService distribution;
   private final NodeRegistry nodes;
+  private final MeshAuthority meshAuthority;
 
   private PolicyServer(Vertx vertx, PolicyStore store, HttpServer http,
-      DistributionService distribution, NodeRegistry nodes) {
+      DistributionService distribution, NodeRegistry nodes, MeshAuthority meshAuthority) {
+    this.meshAuthority = meshAuthority;
     this.vertx = vertx;
     this.store = store;
     this.http = http;
@@ -60,6 +69,13 @@ public final class PolicyServer implements AutoCloseable {
   /** The same, with these distribution stream settings. */
   public static PolicyServer start(PolicyServerOptions options,
       DistributionService.Settings streams) {
+    return start(options, streams, MeshCaOptions.defaults());
+  }
+
+  /** The same, with this mesh CA (trust domain, certificate lifetime, operator root). */
+  public static PolicyServer start(PolicyServerOptions options,
+      DistributionService.Settings streams, MeshCaOptions mesh) {
+    requireNonNull(mesh, "mesh");
     requireNonNull(options, "options");
     requireNonNull(streams, "streams");
     Path data = options.dataDirectory();
@@ -73,6 +89,8 @@ public final class PolicyServer implements AutoCloseable {
       }
       InfinispanPolicyStore infinispan = InfinispanPolicyStore.start(vertx, storage);
       store = infinispan;
+      MeshAuthority authority = await(MeshAuthority.start(vertx,
+          new CacheSecretStore(vertx, infinispan.cache()), mesh, Clock.systemUTC()));
       ApiTokens tokens = ApiTokens.loadOrCreate(data).withShared(SharedTokens.over(vertx,
           infinispan.cacheManager().getCache(InfinispanPolicyStore.TOKENS_CACHE_NAME)));
       tokens.createdToken().ifPresent(token -> {
@@ -83,14 +101,17 @@ public final class PolicyServer implements AutoCloseable {
       NodeRegistry nodes = infinispan.clustered()
           ? NodeRegistry.clustered(vertx, infinispan.cacheManager()) : new NodeRegistry(vertx);
       DistributionService distribution = await(DistributionService.start(vertx, store, nodes,
-          options.apiHost(), options.distributionPort(), streams));
+          options.apiHost(), options.distributionPort(), streams,
+          new IdentityService(authority)::register));
+      Router api = PolicyApi.router(vertx, store, tokens, nodes, options.bodyLimit());
+      JoinTokenRoutes.mount(api, authority.joinTokens());
       HttpServer http =
           await(vertx.createHttpServer()
-              .requestHandler(PolicyApi.router(vertx, store, tokens, nodes, options.bodyLimit()))
+              .requestHandler(api)
               .listen(options.apiPort(), options.apiHost()));
       LOG.info("policy API on {}:{}, distribution on {}:{}, data in {}", options.apiHost(),
           http.actualPort(), options.apiHost(), distribution.port(), data);
-      return new PolicyServer(vertx, store, http, distribution, nodes);
+      return new PolicyServer(vertx, store, http, distribution, nodes, authority);
     } catch (RuntimeException e) {
       if (store != null) {
         await(store.close());
@@ -108,6 +129,11 @@ public final class PolicyServer implements AutoCloseable {
   /** The port gRPC distribution is bound to. */
   public int distributionPort() {
     return distribution.port();
+  }
+
+  /** The mesh CA: trust bundle, join tokens, certificates. */
+  public MeshAuthority meshAuthority() {
+    return meshAuthority;
   }
 
   /** The connected data planes and what they run. */

@@ -40,6 +40,13 @@ public final class DistributionService {
   /** Starts serving on {@code host:port} (0 for any free port). */
   public static Future<DistributionService> start(Vertx vertx, PolicyStore store,
       NodeRegistry nodes, String host, int port, Settings settings) {
+    return start(vertx, store, nodes, host, port, settings, grpc -> {});
+  }
+
+  /** The same, with more gRPC services (e.g. the mesh CA's) added to the same port. */
+  public static Future<DistributionService> start(Vertx vertx, PolicyStore store,
+      NodeRegistry nodes, String host, int port, Settings settings,
+      java.util.function.Consumer<GrpcServer> moreServices) {
     Objects.requireNonNull(store, "store");
     ScopedSnapshots snapshots = new ScopedSnapshots(vertx, store);
     GrpcServer grpc = GrpcServer.server(vertx, new GrpcServerOptions()
@@ -47,6 +54,7 @@ public final class DistributionService {
     grpc.callHandler(DistributionProtocol.SUBSCRIBE_SERVER, request ->
         new NodeStream(vertx, request, store, snapshots, nodes, settings.heartbeat(),
             settings.deadAfter()));
+    moreServices.accept(grpc);
     return vertx.createHttpServer(new HttpServerOptions().setHost(host).setPort(port))
         .requestHandler(grpc)
         .listen()

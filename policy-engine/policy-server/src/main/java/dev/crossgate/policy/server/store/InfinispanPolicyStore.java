@@ -30,11 +30,18 @@ public final class InfinispanPolicyStore extends RevisionedPolicyStore {
   public static final String TOKENS_CACHE_NAME = "crossgate-tokens";
 
   private final EmbeddedCacheManager manager;
+  private final Cache<String, String> cache;
 
   private InfinispanPolicyStore(
       Vertx vertx, Cache<String, String> cache, EmbeddedCacheManager owned, int checkpointInterval) {
     super(vertx, new InfinispanRevisionLog(cache, owned), checkpointInterval, Clock.systemUTC());
     this.manager = cache.getCacheManager();
+    this.cache = cache;
+  }
+
+  /** The cache behind the store, shared with the mesh CA (under its own key prefix). */
+  public Cache<String, String> cache() {
+    return cache;
   }
 
   /**

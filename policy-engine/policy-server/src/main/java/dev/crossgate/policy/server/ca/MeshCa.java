@@ -1,0 +1,107 @@
+package dev.crossgate.policy.server.ca;
+
+import static java.util.Objects.requireNonNull;
+
+import java.security.GeneralSecurityException;
+import java.security.PublicKey;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Date;
+import org.bouncycastle.asn1.x500.X500Name;
+import org.bouncycastle.asn1.x509.BasicConstraints;
+import org.bouncycastle.asn1.x509.ExtendedKeyUsage;
+import org.bouncycastle.asn1.x509.Extension;
+import org.bouncycastle.asn1.x509.GeneralName;
+import org.bouncycastle.asn1.x509.GeneralNames;
+import org.bouncycastle.asn1.x509.KeyPurposeId;
+import org.bouncycastle.asn1.x509.KeyUsage;
+import org.bouncycastle.cert.CertIOException;
+import org.bouncycastle.cert.X509v3CertificateBuilder;
+import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
+import org.bouncycastle.cert.jcajce.JcaX509ExtensionUtils;
+import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
+import org.bouncycastle.operator.OperatorCreationException;
+import org.bouncycastle.pkcs.PKCS10CertificationRequest;
+
+/**
+ * Signs workload certificates with the mesh root: short-lived, one URI SAN
+ * {@code spiffe://<trust-domain>/ns/<namespace>/sa/<service-account>}, usable as TLS client and
+ * server. Signing is CPU work: call {@link #issue} on a worker thread.
+ */
+public final class MeshCa {
+
+  /** Certificates start this long before "now", for peers whose clocks run a little behind. */
+  static final Duration BACKDATE = Duration.ofMinutes(1);
+
+  private final RootCa root;
+  private final String trustDomain;
+  private final Duration certificateTtl;
+
+  public MeshCa(RootCa root, String trustDomain, Duration certificateTtl) {
+    this.root = requireNonNull(root, "root");
+    this.trustDomain = SpiffeId.checkTrustDomain(trustDomain);
+    this.certificateTtl = MeshCaOptions.checkTtl(certificateTtl);
+  }
+
+  /**
+   * Issues a certificate for {@code identity} from {@code csrPem} after checking the request
+   * (signature, key, requested names); fails with an {@link IdentityException} saying what was
+   * wrong.
+   */
+  public IssuedCertificate issue(String csrPem, WorkloadIdentity identity, Instant now) {
+    requireNonNull(csrPem, "csrPem");
+    requireNonNull(identity, "identity");
+    SpiffeId id = identity.in(trustDomain);
+    PKCS10CertificationRequest csr = Pem.csr(csrPem);
+    PublicKey key = CsrCheck.check(csr, id);
+    Instant notAfter = now.plus(certificateTtl);
+    Instant rootExpiry = root.certificate().getNotAfter().toInstant();
+    if (notAfter.isAfter(rootExpiry)) {
+      notAfter = rootExpiry;
+    }
+    X509Certificate certificate = sign(key, id, now.minus(BACKDATE), notAfter);
+    return new IssuedCertificate(Pem.write(certificate, root.certificate()), trustBundlePem(), id,
+        certificate.getNotAfter().toInstant());
+  }
+
+  /** The roots peers trust, as PEM. */
+  public String trustBundlePem() {
+    return root.certificatePem();
+  }
+
+  /** The trust domain of every certificate this CA issues. */
+  public String trustDomain() {
+    return trustDomain;
+  }
+
+  /** How long issued certificates last. */
+  public Duration certificateTtl() {
+    return certificateTtl;
+  }
+
+  private X509Certificate sign(PublicKey key, SpiffeId id, Instant notBefore, Instant notAfter) {
+    try {
+      X509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(root.certificate(),
+          RootCa.serial(), Date.from(notBefore), Date.from(notAfter),
+          new X500Name("O=" + trustDomain + ",OU=" + id.namespace() + ",CN=" + id.serviceAccount()),
+          key);
+      JcaX509ExtensionUtils utils = new JcaX509ExtensionUtils();
+      builder.addExtension(Extension.basicConstraints, true, new BasicConstraints(false));
+      builder.addExtension(Extension.keyUsage, true,
+          new KeyUsage(KeyUsage.digitalSignature | KeyUsage.keyEncipherment));
+      builder.addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(
+          new KeyPurposeId[] {KeyPurposeId.id_kp_serverAuth, KeyPurposeId.id_kp_clientAuth}));
+      builder.addExtension(Extension.subjectAlternativeName, false, new GeneralNames(
+          new GeneralName(GeneralName.uniformResourceIdentifier, id.uri())));
+      builder.addExtension(Extension.subjectKeyIdentifier, false,
+          utils.createSubjectKeyIdentifier(key));
+      builder.addExtension(Extension.authorityKeyIdentifier, false,
+          utils.createAuthorityKeyIdentifier(root.certificate()));
+      return new JcaX509CertificateConverter()
+          .getCertificate(builder.build(RootCa.signer(root.key())));
+    } catch (GeneralSecurityException | CertIOException | OperatorCreationException e) {
+      throw new IllegalStateException("cannot sign a certificate for " + id + ": " + e.getMessage(), e);
+    }
+  }
+}

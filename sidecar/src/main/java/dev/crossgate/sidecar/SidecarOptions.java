@@ -1,0 +1,100 @@
+package dev.crossgate.sidecar;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.crossgate.policy.distribution.DistributionClientSettings;
+import dev.crossgate.sidecar.proxy.MtlsMode;
+import java.util.UUID;
+import java.util.regex.Pattern;
+
+/**
+ * How to run a sidecar.
+ *
+ * @param service the app's service name (its sidecars hold {@code spiffe://…/sa/<service>})
+ * @param namespace the app's namespace
+ * @param appHost where the app listens (default {@code 127.0.0.1})
+ * @param appPort the app's port
+ * @param inboundAddress the inbound port's bind address (default {@code 0.0.0.0})
+ * @param inboundPort mTLS from other sidecars (default 4143; 0 picks a free one)
+ * @param localAddress the outbound and admin ports' bind address (default {@code 127.0.0.1})
+ * @param outboundPort the port the app calls other services through (default 4140)
+ * @param adminPort {@code /ready}, {@code /live}, {@code /metrics}, {@code /config_dump},
+ *     {@code POST /shutdown} (default 4191)
+ * @param controlPlane the policy engine's distribution address(es), {@code host:port[,host:port]}
+ * @param joinToken the token from {@code crossgate token create}
+ * @param mtlsMode what the inbound port accepts (default PERMISSIVE)
+ * @param nodeId this process's id for the engine (default a random UUID)
+ * @param eventLoops event-loop threads (default 1: a sidecar serves one app instance)
+ */
+public record SidecarOptions(String service, String namespace, String appHost, int appPort,
+    String inboundAddress, int inboundPort, String localAddress, int outboundPort, int adminPort,
+    String controlPlane, String joinToken, MtlsMode mtlsMode, String nodeId, int eventLoops) {
+
+  public static final int DEFAULT_INBOUND_PORT = 4143;
+  public static final int DEFAULT_OUTBOUND_PORT = 4140;
+  public static final int DEFAULT_ADMIN_PORT = 4191;
+  private static final Pattern NAME = Pattern.compile("[a-z0-9]([a-z0-9.\\-]{0,251}[a-z0-9])?");
+
+  public SidecarOptions {
+    checkName("service", service);
+    checkName("namespace", namespace);
+    requireNonNull(appHost, "appHost");
+    checkPort("appPort", appPort, 1);
+    requireNonNull(inboundAddress, "inboundAddress");
+    checkPort("inboundPort", inboundPort, 0);
+    requireNonNull(localAddress, "localAddress");
+    checkPort("outboundPort", outboundPort, 0);
+    checkPort("adminPort", adminPort, 0);
+    requireNonNull(controlPlane, "controlPlane");
+    DistributionClientSettings.parseEngines(controlPlane);
+    if (joinToken == null || joinToken.isBlank()) {
+      throw new IllegalArgumentException(
+          "joinToken: missing (expected: a token from 'crossgate token create')");
+    }
+    requireNonNull(mtlsMode, "mtlsMode");
+    nodeId = nodeId == null ? "sidecar-" + service + "-" + UUID.randomUUID() : nodeId;
+    if (eventLoops < 1) {
+      throw new IllegalArgumentException("eventLoops: " + eventLoops + " (expected: >= 1)");
+    }
+  }
+
+  /** The defaults for {@code service} in {@code namespace} in front of {@code appPort}. */
+  public static SidecarOptions of(String service, String namespace, int appPort,
+      String controlPlane, String joinToken) {
+    return new SidecarOptions(service, namespace, "127.0.0.1", appPort, "0.0.0.0",
+        DEFAULT_INBOUND_PORT, "127.0.0.1", DEFAULT_OUTBOUND_PORT, DEFAULT_ADMIN_PORT, controlPlane,
+        joinToken, MtlsMode.PERMISSIVE, null, 1);
+  }
+
+  /** The same with these ports (0 picks free ones, as tests do). */
+  public SidecarOptions withPorts(int inbound, int outbound, int admin) {
+    return new SidecarOptions(service, namespace, appHost, appPort, inboundAddress, inbound,
+        localAddress, outbound, admin, controlPlane, joinToken, mtlsMode, nodeId, eventLoops);
+  }
+
+  /** The same with the inbound port bound to {@code address}. */
+  public SidecarOptions withInboundAddress(String address) {
+    return new SidecarOptions(service, namespace, appHost, appPort, address, inboundPort,
+        localAddress, outboundPort, adminPort, controlPlane, joinToken, mtlsMode, nodeId, eventLoops);
+  }
+
+  /** The same in this mTLS mode. */
+  public SidecarOptions withMtlsMode(MtlsMode mode) {
+    return new SidecarOptions(service, namespace, appHost, appPort, inboundAddress, inboundPort,
+        localAddress, outboundPort, adminPort, controlPlane, joinToken, mode, nodeId, eventLoops);
+  }
+
+  private static void checkName(String field, String value) {
+    requireNonNull(value, field);
+    if (!NAME.matcher(value).matches()) {
+      throw new IllegalArgumentException(field + ": " + value
+          + " (expected: lower-case letters, digits, '.', '-'; starting and ending with a letter or digit)");
+    }
+  }
+
+  private static void checkPort(String field, int port, int min) {
+    if (port < min || port > 65535) {
+      throw new IllegalArgumentException(field + ": " + port + " (expected: " + min + "..65535)");
+    }
+  }
+}

@@ -1,0 +1,195 @@
+package dev.crossgate.sidecar.identity;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.crossgate.policy.identity.IdentityCallException;
+import dev.crossgate.policy.identity.IdentityClient;
+import dev.crossgate.policy.identity.v1.IssueCertificateResponse;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.grpc.common.GrpcStatus;
+import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
+import java.security.KeyPair;
+import java.security.cert.CertificateFactory;
+import java.security.cert.X509Certificate;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Gets the sidecar's certificate from the engine and keeps it fresh: a new key pair (on a worker
+ * thread) and CSR each time, sent with the join token; renewal at half-life; when renewal keeps
+ * failing, a retry every few seconds and, in the last quarter of the certificate's life, a
+ * warning in the log and in {@code crossgate_sidecar_certificate_expiring}.
+ */
+public final class CertificateManager implements AutoCloseable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(CertificateManager.class);
+  static final Duration MAX_RETRY = Duration.ofSeconds(30);
+
+  private final Vertx vertx;
+  private final IdentityClient client;
+  private final String joinToken;
+  private final Clock clock;
+  private final AtomicReference<WorkloadCertificate> current = new AtomicReference<>();
+  private final List<Consumer<WorkloadCertificate>> listeners = new CopyOnWriteArrayList<>();
+  private final Counter renewals;
+  private final Counter renewalFailures;
+  private volatile boolean expiring;
+  private volatile long timer = -1;
+  private volatile boolean closed;
+
+  public CertificateManager(Vertx vertx, IdentityClient client, String joinToken,
+      MeterRegistry registry, Clock clock) {
+    this.vertx = requireNonNull(vertx, "vertx");
+    this.client = requireNonNull(client, "client");
+    this.joinToken = requireNonNull(joinToken, "joinToken");
+    this.clock = requireNonNull(clock, "clock");
+    this.renewals = Counter.builder("crossgate_sidecar_certificate_renewals")
+        .description("Certificates received from the mesh CA").register(registry);
+    this.renewalFailures = Counter.builder("crossgate_sidecar_certificate_renewal_failures")
+        .description("Failed attempts to get a certificate from the mesh CA").register(registry);
+    Gauge.builder("crossgate_sidecar_certificate_expiry_seconds", this,
+            m -> m.current().map(c -> Duration.between(m.clock.instant(), c.notAfter()).toSeconds())
+                .orElse(0L).doubleValue())
+        .description("Seconds until the sidecar's certificate expires").register(registry);
+    Gauge.builder("crossgate_sidecar_certificate_expiring", this, m -> m.expiring ? 1 : 0)
+        .description("1 when the certificate is in its last quarter and renewal fails")
+        .register(registry);
+  }
+
+  /**
+   * Gets the first certificate. Retries while the engine is unreachable; fails at once (with the
+   * engine's reason) when the engine refuses the join token or the CSR.
+   */
+  public Future<WorkloadCertificate> start() {
+    Promise<WorkloadCertificate> first = Promise.promise();
+    attemptFirst(first, Duration.ofMillis(200));
+    return first.future();
+  }
+
+  private void attemptFirst(Promise<WorkloadCertificate> first, Duration backoff) {
+    if (closed) {
+      first.tryFail("closed");
+      return;
+    }
+    fetch().onSuccess(first::tryComplete).onFailure(failure -> {
+      renewalFailures.increment();
+      if (failure instanceof IdentityCallException refused && permanent(refused.status())) {
+        first.tryFail(new IllegalStateException("the mesh CA refused this sidecar: "
+            + refused.getMessage(), refused));
+        return;
+      }
+      LOG.warn("cannot get a certificate yet ({}); retrying in {} ms", failure.getMessage(),
+          backoff.toMillis());
+      Duration next = backoff.multipliedBy(2).compareTo(MAX_RETRY) > 0 ? MAX_RETRY : backoff.multipliedBy(2);
+      timer = vertx.setTimer(backoff.toMillis(), id -> attemptFirst(first, next));
+    });
+  }
+
+  /** The certificate in use, if one was received. */
+  public Optional<WorkloadCertificate> current() {
+    return Optional.ofNullable(current.get());
+  }
+
+  /** Calls {@code listener} with each new certificate (the first one included). */
+  public void onCertificate(Consumer<WorkloadCertificate> listener) {
+    listeners.add(requireNonNull(listener, "listener"));
+  }
+
+  /** Renews now, whatever the certificate's age (also what the half-life timer calls). */
+  public Future<WorkloadCertificate> renew() {
+    return fetch().onFailure(failure -> {
+      renewalFailures.increment();
+      WorkloadCertificate held = current.get();
+      if (held == null || closed) {
+        return;
+      }
+      Instant now = clock.instant();
+      Duration left = Duration.between(now, held.notAfter());
+      Duration life = Duration.between(held.notBefore(), held.notAfter());
+      if (left.compareTo(life.dividedBy(4)) <= 0) {
+        expiring = true;
+        LOG.warn("the sidecar certificate {} expires in {} s and cannot be renewed: {}",
+            held.spiffeId(), left.toSeconds(), failure.getMessage());
+      } else {
+        LOG.warn("renewing the sidecar certificate failed ({}); it is valid {} s more",
+            failure.getMessage(), left.toSeconds());
+      }
+      Duration retry = left.dividedBy(10);
+      retry = retry.compareTo(MAX_RETRY) > 0 ? MAX_RETRY
+          : retry.compareTo(Duration.ofSeconds(1)) < 0 ? Duration.ofSeconds(1) : retry;
+      schedule(retry);
+    });
+  }
+
+  private Future<WorkloadCertificate> fetch() {
+    return vertx.executeBlocking(() -> {
+      KeyPair pair = CsrBuilder.newKeyPair();
+      return new Object[] {CsrBuilder.privateKeyPem(pair), CsrBuilder.csr(pair)};
+    }, false).compose(material -> client.issue((String) material[1], joinToken)
+        .map(response -> certificate((String) material[0], response)))
+        .onSuccess(this::install);
+  }
+
+  private void install(WorkloadCertificate certificate) {
+    current.set(certificate);
+    expiring = false;
+    renewals.increment();
+    LOG.info("sidecar certificate {} valid until {}", certificate.spiffeId(), certificate.notAfter());
+    listeners.forEach(listener -> listener.accept(certificate));
+    Duration untilHalfLife = Duration.between(clock.instant(), certificate.halfLife());
+    schedule(untilHalfLife.isNegative() ? Duration.ofSeconds(1) : untilHalfLife);
+  }
+
+  private void schedule(Duration delay) {
+    if (closed) {
+      return;
+    }
+    long previous = timer;
+    if (previous >= 0) {
+      vertx.cancelTimer(previous);
+    }
+    timer = vertx.setTimer(Math.max(1, delay.toMillis()), id -> renew());
+  }
+
+  private static WorkloadCertificate certificate(String keyPem, IssueCertificateResponse response) {
+    try {
+      X509Certificate leaf = (X509Certificate) CertificateFactory.getInstance("X.509")
+          .generateCertificates(new ByteArrayInputStream(
+              response.getCertificateChainPem().getBytes(StandardCharsets.US_ASCII)))
+          .iterator().next();
+      return new WorkloadCertificate(response.getSpiffeId(), leaf.getNotBefore().toInstant(),
+          leaf.getNotAfter().toInstant(), keyPem, response.getCertificateChainPem(),
+          response.getTrustBundlePem());
+    } catch (java.security.cert.CertificateException e) {
+      throw new IllegalStateException("the mesh CA sent an unreadable certificate: " + e.getMessage(), e);
+    }
+  }
+
+  private static boolean permanent(GrpcStatus status) {
+    return status == GrpcStatus.UNAUTHENTICATED || status == GrpcStatus.INVALID_ARGUMENT
+        || status == GrpcStatus.PERMISSION_DENIED;
+  }
+
+  @Override
+  public void close() {
+    closed = true;
+    long id = timer;
+    if (id >= 0) {
+      vertx.cancelTimer(id);
+    }
+  }
+}

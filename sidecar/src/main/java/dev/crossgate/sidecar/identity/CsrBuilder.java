@@ -1,0 +1,62 @@
+package dev.crossgate.sidecar.identity;
+
+import java.io.IOException;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
+import java.security.GeneralSecurityException;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.spec.ECGenParameterSpec;
+import org.bouncycastle.asn1.x500.X500Name;
+import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
+import org.bouncycastle.operator.OperatorCreationException;
+import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
+import org.bouncycastle.pkcs.jcajce.JcaPKCS10CertificationRequestBuilder;
+
+/** A workload's EC P-256 key pair and its PKCS#10 request. CPU work: call on a worker thread. */
+final class CsrBuilder {
+
+  private CsrBuilder() {}
+
+  static KeyPair newKeyPair() {
+    try {
+      KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
+      generator.initialize(new ECGenParameterSpec("secp256r1"));
+      return generator.generateKeyPair();
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("cannot generate an EC P-256 key pair", e);
+    }
+  }
+
+  /**
+   * A PEM CSR for {@code pair}. It asks for no name: the CA names the certificate after the
+   * identity the join token proves.
+   */
+  static String csr(KeyPair pair) {
+    try {
+      var request = new JcaPKCS10CertificationRequestBuilder(new X500Name("CN=crossgate-sidecar"),
+          pair.getPublic())
+          .build(new JcaContentSignerBuilder("SHA256withECDSA").build(pair.getPrivate()));
+      StringWriter out = new StringWriter();
+      try (JcaPEMWriter writer = new JcaPEMWriter(out)) {
+        writer.writeObject(request);
+      }
+      return out.toString();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (OperatorCreationException e) {
+      throw new IllegalStateException("cannot sign the CSR", e);
+    }
+  }
+
+  /** The private key as PKCS#8 PEM, for Vert.x's PEM key options (kept in memory only). */
+  static String privateKeyPem(KeyPair pair) {
+    StringWriter out = new StringWriter();
+    try (JcaPEMWriter writer = new JcaPEMWriter(out)) {
+      writer.writeObject(new org.bouncycastle.openssl.jcajce.JcaPKCS8Generator(pair.getPrivate(), null));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return out.toString();
+  }
+}

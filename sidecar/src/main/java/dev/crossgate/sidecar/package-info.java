@@ -1,0 +1,2 @@
+/** The sidecar: the shared routing core assembled as a mesh proxy beside one app instance. */
+package dev.crossgate.sidecar;

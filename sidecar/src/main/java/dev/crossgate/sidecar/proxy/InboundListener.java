@@ -1,0 +1,192 @@
+package dev.crossgate.sidecar.proxy;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.crossgate.routing.error.ErrorReason;
+import dev.crossgate.routing.error.ErrorResponder;
+import dev.crossgate.sidecar.identity.WorkloadCertificate;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.ClientAuth;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.RequestOptions;
+import io.vertx.core.net.NetClient;
+import io.vertx.core.net.NetServer;
+import io.vertx.core.net.NetServerOptions;
+import io.vertx.core.net.NetSocket;
+import io.vertx.core.net.ServerSSLOptions;
+import java.util.Set;
+import javax.net.ssl.SSLPeerUnverifiedException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The inbound port: callers' sidecars connect here with mutual TLS; the request goes to the local
+ * app with the caller's verified SPIFFE id in {@code x-crossgate-peer}. Each connection's first
+ * byte says what it is (0x16 opens a TLS handshake): TLS goes to a TLS 1.3 server requiring a
+ * client certificate from the trust bundle, plaintext to a plain one that forwards it
+ * (PERMISSIVE) or refuses it with {@code mtls_required} (STRICT). Both are counted per caller.
+ */
+public final class InboundListener {
+
+  private static final Logger LOG = LoggerFactory.getLogger(InboundListener.class);
+  private static final byte TLS_HANDSHAKE = 0x16;
+  static final Set<String> TLS_1_3 = Set.of("TLSv1.3");
+
+  private final Vertx vertx;
+  private final String bindAddress;
+  private final int port;
+  private final String appHost;
+  private final int appPort;
+  private final MeterRegistry registry;
+  private volatile MtlsMode mode;
+  private HttpClient app;
+  private HttpServer tls;
+  private HttpServer plain;
+  private NetServer front;
+  private NetClient relay;
+
+  public InboundListener(Vertx vertx, String bindAddress, int port, String appHost, int appPort,
+      MtlsMode mode, MeterRegistry registry) {
+    this.vertx = requireNonNull(vertx, "vertx");
+    this.bindAddress = requireNonNull(bindAddress, "bindAddress");
+    this.port = port;
+    this.appHost = requireNonNull(appHost, "appHost");
+    this.appPort = appPort;
+    this.mode = requireNonNull(mode, "mode");
+    this.registry = requireNonNull(registry, "registry");
+  }
+
+  /** Binds the port with {@code certificate}; answers with the bound port. */
+  public Future<Integer> start(WorkloadCertificate certificate) {
+    app = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true).setTcpNoDelay(true));
+    relay = vertx.createNetClient();
+    HttpServerOptions tlsOptions = new HttpServerOptions().setHost("127.0.0.1").setPort(0)
+        .setSsl(true).setClientAuth(ClientAuth.REQUIRED)
+        .setKeyCertOptions(certificate.keyCertOptions())
+        .setTrustOptions(certificate.trustOptions())
+        .setEnabledSecureTransportProtocols(TLS_1_3)
+        .setUseAlpn(true);
+    return vertx.createHttpServer(tlsOptions).requestHandler(this::mtlsRequest)
+        .connectionHandler(connection -> count("mtls", peerOf(connection)))
+        .listen()
+        .compose(server -> {
+          tls = server;
+          return vertx.createHttpServer(new HttpServerOptions().setHost("127.0.0.1").setPort(0))
+              .requestHandler(this::plaintextRequest).listen();
+        })
+        .compose(server -> {
+          plain = server;
+          return vertx.createNetServer(new NetServerOptions().setHost(bindAddress).setPort(port)
+              .setTcpNoDelay(true)).connectHandler(this::sniff).listen();
+        })
+        .map(server -> {
+          front = server;
+          return server.actualPort();
+        });
+  }
+
+  /** Uses a renewed certificate for new connections. */
+  public Future<Boolean> updateCertificate(WorkloadCertificate certificate) {
+    return tls.updateSSLOptions(new ServerSSLOptions().setClientAuth(ClientAuth.REQUIRED)
+        .setKeyCertOptions(certificate.keyCertOptions())
+        .setTrustOptions(certificate.trustOptions())
+        .setEnabledSecureTransportProtocols(TLS_1_3)
+        .setUseAlpn(true));
+  }
+
+  /** Switches between PERMISSIVE and STRICT for new requests. */
+  public void mode(MtlsMode mode) {
+    this.mode = requireNonNull(mode, "mode");
+  }
+
+  /** The current mode. */
+  public MtlsMode mode() {
+    return mode;
+  }
+
+  private void sniff(NetSocket socket) {
+    socket.handler(first -> {
+      socket.handler(null);
+      socket.pause();
+      boolean tlsHello = first.length() > 0 && first.getByte(0) == TLS_HANDSHAKE;
+      if (!tlsHello) {
+        count("plaintext", socket.remoteAddress().hostAddress());
+      }
+      relay.connect(tlsHello ? tls.actualPort() : plain.actualPort(), "127.0.0.1")
+          .onSuccess(inner -> {
+            inner.write(first);
+            socket.pipeTo(inner);
+            inner.pipeTo(socket);
+          })
+          .onFailure(e -> {
+            LOG.warn("inbound relay failed: {}", e.toString());
+            socket.close();
+          });
+    });
+  }
+
+  private void mtlsRequest(HttpServerRequest request) {
+    String peer = peerOf(request.connection());
+    forward(request, peer);
+  }
+
+  private void plaintextRequest(HttpServerRequest request) {
+    if (mode == MtlsMode.STRICT) {
+      count("plaintext_refused", "unknown");
+      ErrorResponder.send(request.response(), Forwarder.error(ErrorReason.MTLS_REQUIRED,
+          "this sidecar's inbound port is STRICT: connect with mutual TLS and a mesh certificate"),
+          null, null, request.getHeader("content-type"));
+      return;
+    }
+    forward(request, null);
+  }
+
+  private void forward(HttpServerRequest request, String peer) {
+    request.pause();
+    Forwarder.forward(request, in -> {
+      var headers = Forwarder.upstreamHeaders(in);
+      if (peer != null) {
+        headers.set(Forwarder.PEER_HEADER, peer);
+      }
+      return app.request(new RequestOptions().setHost(appHost).setPort(appPort)
+          .setMethod(in.method()).setURI(in.uri()).setHeaders(headers));
+    });
+  }
+
+  private static String peerOf(io.vertx.core.http.HttpConnection connection) {
+    try {
+      return PeerIdentity.spiffeId(connection.peerCertificates()).orElse("unknown");
+    } catch (SSLPeerUnverifiedException e) {
+      return "unknown";
+    }
+  }
+
+  private void count(String transport, String peer) {
+    Counter.builder("crossgate_sidecar_inbound_connections")
+        .description("Inbound connections by transport and caller (SPIFFE id or address)")
+        .tag("transport", transport).tag("peer", peer)
+        .register(registry).increment();
+  }
+
+  /** The bound port. */
+  public int port() {
+    return front.actualPort();
+  }
+
+  /** Stops accepting and closes the app client. */
+  public Future<Void> close() {
+    return Future.join(front == null ? Future.succeededFuture() : front.close(),
+            tls == null ? Future.succeededFuture() : tls.close(),
+            plain == null ? Future.succeededFuture() : plain.close())
+        .compose(v -> app == null ? Future.succeededFuture() : app.close())
+        .mapEmpty();
+  }
+
+}
