@@ -72,6 +72,11 @@ final class SidecarCommand implements Callable<Integer> {
       description = "Admin port; default ${DEFAULT-VALUE}.")
   int adminPort;
 
+  @Option(names = "--admin-address", paramLabel = "IP", defaultValue = "127.0.0.1",
+      description = "Admin port bind address; default ${DEFAULT-VALUE} (0.0.0.0 in a pod, so "
+          + "the kubelet's probes reach /ready; /shutdown still answers only local callers).")
+  String adminAddress;
+
   @Option(names = "--mtls-mode", paramLabel = "MODE", defaultValue = "PERMISSIVE",
       description = "PERMISSIVE (mTLS and plaintext) or STRICT (mTLS only); default ${DEFAULT-VALUE}.")
   MtlsMode mtlsMode;
@@ -129,6 +134,7 @@ final class SidecarCommand implements Callable<Integer> {
     try {
       return SidecarOptions.of(service, namespace, appPort, controlPlane, joinToken)
           .withPorts(inboundPort, outboundPort, adminPort)
+          .withAdminAddress(adminAddress)
           .withMtlsMode(mtlsMode);
     } catch (IllegalArgumentException | NullPointerException e) {
       throw new ParameterException(spec.commandLine(), e.getMessage());

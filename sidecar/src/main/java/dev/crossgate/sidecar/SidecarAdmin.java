@@ -39,6 +39,10 @@ final class SidecarAdmin implements Handler<HttpServerRequest> {
         response.setStatusCode(405).putHeader("allow", "POST").end();
         return;
       }
+      if (!fromLoopback(request)) {
+        response.setStatusCode(403).end("/shutdown answers only callers on this host\n");
+        return;
+      }
       response.setStatusCode(202).end("shutting down\n").onComplete(v -> shutdown.run());
       return;
     }
@@ -57,6 +61,18 @@ final class SidecarAdmin implements Handler<HttpServerRequest> {
       case "/config_dump" -> response.putHeader("content-type", "application/json")
           .end(configDump.get().encodePrettily());
       default -> response.setStatusCode(404).end();
+    }
+  }
+
+  private static boolean fromLoopback(HttpServerRequest request) {
+    var remote = request.remoteAddress();
+    if (remote == null || remote.hostAddress() == null) {
+      return false;
+    }
+    try {
+      return java.net.InetAddress.getByName(remote.hostAddress()).isLoopbackAddress();
+    } catch (java.net.UnknownHostException e) {
+      return false;
     }
   }
 }

@@ -16,8 +16,11 @@ import java.util.regex.Pattern;
  * @param appPort the app's port
  * @param inboundAddress the inbound port's bind address (default {@code 0.0.0.0})
  * @param inboundPort mTLS from other sidecars (default 4143; 0 picks a free one)
- * @param localAddress the outbound and admin ports' bind address (default {@code 127.0.0.1})
+ * @param localAddress the outbound port's bind address (default {@code 127.0.0.1})
  * @param outboundPort the port the app calls other services through (default 4140)
+ * @param adminAddress the admin port's bind address (default {@code 127.0.0.1}; in a pod,
+ *     {@code 0.0.0.0} so the kubelet's probes reach it; {@code /shutdown} still answers only
+ *     loopback callers)
  * @param adminPort {@code /ready}, {@code /live}, {@code /metrics}, {@code /config_dump},
  *     {@code POST /shutdown} (default 4191)
  * @param controlPlane the policy engine's distribution address(es), {@code host:port[,host:port]}
@@ -27,8 +30,8 @@ import java.util.regex.Pattern;
  * @param eventLoops event-loop threads (default 1: a sidecar serves one app instance)
  */
 public record SidecarOptions(String service, String namespace, String appHost, int appPort,
-    String inboundAddress, int inboundPort, String localAddress, int outboundPort, int adminPort,
-    String controlPlane, String joinToken, MtlsMode mtlsMode, String nodeId, int eventLoops) {
+    String inboundAddress, int inboundPort, String localAddress, int outboundPort, String adminAddress,
+    int adminPort, String controlPlane, String joinToken, MtlsMode mtlsMode, String nodeId, int eventLoops) {
 
   public static final int DEFAULT_INBOUND_PORT = 4143;
   public static final int DEFAULT_OUTBOUND_PORT = 4140;
@@ -44,6 +47,7 @@ public record SidecarOptions(String service, String namespace, String appHost, i
     checkPort("inboundPort", inboundPort, 0);
     requireNonNull(localAddress, "localAddress");
     checkPort("outboundPort", outboundPort, 0);
+    requireNonNull(adminAddress, "adminAddress");
     checkPort("adminPort", adminPort, 0);
     requireNonNull(controlPlane, "controlPlane");
     DistributionClientSettings.parseEngines(controlPlane);
@@ -62,26 +66,33 @@ public record SidecarOptions(String service, String namespace, String appHost, i
   public static SidecarOptions of(String service, String namespace, int appPort,
       String controlPlane, String joinToken) {
     return new SidecarOptions(service, namespace, "127.0.0.1", appPort, "0.0.0.0",
-        DEFAULT_INBOUND_PORT, "127.0.0.1", DEFAULT_OUTBOUND_PORT, DEFAULT_ADMIN_PORT, controlPlane,
+        DEFAULT_INBOUND_PORT, "127.0.0.1", DEFAULT_OUTBOUND_PORT, "127.0.0.1", DEFAULT_ADMIN_PORT, controlPlane,
         joinToken, MtlsMode.PERMISSIVE, null, 1);
   }
 
   /** The same with these ports (0 picks free ones, as tests do). */
   public SidecarOptions withPorts(int inbound, int outbound, int admin) {
     return new SidecarOptions(service, namespace, appHost, appPort, inboundAddress, inbound,
-        localAddress, outbound, admin, controlPlane, joinToken, mtlsMode, nodeId, eventLoops);
+        localAddress, outbound, adminAddress, admin, controlPlane, joinToken, mtlsMode, nodeId, eventLoops);
   }
 
   /** The same with the inbound port bound to {@code address}. */
   public SidecarOptions withInboundAddress(String address) {
     return new SidecarOptions(service, namespace, appHost, appPort, address, inboundPort,
-        localAddress, outboundPort, adminPort, controlPlane, joinToken, mtlsMode, nodeId, eventLoops);
+        localAddress, outboundPort, adminAddress, adminPort, controlPlane, joinToken, mtlsMode, nodeId, eventLoops);
+  }
+
+  /** The same with the admin port bound to {@code address}. */
+  public SidecarOptions withAdminAddress(String address) {
+    return new SidecarOptions(service, namespace, appHost, appPort, inboundAddress, inboundPort,
+        localAddress, outboundPort, address, adminPort, controlPlane, joinToken, mtlsMode, nodeId,
+        eventLoops);
   }
 
   /** The same in this mTLS mode. */
   public SidecarOptions withMtlsMode(MtlsMode mode) {
     return new SidecarOptions(service, namespace, appHost, appPort, inboundAddress, inboundPort,
-        localAddress, outboundPort, adminPort, controlPlane, joinToken, mode, nodeId, eventLoops);
+        localAddress, outboundPort, adminAddress, adminPort, controlPlane, joinToken, mode, nodeId, eventLoops);
   }
 
   private static void checkName(String field, String value) {

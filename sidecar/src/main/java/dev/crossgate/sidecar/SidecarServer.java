@@ -91,7 +91,7 @@ public final class SidecarServer implements AutoCloseable {
   }
 
   private void run() {
-    admin = await(vertx.createHttpServer(new HttpServerOptions().setHost(options.localAddress())
+    admin = await(vertx.createHttpServer(new HttpServerOptions().setHost(options.adminAddress())
             .setPort(options.adminPort()))
         .requestHandler(new SidecarAdmin(this::ready, this::configDump, registry,
             () -> new Thread(this::close, "crossgate-sidecar-shutdown").start()))

@@ -230,7 +230,8 @@ final class PodTemplateInjector {
         .add("--namespace=$(CROSSGATE_NAMESPACE)")
         .add("--app-port=" + appPort)
         .add("--control-plane=" + settings.controlPlane())
-        .add("--join-token=$(CROSSGATE_JOIN_TOKEN)"));
+        .add("--join-token=$(CROSSGATE_JOIN_TOKEN)")
+        .add("--admin-address=0.0.0.0"));
     ArrayNode env = NODES.arrayNode();
     ObjectNode namespace = env.addObject();
     namespace.put("name", "CROSSGATE_NAMESPACE");
