@@ -88,7 +88,7 @@ class ClientDisconnectTest {
     try (Socket socket = new Socket("127.0.0.1", gateway.server.port("http"))) {
       socket.setSoTimeout(20_000);
       OutputStream out = socket.getOutputStream();
-      out.write(("POST /upload HTTP/1.1\r\nhost: x\r\ncontent-length: 100000000\r\n\r\n")
+      out.write(("POST /upload HTTP/1.1\r\nhost: x\r\ncontent-length: 50000000\r\n\r\n")
           .getBytes(US_ASCII));
       out.write(new byte[1024 * 1024]);
       out.flush();

@@ -150,6 +150,9 @@ final class Attempts {
             return Future.failedFuture(new ProxyException(ErrorReason.INTERNAL, "stale"));
           }
           currentRequest = upstream;
+          // Failures reach us through send()'s future; without a handler Vert.x also logs a
+          // reset (ours, when the client went away) at ERROR.
+          upstream.exceptionHandler(e -> { });
           streamedBody |= replay == null && call.bodyStreams();
           return call.send(upstream, replay);
         })
