@@ -19,6 +19,7 @@ final class FilterRules {
   static final String URL_REWRITE = "URLRewrite";
   static final String REQUEST_REDIRECT = "RequestRedirect";
   static final String REQUEST_MIRROR = "RequestMirror";
+  static final String CORS = "CORS";
 
   /** Filter type → the config field it requires. */
   static final Map<String, String> CONFIG_FIELDS = new LinkedHashMap<>();
@@ -29,6 +30,7 @@ final class FilterRules {
     CONFIG_FIELDS.put(URL_REWRITE, "urlRewrite");
     CONFIG_FIELDS.put(REQUEST_REDIRECT, "requestRedirect");
     CONFIG_FIELDS.put(REQUEST_MIRROR, "requestMirror");
+    CONFIG_FIELDS.put(CORS, "cors");
   }
 
   static final List<String> TYPES = List.copyOf(CONFIG_FIELDS.keySet());
@@ -112,6 +114,7 @@ final class FilterRules {
         case URL_REWRITE -> checkUrlRewrite(filter.urlRewrite(), path + ".urlRewrite");
         case REQUEST_REDIRECT ->
             checkRedirect(filter.requestRedirect(), path + ".requestRedirect");
+        case CORS -> new CorsRules(route, problems).check(filter.cors(), path + ".cors");
         default -> checkMirror(filter.requestMirror(), path + ".requestMirror");
       }
     }
@@ -124,6 +127,7 @@ final class FilterRules {
     configs.put("urlRewrite", filter.urlRewrite());
     configs.put("requestRedirect", filter.requestRedirect());
     configs.put("requestMirror", filter.requestMirror());
+    configs.put("cors", filter.cors());
     String wanted = CONFIG_FIELDS.get(type);
     for (Map.Entry<String, Object> config : configs.entrySet()) {
       boolean set = config.getValue() != null;
