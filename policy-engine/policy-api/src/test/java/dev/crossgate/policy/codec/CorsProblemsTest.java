@@ -109,4 +109,24 @@ class CorsProblemsTest {
             "routes.yaml:9: HTTPRoute shop/users: spec.rules[0].filters[0].cors: missing"
                 + " (expected: set for type CORS)");
   }
+
+  @Test
+  void securityHeadersValues() {
+    String yaml =
+        HEAD
+            + """
+                    - type: SecurityHeaders
+                      securityHeaders: {frameOptions: SAMEORIGN, referrerPolicy: never}
+                  backendRefs: [{name: users}]
+            """;
+    assertThat(problemsWithGateway(yaml))
+        .containsExactly(
+            "routes.yaml:10: HTTPRoute shop/users:"
+                + " spec.rules[0].filters[0].securityHeaders.frameOptions: SAMEORIGN (expected:"
+                + " DENY or SAMEORIGIN; did you mean `SAMEORIGIN`?)",
+            "routes.yaml:10: HTTPRoute shop/users:"
+                + " spec.rules[0].filters[0].securityHeaders.referrerPolicy: never (expected: one"
+                + " of no-referrer, no-referrer-when-downgrade, origin, origin-when-cross-origin,"
+                + " same-origin, strict-origin, strict-origin-when-cross-origin, unsafe-url)");
+  }
 }
