@@ -61,6 +61,16 @@ class CorsAndSecurityHeadersTest {
                     allowMethods: ["*"]
                     allowHeaders: ["*"]
               backendRefs: [{name: app}]
+            - matches: [{path: {type: PathPrefix, value: /shared}}]
+              filters:
+                - type: CORS
+                  cors:
+                    allowOrigins: ["*"]
+                    allowMethods: ["*"]
+                    allowHeaders: ["*"]
+                    exposeHeaders: ["*"]
+                    allowCredentials: true
+              backendRefs: [{name: app}]
             - matches: [{path: {type: PathPrefix, value: /secure}}]
               filters:
                 - type: SecurityHeaders
@@ -167,6 +177,25 @@ class CorsAndSecurityHeadersTest {
     assertThat(response.headers().firstValue("access-control-allow-headers")).hasValue("*");
     assertThat(response.headers().firstValue("access-control-allow-credentials")).isEmpty();
     assertThat(response.headers().firstValue("access-control-max-age")).hasValue("5");
+  }
+
+  @Test
+  void wildcardsWithCredentialsEchoWhatTheBrowserAsked() throws Exception {
+    HttpResponse<String> response = preflight("/shared/x", "https://anyone.test", "PATCH");
+    assertThat(response.statusCode()).isEqualTo(204);
+    var headers = response.headers();
+    assertThat(headers.firstValue("access-control-allow-origin")).hasValue("https://anyone.test");
+    assertThat(headers.firstValue("access-control-allow-credentials")).hasValue("true");
+    assertThat(headers.firstValue("access-control-allow-methods")).hasValue("PATCH");
+    assertThat(headers.firstValue("access-control-allow-headers")).hasValue("x-token");
+
+    APP.backend().behave(request -> request.response().putHeader("x-total", "7").end("ok"));
+    HttpResponse<String> actual = send("GET", "/shared/x", "origin", "https://anyone.test");
+    assertThat(actual.headers().firstValue("access-control-allow-origin"))
+        .hasValue("https://anyone.test");
+    assertThat(actual.headers().firstValue("access-control-expose-headers").orElse(""))
+        .as("`*` is literal to browsers with credentials: the names are listed")
+        .contains("x-total").doesNotContain("*");
   }
 
   @Test
