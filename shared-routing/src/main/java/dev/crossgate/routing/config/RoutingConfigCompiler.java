@@ -326,6 +326,9 @@ public final class RoutingConfigCompiler {
       case "URLRewrite" -> new UrlRewriteFilter(filter.urlRewrite().hostname(),
           filter.urlRewrite().path() == null ? null : PathModifier.of(filter.urlRewrite().path()));
       case "RequestRedirect" -> new RequestRedirectFilter(filter.requestRedirect());
+      case "CORS" -> new dev.crossgate.routing.filter.cors.CorsFilter(filter.cors());
+      case "SecurityHeaders" -> new dev.crossgate.routing.filter.security.SecurityHeadersFilter(
+          filter.securityHeaders());
       case "RequestMirror" -> {
         HttpRoute.BackendRef ref = filter.requestMirror().backendRef();
         Integer percent = filter.requestMirror().percent();

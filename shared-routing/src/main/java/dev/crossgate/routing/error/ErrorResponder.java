@@ -16,6 +16,10 @@ public final class ErrorResponder {
   /** The header naming the reason of a response Crossgate made itself. */
   public static final String ERROR_HEADER = "x-crossgate-error";
 
+  /** The policy of Crossgate's own problem responses: nothing loads, nothing frames them. */
+  public static final String OWN_CONTENT_SECURITY_POLICY =
+      "default-src 'none'; frame-ancestors 'none'";
+
   private ErrorResponder() {}
 
   /** Maps any failure seen while proxying to a reasoned exception. */
@@ -169,6 +173,8 @@ public final class ErrorResponder {
     response.setStatusCode(reason.status())
         .putHeader("content-type", "application/problem+json")
         .putHeader("cache-control", "no-store")
+        .putHeader("x-content-type-options", "nosniff")
+        .putHeader("content-security-policy", OWN_CONTENT_SECURITY_POLICY)
         .putHeader(ERROR_HEADER, reason.code());
     error.headers().forEach(response::putHeader);
     if (requestId != null) {

@@ -181,23 +181,75 @@ public record HttpRoute(
    * A route filter; exactly the field named by {@code type} is set.
    *
    * @param type {@code RequestHeaderModifier}, {@code ResponseHeaderModifier}, {@code URLRewrite},
-   *     {@code RequestRedirect} or {@code RequestMirror}
+   *     {@code RequestRedirect}, {@code RequestMirror}, {@code CORS} or {@code SecurityHeaders}
    * @param requestHeaderModifier changes to request headers
    * @param responseHeaderModifier changes to response headers
    * @param urlRewrite a host and path rewrite
    * @param requestRedirect a redirect answered by the gateway
    * @param requestMirror a fire-and-forget copy to another backend
+   * @param cors the cross-origin resource sharing policy
+   * @param securityHeaders security response headers added when the backend did not set them
    */
   public record Filter(
       @Doc(value = "Which filter this is; exactly the field it names is set.",
               allowed = {"RequestHeaderModifier", "ResponseHeaderModifier", "URLRewrite",
-                  "RequestRedirect", "RequestMirror"})
+                  "RequestRedirect", "RequestMirror", "CORS", "SecurityHeaders"})
           String type,
       @Doc("Changes to request headers.") HeaderModifier requestHeaderModifier,
       @Doc("Changes to response headers.") HeaderModifier responseHeaderModifier,
       @Doc("A host and path rewrite.") UrlRewrite urlRewrite,
       @Doc("A redirect answered by the gateway.") RequestRedirect requestRedirect,
-      @Doc("A fire-and-forget copy to another backend.") RequestMirror requestMirror) {}
+      @Doc("A fire-and-forget copy to another backend.") RequestMirror requestMirror,
+      @Doc("The cross-origin resource sharing policy (Gateway API HTTPCORSFilter).") Cors cors,
+      @Doc("Security response headers added when the backend did not set them (Crossgate).")
+          SecurityHeaders securityHeaders) {}
+
+  /**
+   * Security response headers (a Crossgate filter): {@code X-Content-Type-Options: nosniff},
+   * {@code X-Frame-Options} and {@code Referrer-Policy}, each added only when the backend's
+   * response lacks it.
+   *
+   * @param frameOptions {@code DENY} (default) or {@code SAMEORIGIN}
+   * @param referrerPolicy a Referrer-Policy token, default {@code no-referrer}
+   */
+  public record SecurityHeaders(
+      @Doc(value = "X-Frame-Options value (default DENY).", allowed = {"DENY", "SAMEORIGIN"})
+          String frameOptions,
+      @Doc("Referrer-Policy value (default no-referrer).") String referrerPolicy) {}
+
+  /**
+   * A CORS policy (Gateway API {@code HTTPCORSFilter}): preflights are answered by the gateway,
+   * other requests get the {@code Access-Control-*} response headers.
+   *
+   * @param allowOrigins origins allowed, {@code scheme://host[:port]}; the host may start with
+   *     {@code *.}; {@code *} alone allows any origin
+   * @param allowMethods methods allowed in cross-origin requests; {@code *} for any
+   * @param allowHeaders request headers allowed; {@code *} for any
+   * @param exposeHeaders response headers the browser may show to scripts; {@code *} for any
+   * @param maxAge seconds a browser may cache a preflight answer, at least 1 (default 5)
+   * @param allowCredentials whether requests with cookies or HTTP authentication are allowed
+   */
+  public record Cors(
+      @Doc("Origins allowed, scheme://host[:port]; the host may start with `*.`; `*` alone allows any.")
+          List<String> allowOrigins,
+      @Doc("Methods allowed in cross-origin requests; `*` for any.") List<String> allowMethods,
+      @Doc("Request headers allowed; `*` for any.") List<String> allowHeaders,
+      @Doc("Response headers scripts may read; `*` for any.") List<String> exposeHeaders,
+      @Doc("Seconds a browser may cache a preflight answer, at least 1 (default 5).")
+          Integer maxAge,
+      @Doc("Whether requests with cookies or HTTP authentication are allowed (default false).")
+          Boolean allowCredentials) {
+    public Cors {
+      allowOrigins = allowOrigins == null ? List.of() : java.util.Collections.unmodifiableList(
+          new java.util.ArrayList<>(allowOrigins));
+      allowMethods = allowMethods == null ? List.of() : java.util.Collections.unmodifiableList(
+          new java.util.ArrayList<>(allowMethods));
+      allowHeaders = allowHeaders == null ? List.of() : java.util.Collections.unmodifiableList(
+          new java.util.ArrayList<>(allowHeaders));
+      exposeHeaders = exposeHeaders == null ? List.of() : java.util.Collections.unmodifiableList(
+          new java.util.ArrayList<>(exposeHeaders));
+    }
+  }
 
   /**
    * Header changes: set replaces, add appends, remove deletes.

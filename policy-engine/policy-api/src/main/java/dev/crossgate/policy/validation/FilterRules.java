@@ -19,6 +19,12 @@ final class FilterRules {
   static final String URL_REWRITE = "URLRewrite";
   static final String REQUEST_REDIRECT = "RequestRedirect";
   static final String REQUEST_MIRROR = "RequestMirror";
+  static final String CORS = "CORS";
+  static final String SECURITY_HEADERS = "SecurityHeaders";
+  private static final List<String> FRAME_OPTIONS = List.of("DENY", "SAMEORIGIN");
+  private static final List<String> REFERRER_POLICIES = List.of("no-referrer",
+      "no-referrer-when-downgrade", "origin", "origin-when-cross-origin", "same-origin",
+      "strict-origin", "strict-origin-when-cross-origin", "unsafe-url");
 
   /** Filter type → the config field it requires. */
   static final Map<String, String> CONFIG_FIELDS = new LinkedHashMap<>();
@@ -29,6 +35,8 @@ final class FilterRules {
     CONFIG_FIELDS.put(URL_REWRITE, "urlRewrite");
     CONFIG_FIELDS.put(REQUEST_REDIRECT, "requestRedirect");
     CONFIG_FIELDS.put(REQUEST_MIRROR, "requestMirror");
+    CONFIG_FIELDS.put(CORS, "cors");
+    CONFIG_FIELDS.put(SECURITY_HEADERS, "securityHeaders");
   }
 
   static final List<String> TYPES = List.copyOf(CONFIG_FIELDS.keySet());
@@ -112,6 +120,9 @@ final class FilterRules {
         case URL_REWRITE -> checkUrlRewrite(filter.urlRewrite(), path + ".urlRewrite");
         case REQUEST_REDIRECT ->
             checkRedirect(filter.requestRedirect(), path + ".requestRedirect");
+        case CORS -> new CorsRules(route, problems).check(filter.cors(), path + ".cors");
+        case SECURITY_HEADERS ->
+            checkSecurityHeaders(filter.securityHeaders(), path + ".securityHeaders");
         default -> checkMirror(filter.requestMirror(), path + ".requestMirror");
       }
     }
@@ -124,6 +135,8 @@ final class FilterRules {
     configs.put("urlRewrite", filter.urlRewrite());
     configs.put("requestRedirect", filter.requestRedirect());
     configs.put("requestMirror", filter.requestMirror());
+    configs.put("cors", filter.cors());
+    configs.put("securityHeaders", filter.securityHeaders());
     String wanted = CONFIG_FIELDS.get(type);
     for (Map.Entry<String, Object> config : configs.entrySet()) {
       boolean set = config.getValue() != null;
@@ -217,6 +230,22 @@ final class FilterRules {
       problems.expected(route, path + ".statusCode", redirect.statusCode(), "301 or 302");
     }
     checkPathModifier(redirect.path(), path + ".path");
+  }
+
+  private void checkSecurityHeaders(HttpRoute.SecurityHeaders headers, String path) {
+    if (headers == null) {
+      return;
+    }
+    if (headers.frameOptions() != null && !FRAME_OPTIONS.contains(headers.frameOptions())) {
+      problems.expected(route, path + ".frameOptions", headers.frameOptions(),
+          "DENY or SAMEORIGIN" + NameSuggestions.hint(headers.frameOptions(), FRAME_OPTIONS));
+    }
+    if (headers.referrerPolicy() != null
+        && !REFERRER_POLICIES.contains(headers.referrerPolicy())) {
+      problems.expected(route, path + ".referrerPolicy", headers.referrerPolicy(),
+          "one of " + String.join(", ", REFERRER_POLICIES)
+              + NameSuggestions.hint(headers.referrerPolicy(), REFERRER_POLICIES));
+    }
   }
 
   private void checkMirror(HttpRoute.RequestMirror mirror, String path) {

@@ -33,7 +33,8 @@ class FilterProblemsTest {
         .containsExactly(
             "routes.yaml:9: HTTPRoute shop/users: spec.rules[0].filters[0].type: URLRewrites"
                 + " (expected: one of RequestHeaderModifier, ResponseHeaderModifier, URLRewrite,"
-                + " RequestRedirect, RequestMirror; did you mean `URLRewrite`?)",
+                + " RequestRedirect, RequestMirror, CORS, SecurityHeaders; did you mean"
+                + " `URLRewrite`?)",
             "routes.yaml:10: HTTPRoute shop/users: spec.rules[0].filters[1].urlRewrite: missing"
                 + " (expected: set for type URLRewrite)",
             "routes.yaml:11: HTTPRoute shop/users: spec.rules[0].filters[1].requestRedirect: set"
