@@ -69,6 +69,8 @@ class MeshHopTest {
         """.formatted(sidecarB.inboundPort(), sidecarB.inboundPort()));
     awaitReady(sidecarA);
     awaitReady(sidecarB);
+    // Ready comes with the first snapshot, which may predate the apply above.
+    awaitSnapshotWith(sidecarA, "impostor");
   }
 
   @AfterAll
@@ -249,6 +251,17 @@ class MeshHopTest {
     while (!sidecar.ready()) {
       if (System.nanoTime() > deadline) {
         throw new AssertionError("sidecar not ready in 30 s: " + admin(sidecar, "/config_dump").body());
+      }
+      Thread.sleep(20);
+    }
+  }
+
+  static void awaitSnapshotWith(SidecarServer sidecar, String text) throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    String dump;
+    while (!(dump = admin(sidecar, "/config_dump").body()).contains(text)) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("snapshot without " + text + " after 30 s: " + dump);
       }
       Thread.sleep(20);
     }
