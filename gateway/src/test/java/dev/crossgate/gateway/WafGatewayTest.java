@@ -168,6 +168,12 @@ class WafGatewayTest {
   }
 
   static JsonObject awaitLogLine(String requestId) throws InterruptedException {
+    return awaitLogLineOf(gateway, requestId);
+  }
+
+  /** The access-log line of {@code requestId} in {@code gateway}'s log, waiting for it. */
+  static JsonObject awaitLogLineOf(GatewayFixture gateway, String requestId)
+      throws InterruptedException {
     long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
     while (System.nanoTime() < deadline) {
       Optional<JsonObject> line = gateway.accessLogText().lines().map(JsonObject::new)
