@@ -123,6 +123,27 @@ class WafCrsGatewayTest {
   }
 
   @Test
+  void theCrsConfigExampleCompilesAgainstAnUnpackedRelease() throws Exception {
+    Path example = Path.of("..", "config-examples", "waf", "crs.yaml");
+    String yaml = java.nio.file.Files.readString(example);
+    assertThat(yaml).contains("path: /usr/share/modsecurity-crs");
+    Path copy = dir.resolve("crs-example.yaml");
+    java.nio.file.Files.writeString(copy,
+        yaml.replace("path: /usr/share/modsecurity-crs", "path: \"" + crs() + "\""));
+    io.vertx.core.Vertx vertx = io.vertx.core.Vertx.vertx();
+    try {
+      var compiler = new dev.crossgate.routing.config.RoutingConfigCompiler(
+          new dev.crossgate.routing.upstream.UpstreamClient(vertx,
+              dev.crossgate.routing.upstream.UpstreamClient.Settings.defaults()), List.of());
+      var config = new dev.crossgate.routing.config.FileConfigSource(List.of(copy), null,
+          compiler, GatewayServer.VALIDATION).load(null);
+      assertThat(config.listeners()).containsKey("http");
+    } finally {
+      vertx.close().await();
+    }
+  }
+
+  @Test
   void aBenignRequestPasses() throws Exception {
     HttpResponse<String> ok = gateway.get("/shop/item?id=42&sort=price&page=2");
     assertThat(ok.statusCode()).isEqualTo(200);
