@@ -150,6 +150,29 @@ class WafCrsGatewayTest {
   }
 
   @Test
+  void aBenignHttp2RequestHasAHostForTheCrs() throws Exception {
+    io.vertx.core.Vertx vertx = io.vertx.core.Vertx.vertx();
+    try {
+      var client = vertx.createHttpClient(new io.vertx.core.http.HttpClientOptions()
+          .setProtocolVersion(io.vertx.core.http.HttpVersion.HTTP_2)
+          .setHttp2ClearTextUpgrade(false));
+      var response = client.request(new io.vertx.core.http.RequestOptions()
+              .setHost("127.0.0.1").setPort(gateway.uri("/").getPort())
+              .setURI("/shop/item?id=42").setMethod(io.vertx.core.http.HttpMethod.GET)
+              .putHeader("user-agent", "test").putHeader("accept", "*/*"))
+          .compose(request -> request.send())
+          .toCompletionStage().toCompletableFuture().get(20, java.util.concurrent.TimeUnit.SECONDS);
+      assertThat(response.version()).isEqualTo(io.vertx.core.http.HttpVersion.HTTP_2);
+      assertThat(response.statusCode()).isEqualTo(200);
+      JsonObject line = WafGatewayTest.awaitLogLineOf(gateway, response.getHeader("x-request-id"));
+      // the engine saw :authority as Host: no 920280 (missing Host), but 920350 (Host is an IP)
+      assertThat(new JsonArray(line.getString("waf_rules"))).containsExactly(920350);
+    } finally {
+      vertx.close().await();
+    }
+  }
+
+  @Test
   void anExclusionByTagLetsSqlInjectionThroughButNotXss() throws Exception {
     assertThat(gateway.get("/relaxed/item?id=1%27%20OR%20%271%27%3D%271").statusCode())
         .isEqualTo(200);

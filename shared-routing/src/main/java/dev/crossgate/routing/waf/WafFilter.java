@@ -12,6 +12,7 @@ import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpVersion;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.net.SocketAddress;
 import java.util.ArrayList;
@@ -151,6 +152,11 @@ public final class WafFilter implements HttpFilter {
       case HTTP_2 -> "HTTP/2.0";
       default -> "HTTP/1.1";
     };
+    if (request.version() == HttpVersion.HTTP_2 && !request.headers().contains("host")
+        && request.authority() != null) {
+      // HTTP/2 carries the host as :authority; the CRS expects a Host header (rule 920280)
+      headers.add(0, Map.entry("Host", request.authority().toString()));
+    }
     SocketAddress peer = request.remoteAddress();
     return new HttpRequestData(request.method().name(), request.uri(), protocol, headers,
         new byte[0], peer == null ? "" : peer.hostAddress(), peer == null ? 0 : peer.port());
