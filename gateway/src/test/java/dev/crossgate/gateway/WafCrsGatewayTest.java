@@ -92,7 +92,10 @@ class WafCrsGatewayTest {
   }
 
   @AfterAll
-  static void stop() {
+  static void stop() throws Exception {
+    // informational: time in the engine over this class's requests (no assertion on time)
+    gateway.admin("/metrics").body().lines().filter(l -> l.startsWith("crossgate_waf_engine"))
+        .forEach(System.out::println);
     gateway.close();
   }
 
