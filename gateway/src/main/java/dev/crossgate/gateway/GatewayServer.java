@@ -114,7 +114,10 @@ public final class GatewayServer implements AutoCloseable {
       ProxyMetrics metrics = new ProxyMetrics(registry);
       UpstreamClient client = new UpstreamClient(vertx, options.upstream());
       RoutingConfigCompiler compiler = new RoutingConfigCompiler(client,
-          List.of(new TraceContextFilter(), new ForwardedHeadersFilter()));
+          List.of(new TraceContextFilter(), new ForwardedHeadersFilter()),
+          dev.crossgate.routing.ratelimit.RateLimitPolicies.defaults(),
+          new dev.crossgate.routing.waf.WafPolicies(
+              new dev.crossgate.routing.waf.WafMetrics(registry)));
       FileConfigSource source = null;
       SnapshotCompiler snapshots = null;
       LastKnownGoodStore lastKnownGood = null;

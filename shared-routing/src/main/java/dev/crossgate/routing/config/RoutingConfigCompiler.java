@@ -25,6 +25,7 @@ import dev.crossgate.routing.resilience.RouteResilience;
 import dev.crossgate.routing.lb.UpstreamEndpoint;
 import dev.crossgate.routing.lb.WeightedChoice;
 import dev.crossgate.routing.ratelimit.RateLimitPolicies;
+import dev.crossgate.routing.waf.WafPolicies;
 import dev.crossgate.routing.route.RouteEntry;
 import dev.crossgate.routing.route.RouteTable;
 import dev.crossgate.routing.upstream.Backend;
@@ -57,6 +58,7 @@ public final class RoutingConfigCompiler {
   private final List<HttpFilter> edgeFilters;
   private final RateLimitPolicies rateLimits;
   private final JwksCaches jwksCaches;
+  private final WafPolicies wafPolicies;
 
   /**
    * A compiler.
@@ -75,9 +77,21 @@ public final class RoutingConfigCompiler {
    */
   public RoutingConfigCompiler(UpstreamClient client, List<HttpFilter> edgeFilters,
       RateLimitPolicies rateLimits) {
+    this(client, edgeFilters, rateLimits, WafPolicies.defaults());
+  }
+
+  /**
+   * A compiler keeping rate-limit buckets and compiled WAF rule sets across compiles.
+   *
+   * @param wafPolicies compiles WafPolicies into filters placed after the edge filters, before
+   *     authentication; keeps compiled rule sets so reloads do not parse them again
+   */
+  public RoutingConfigCompiler(UpstreamClient client, List<HttpFilter> edgeFilters,
+      RateLimitPolicies rateLimits, WafPolicies wafPolicies) {
     this.client = Objects.requireNonNull(client, "client");
     this.edgeFilters = List.copyOf(edgeFilters);
     this.rateLimits = Objects.requireNonNull(rateLimits, "rateLimits");
+    this.wafPolicies = Objects.requireNonNull(wafPolicies, "wafPolicies");
     this.jwksCaches = new JwksCaches(client.vertx());
   }
 
@@ -98,7 +112,8 @@ public final class RoutingConfigCompiler {
     Gateway gateway = chooseGateway(bundle.ofKind(Gateway.class), gatewayName);
     Map<String, Backend> backends = compileBackends(bundle, previous);
     RateLimitPolicies.Compiled limits = rateLimits.compile(bundle, gateway);
-    SecurityFilters security = new SecurityFilters(bundle, jwksCaches);
+    SecurityFilters security = new SecurityFilters(bundle, jwksCaches,
+        wafPolicies.compile(bundle));
     Map<String, List<RouteEntry<RouteRule>>> entriesByListener = new LinkedHashMap<>();
     for (Gateway.Listener listener : gateway.spec().listeners()) {
       entriesByListener.put(listener.name(), new ArrayList<>());
@@ -283,7 +298,7 @@ public final class RoutingConfigCompiler {
       Map<String, Backend> backends, HttpFilter rateLimit, SecurityFilters.ForRoute security) {
     String namespace = metadata.namespace();
     List<HttpFilter> filters = new ArrayList<>(edgeFilters);
-    filters.addAll(security.forRule(backendRefs)); // JWT authn, then authz
+    filters.addAll(security.forRule(backendRefs)); // WAF, then JWT authn, then authz
     if (rateLimit != null) {
       filters.add(rateLimit); // after authentication and authorization, before rewrites
     }

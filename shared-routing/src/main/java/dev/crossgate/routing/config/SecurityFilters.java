@@ -17,6 +17,7 @@ import dev.crossgate.routing.authz.AuthorizationEngine;
 import dev.crossgate.routing.authz.AuthzFilter;
 import dev.crossgate.routing.authz.PolicyTarget;
 import dev.crossgate.routing.filter.HttpFilter;
+import dev.crossgate.routing.waf.WafPolicies;
 import java.net.URI;
 import java.text.ParseException;
 import java.time.Duration;
@@ -27,10 +28,10 @@ import java.util.Locale;
 import java.util.Set;
 
 /**
- * The security filters of a snapshot: JWT authentication ({@code RequestAuthentication}) and
- * authorization ({@code AuthorizationPolicy}, {@code Role}, {@code RoleBinding}), compiled once
- * and handed to each route rule by its {@link PolicyTarget}, in the order authentication, then
- * authorization.
+ * The security filters of a snapshot: the WAF ({@code WafPolicy}), JWT authentication
+ * ({@code RequestAuthentication}) and authorization ({@code AuthorizationPolicy}, {@code Role},
+ * {@code RoleBinding}), compiled once and handed to each route rule by its {@link PolicyTarget},
+ * in the order WAF, authentication, then authorization.
  */
 final class SecurityFilters {
 
@@ -40,8 +41,11 @@ final class SecurityFilters {
   private final List<Authn> authns = new ArrayList<>();
   private final AuthorizationCompiler authorization;
   private final Set<URI> jwksUris = new HashSet<>();
+  private final WafPolicies.Compiled waf;
 
-  SecurityFilters(PolicyBundle bundle, JwksCaches caches) throws ConfigException {
+  SecurityFilters(PolicyBundle bundle, JwksCaches caches, WafPolicies.Compiled waf)
+      throws ConfigException {
+    this.waf = waf;
     for (RequestAuthentication resource : bundle.ofKind(RequestAuthentication.class)) {
       List<JwtProvider> providers = new ArrayList<>();
       for (RequestAuthentication.JwtRule rule : resource.spec().jwtRules()) {
@@ -62,7 +66,7 @@ final class SecurityFilters {
     return jwksUris;
   }
 
-  /** The filters for one route rule: authentication then authorization, each when configured. */
+  /** The filters for one route rule: WAF, authentication, authorization, each when configured. */
   List<HttpFilter> forTarget(PolicyTarget target) {
     List<JwtProvider> providers = new ArrayList<>();
     for (Authn authn : authns) {
@@ -70,7 +74,7 @@ final class SecurityFilters {
         providers.addAll(authn.providers());
       }
     }
-    List<HttpFilter> filters = new ArrayList<>(2);
+    List<HttpFilter> filters = new ArrayList<>(waf.filtersFor(target));
     if (!providers.isEmpty()) {
       filters.add(new JwtAuthnFilter(providers));
     }

@@ -12,6 +12,7 @@ public enum ErrorReason {
   RATE_LIMITED("rate_limited", 429, "Too many requests"),
   AUTHN_FAILED("authn_failed", 401, "The request's credentials were rejected"),
   AUTHZ_DENIED("authz_denied", 403, "An authorization policy denies this request"),
+  WAF_BLOCKED("waf_blocked", 403, "The web application firewall refused this request"),
   ROUTE_NOT_FOUND("route_not_found", 404, "No route matches this request"),
   UPSTREAM_UNAVAILABLE("upstream_unavailable", 503, "The backend is unavailable"),
   UPSTREAM_OVERFLOW("upstream_overflow", 503,

@@ -1,0 +1,92 @@
+package dev.crossgate.routing.waf;
+
+import dev.crossgate.policy.model.WafPolicy;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * The SecLang configuration a {@link WafPolicy} stands for: engine mode, then the Core Rule Set
+ * (its setup file, the paranoia level and anomaly thresholds, its rules), then the custom rules,
+ * then the exclusions (which must follow the rules they remove). The text is also the key under
+ * which compiled rule sets are shared and cached.
+ */
+final class WafSecLang {
+
+  /** The default inbound anomaly threshold of the CRS. */
+  static final int DEFAULT_INBOUND = 5;
+
+  /** The default outbound anomaly threshold of the CRS. */
+  static final int DEFAULT_OUTBOUND = 4;
+
+  private WafSecLang() {}
+
+  /** The folder Include paths resolve against: the CRS folder, or the working directory. */
+  static Path baseDir(WafPolicy.Spec spec) {
+    return spec.crs() == null ? Path.of("").toAbsolutePath() : Path.of(spec.crs().path());
+  }
+
+  /** Whether the policy blocks (mode {@code block}) rather than only logging. */
+  static boolean blocks(WafPolicy.Spec spec) {
+    return "block".equals(spec.mode());
+  }
+
+  /** The configuration text of {@code spec}. */
+  static String of(WafPolicy.Spec spec) {
+    StringBuilder text = new StringBuilder();
+    text.append("SecRuleEngine ").append(blocks(spec) ? "On" : "DetectionOnly").append('\n');
+    // Request bodies are not yet buffered into the WAF: phases 1 and 2 see headers, URI and
+    // query arguments only.
+    text.append("SecRequestBodyAccess Off\n");
+    text.append("SecResponseBodyAccess Off\n");
+    if (spec.crs() != null) {
+      Path crs = Path.of(spec.crs().path()).toAbsolutePath().normalize();
+      Path setup = Files.exists(crs.resolve("crs-setup.conf")) ? crs.resolve("crs-setup.conf")
+          : crs.resolve("crs-setup.conf.example");
+      text.append("Include \"").append(setup).append("\"\n");
+      int level = spec.crs().paranoiaLevel() == null ? 1 : spec.crs().paranoiaLevel();
+      WafPolicy.AnomalyThresholds t = spec.anomalyThresholds();
+      int inbound = t == null || t.inbound() == null ? DEFAULT_INBOUND : t.inbound();
+      int outbound = t == null || t.outbound() == null ? DEFAULT_OUTBOUND : t.outbound();
+      // CRS 4 reads blocking_paranoia_level, CRS 3 paranoia_level: set both.
+      text.append("SecAction \"id:900000,phase:1,pass,t:none,nolog")
+          .append(",setvar:tx.blocking_paranoia_level=").append(level)
+          .append(",setvar:tx.paranoia_level=").append(level)
+          .append(",setvar:tx.inbound_anomaly_score_threshold=").append(inbound)
+          .append(",setvar:tx.outbound_anomaly_score_threshold=").append(outbound)
+          .append("\"\n");
+      text.append("Include \"").append(crs.resolve("rules").resolve("*.conf")).append("\"\n");
+    }
+    if (spec.customRules() != null && !spec.customRules().isBlank()) {
+      text.append(spec.customRules());
+      if (!spec.customRules().endsWith("\n")) {
+        text.append('\n');
+      }
+    }
+    for (WafPolicy.Exclusion exclusion : spec.exclusions()) {
+      if (exclusion.targets().isEmpty()) {
+        for (Integer id : exclusion.ruleIds()) {
+          text.append("SecRuleRemoveById ").append(id).append('\n');
+        }
+        for (String tag : exclusion.tags()) {
+          text.append("SecRuleRemoveByTag \"").append(quoted(tag)).append("\"\n");
+        }
+      } else {
+        for (String target : exclusion.targets()) {
+          for (Integer id : exclusion.ruleIds()) {
+            text.append("SecRuleUpdateTargetById ").append(id).append(" \"!")
+                .append(quoted(target)).append("\"\n");
+          }
+          for (String tag : exclusion.tags()) {
+            text.append("SecRuleUpdateTargetByTag \"").append(quoted(tag)).append("\" \"!")
+                .append(quoted(target)).append("\"\n");
+          }
+        }
+      }
+    }
+    return text.toString();
+  }
+
+  private static String quoted(String value) {
+    return value.replace("\\", "\\\\").replace("\"", "\\\"");
+  }
+}
