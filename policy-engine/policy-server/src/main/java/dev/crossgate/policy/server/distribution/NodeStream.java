@@ -40,6 +40,8 @@ final class NodeStream {
   private long lastHeardNanos = System.nanoTime();
   private long sentRevision = -1;
   private String sentHash = "";
+  /** The newest snapshot held back while the node's stream is full; older ones are dropped. */
+  private EncodedSnapshot held;
   private String ackedHash = "";
   private boolean closed;
 
@@ -101,6 +103,22 @@ final class NodeStream {
   private void offer(EncodedSnapshot encoded) {
     Snapshot snapshot = encoded.snapshot();
     if (closed || snapshot.getRevision() <= sentRevision) {
+      return;
+    }
+    if (!snapshot.getHash().equals(ackedHash) && response.writeQueueFull()) {
+      // A slow node: keep only the newest snapshot until its stream drains, so fast changes
+      // never queue one full snapshot per revision in memory.
+      boolean waiting = held != null;
+      held = encoded;
+      if (!waiting) {
+        response.drainHandler(v -> {
+          EncodedSnapshot next = held;
+          held = null;
+          if (next != null) {
+            offer(next);
+          }
+        });
+      }
       return;
     }
     sentRevision = snapshot.getRevision();
