@@ -2,6 +2,7 @@ package dev.crossgate.cli;
 
 import dev.crossgate.gateway.GatewayOptions;
 import dev.crossgate.routing.config.ListenerSettings;
+import dev.crossgate.routing.hygiene.RequestLimits;
 import dev.crossgate.policy.distribution.DistributionClientSettings;
 import dev.crossgate.routing.upstream.UpstreamClient;
 import java.io.FileOutputStream;
@@ -127,6 +128,30 @@ final class GatewayCommand implements Callable<Integer> {
           + "listeners stop accepting; default ${DEFAULT-VALUE} (env CROSSGATE_DRAIN_TIMEOUT).")
   Duration drainTimeout;
 
+  @Option(names = "--max-header-count", paramLabel = "N",
+      defaultValue = "${env:CROSSGATE_MAX_HEADER_COUNT:-100}",
+      description = "Most header fields a request may carry (more: 431); default "
+          + "${DEFAULT-VALUE} (env CROSSGATE_MAX_HEADER_COUNT).")
+  int maxHeaderCount;
+
+  @Option(names = "--max-body-size", paramLabel = "BYTES",
+      defaultValue = "${env:CROSSGATE_MAX_BODY_SIZE:-67108864}",
+      description = "Largest body a Content-Length may announce (larger: 413 before anything "
+          + "goes upstream); default ${DEFAULT-VALUE} (env CROSSGATE_MAX_BODY_SIZE).")
+  long maxBodySize;
+
+  @Option(names = "--max-connections-per-address", paramLabel = "N",
+      defaultValue = "${env:CROSSGATE_MAX_CONNECTIONS_PER_ADDRESS:-1024}",
+      description = "Most connections one client address may hold open; 0 means no limit; "
+          + "default ${DEFAULT-VALUE} (env CROSSGATE_MAX_CONNECTIONS_PER_ADDRESS).")
+  int maxConnectionsPerAddress;
+
+  @Option(names = "--header-read-timeout", paramLabel = "DURATION",
+      defaultValue = "${env:CROSSGATE_HEADER_READ_TIMEOUT:-30s}",
+      description = "How long a client may take to send a request head (against slowloris); "
+          + "default ${DEFAULT-VALUE} (env CROSSGATE_HEADER_READ_TIMEOUT).")
+  Duration headerReadTimeout;
+
   @Override
   public Integer call() throws IOException {
     List<Path> files = config == null ? List.of() : config;
@@ -166,10 +191,31 @@ final class GatewayCommand implements Callable<Integer> {
     }, () -> { });
   }
 
-  /** The listener settings: defaults with the client idle timeout and drain deadline given. */
+  /** The listener settings: defaults with the timeouts and request limits given. */
   ListenerSettings listenerSettings() {
     return ListenerSettings.defaults().withClientIdleTimeout(clientIdleTimeout)
-        .withDrainTimeout(drainTimeout);
+        .withDrainTimeout(drainTimeout).withRequestLimits(requestLimits());
+  }
+
+  private RequestLimits requestLimits() {
+    if (maxHeaderCount < 1) {
+      throw new ParameterException(spec.commandLine(),
+          "--max-header-count: " + maxHeaderCount + " (expected: > 0)");
+    }
+    if (maxBodySize < 0) {
+      throw new ParameterException(spec.commandLine(),
+          "--max-body-size: " + maxBodySize + " (expected: >= 0 bytes)");
+    }
+    if (maxConnectionsPerAddress < 0) {
+      throw new ParameterException(spec.commandLine(), "--max-connections-per-address: "
+          + maxConnectionsPerAddress + " (expected: >= 0; 0 means no limit)");
+    }
+    if (headerReadTimeout.isZero() || headerReadTimeout.isNegative()) {
+      throw new ParameterException(spec.commandLine(),
+          "--header-read-timeout: " + headerReadTimeout + " (expected: > 0)");
+    }
+    return new RequestLimits(maxHeaderCount, maxBodySize, maxConnectionsPerAddress,
+        headerReadTimeout);
   }
 
   private OutputStream accessLogStream() throws IOException {

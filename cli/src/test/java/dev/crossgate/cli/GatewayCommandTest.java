@@ -59,6 +59,41 @@ class GatewayCommandTest {
   }
 
   @Test
+  void readsTheRequestLimits() {
+    GatewayCommand command = parse("gateway", "-c", "a.yaml", "--max-header-count", "40",
+        "--max-body-size", "1048576", "--max-connections-per-address", "0",
+        "--header-read-timeout", "5s");
+
+    var limits = command.listenerSettings().requestLimits();
+    assertThat(limits.maxHeaderCount()).isEqualTo(40);
+    assertThat(limits.maxBodySize()).isEqualTo(1_048_576L);
+    assertThat(limits.maxConnectionsPerAddress()).isZero();
+    assertThat(limits.headerReadTimeout()).isEqualTo(Duration.ofSeconds(5));
+  }
+
+  @Test
+  void defaultRequestLimitsAreTheCoresDefaults() {
+    GatewayCommand command = parse("gateway", "-c", "a.yaml");
+
+    assertThat(command.listenerSettings().requestLimits())
+        .isEqualTo(dev.crossgate.routing.hygiene.RequestLimits.defaults());
+  }
+
+  @Test
+  void outOfRangeRequestLimitsAreUsageErrorsNamingTheOption() {
+    assertThat(execute("gateway", "-c", "a.yaml", "--max-header-count", "0"))
+        .isEqualTo(ExitCodes.USAGE);
+    assertThat(err.toString()).contains("--max-header-count: 0 (expected: > 0)");
+    assertThat(execute("gateway", "-c", "a.yaml", "--max-connections-per-address", "-1"))
+        .isEqualTo(ExitCodes.USAGE);
+    assertThat(err.toString())
+        .contains("--max-connections-per-address: -1 (expected: >= 0; 0 means no limit)");
+    assertThat(execute("gateway", "-c", "a.yaml", "--header-read-timeout", "0s"))
+        .isEqualTo(ExitCodes.USAGE);
+    assertThat(err.toString()).contains("--header-read-timeout: PT0S (expected: > 0)");
+  }
+
+  @Test
   void clientIdleTimeoutZeroMeansNever() {
     GatewayCommand command = parse("gateway", "-c", "a.yaml", "--client-idle-timeout", "0s");
 
