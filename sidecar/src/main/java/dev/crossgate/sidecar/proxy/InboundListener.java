@@ -4,7 +4,8 @@ import static java.util.Objects.requireNonNull;
 
 import dev.crossgate.routing.error.ErrorReason;
 import dev.crossgate.routing.error.ErrorResponder;
-import dev.crossgate.sidecar.identity.WorkloadCertificate;
+import dev.crossgate.routing.mesh.PeerIdentity;
+import dev.crossgate.routing.mesh.WorkloadCertificate;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;

@@ -1,4 +1,4 @@
-package dev.crossgate.sidecar.proxy;
+package dev.crossgate.routing.mesh;
 
 import java.security.cert.Certificate;
 import java.security.cert.CertificateParsingException;

@@ -1,4 +1,4 @@
-package dev.crossgate.sidecar.identity;
+package dev.crossgate.sidecar.mesh;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -6,6 +6,8 @@ import dev.crossgate.policy.identity.IdentityClient;
 import dev.crossgate.policy.server.PolicyServer;
 import dev.crossgate.policy.server.PolicyServerOptions;
 import dev.crossgate.policy.server.ca.WorkloadIdentity;
+import dev.crossgate.routing.mesh.CertificateManager;
+import dev.crossgate.routing.mesh.WorkloadCertificate;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;

@@ -1,4 +1,4 @@
-package dev.crossgate.sidecar.identity;
+package dev.crossgate.routing.mesh;
 
 import java.io.IOException;
 import java.io.StringWriter;
