@@ -72,6 +72,10 @@ final class RateLimitRules {
         checks.oneOf(path + ".unit", limit.unit(), Limit.class, "unit");
       }
       checks.atLeast(path + ".burst", limit.burst(), 0);
+      if ("Global".equals(spec.scope()) && limit.burst() != null && limit.burst() > 0) {
+        checks.expected(path + ".burst", limit.burst(), "0 or unset with scope Global; a global"
+            + " limit admits `requests` per fixed window of one unit");
+      }
     }
   }
 

@@ -511,6 +511,39 @@ class PolicyKindProblemsTest {
   }
 
   @Test
+  void aGlobalLimitCountsFixedWindowsAndHasNoBurst() {
+    String yaml =
+        """
+        apiVersion: crossgate.dev/v1alpha1
+        kind: RateLimitPolicy
+        metadata:
+          name: limits
+          namespace: shop
+        spec:
+          targetRefs:
+            - kind: Gateway
+              name: edge
+          scope: Global
+          failureMode: Shut
+          limits:
+            - name: per-client
+              key: {type: ClientAddress}
+              requests: 100
+              unit: Minute
+              burst: 20
+            - name: whole-route
+              key: {type: Route}
+              requests: 100
+              unit: Minute
+              burst: 0
+        """;
+    assertThat(problemsWithGateway(yaml))
+        .containsExactly(
+            "routes.yaml:11: RateLimitPolicy shop/limits: spec.failureMode: Shut (expected: one of Open, Closed)",
+            "routes.yaml:17: RateLimitPolicy shop/limits: spec.limits[0].burst: 20 (expected: 0 or unset with scope Global; a global limit admits `requests` per fixed window of one unit)");
+  }
+
+  @Test
   void rateLimitPolicyTrustedProxiesNeedAClientAddressKeyAndRatesHaveACeiling() {
     String yaml =
         """

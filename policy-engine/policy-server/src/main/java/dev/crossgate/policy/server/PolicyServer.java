@@ -12,6 +12,8 @@ import dev.crossgate.policy.server.ca.MeshCaOptions;
 import dev.crossgate.policy.server.distribution.DistributionService;
 import dev.crossgate.policy.server.distribution.NodeRegistry;
 import dev.crossgate.policy.server.api.PolicyApi;
+import dev.crossgate.policy.server.ratelimit.LeaseLedger;
+import dev.crossgate.policy.server.ratelimit.RateLimitService;
 import dev.crossgate.policy.server.store.InfinispanOptions;
 import dev.crossgate.policy.server.store.InfinispanPolicyStore;
 import dev.crossgate.policy.server.store.PolicyStore;
@@ -100,9 +102,14 @@ public final class PolicyServer implements AutoCloseable {
       });
       NodeRegistry nodes = infinispan.clustered()
           ? NodeRegistry.clustered(vertx, infinispan.cacheManager()) : new NodeRegistry(vertx);
+      IdentityService identity = new IdentityService(authority);
+      RateLimitService rateLimits = new RateLimitService(store,
+          LeaseLedger.start(vertx, infinispan.cacheManager(), Clock.systemUTC()));
       DistributionService distribution = await(DistributionService.start(vertx, store, nodes,
-          options.apiHost(), options.distributionPort(), streams,
-          new IdentityService(authority)::register));
+          options.apiHost(), options.distributionPort(), streams, grpc -> {
+            identity.register(grpc);
+            rateLimits.register(grpc);
+          }));
       Router api = PolicyApi.router(vertx, store, tokens, nodes, options.bodyLimit());
       JoinTokenRoutes.mount(api, authority.joinTokens());
       HttpServer http =
