@@ -8,9 +8,17 @@ package dev.crossgate.routing.ratelimit;
  * @param remaining how many more requests the key may make right now
  * @param resetNanos how long until the key's bucket is full again
  * @param retryAfterNanos for a refused request, how long until one request would pass; else 0
+ * @param unavailable refused because a global limit could not be checked (the policy engine is
+ *     unreachable and the limit fails closed), not because the key's budget is used up
  */
 public record Decision(boolean allowed, long limit, long remaining, long resetNanos,
-    long retryAfterNanos) {
+    long retryAfterNanos, boolean unavailable) {
+
+  /** A decision on the key's budget (not an unavailable limiter). */
+  public Decision(boolean allowed, long limit, long remaining, long resetNanos,
+      long retryAfterNanos) {
+    this(allowed, limit, remaining, resetNanos, retryAfterNanos, false);
+  }
 
   /** Whole seconds, rounded up: what the {@code RateLimit-Reset} header says. */
   public long resetSeconds() {

@@ -30,12 +30,27 @@ public final class RateLimitFilter implements HttpFilter {
 
   @Override
   public Future<Void> onRequest(ProxyExchange exchange) {
-    for (BoundLimit limit : limits) {
+    return check(exchange, 0);
+  }
+
+  /** Checks the limits from {@code from} on; waits only for a limiter that cannot answer now. */
+  private Future<Void> check(ProxyExchange exchange, int from) {
+    for (int i = from; i < limits.size(); i++) {
+      BoundLimit limit = limits.get(i);
       String key = limit.key().of(exchange);
       if (key == null) {
         continue;
       }
-      Decision decision = limit.limiter().tryAcquire(key);
+      Future<Decision> decided = limit.limiter().acquire(key);
+      if (!decided.isComplete()) {
+        int next = i + 1;
+        return decided.compose(decision -> decision.allowed() ? check(exchange, next)
+            : Future.failedFuture(refusal(limit, decision)));
+      }
+      if (decided.failed()) {
+        return Future.failedFuture(decided.cause());
+      }
+      Decision decision = decided.result();
       if (!decision.allowed()) {
         return Future.failedFuture(refusal(limit, decision));
       }
@@ -45,9 +60,12 @@ public final class RateLimitFilter implements HttpFilter {
 
   private static ProxyException refusal(BoundLimit limit, Decision decision) {
     long retryAfter = decision.retryAfterSeconds();
-    return new ProxyException(ErrorReason.RATE_LIMITED, "limit " + limit.name()
-        + " of RateLimitPolicy " + limit.policy() + " (" + limit.description()
-        + ") is used up for this client; retry in " + retryAfter + " s",
+    String what = "limit " + limit.name() + " of RateLimitPolicy " + limit.policy() + " ("
+        + limit.description() + ")";
+    return new ProxyException(ErrorReason.RATE_LIMITED, decision.unavailable()
+        ? what + " cannot be checked: the global rate limiter (the policy engine) is"
+            + " unavailable and the policy's failureMode is Closed; retry in " + retryAfter + " s"
+        : what + " is used up for this client; retry in " + retryAfter + " s",
         limit.decidedBy(), Map.of(
             "ratelimit-limit", Long.toString(decision.limit()),
             "ratelimit-remaining", "0",

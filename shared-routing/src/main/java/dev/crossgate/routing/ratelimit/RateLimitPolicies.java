@@ -31,26 +31,43 @@ public final class RateLimitPolicies {
 
   private final long maxKeysPerLimit;
   private final LongSupplier clock;
+  private final GlobalLeases leases;
   private Map<String, RateLimiter> limiters = Map.of();
 
   /**
-   * Policies with this bound on tracked keys per limit and this clock.
+   * Policies with this bound on tracked keys per limit and this clock, and no policy engine for
+   * global limits.
    *
    * @param maxKeysPerLimit the most keys one limit tracks at once
    * @param clock a monotonic nanosecond clock ({@code System::nanoTime} outside tests)
    */
   public RateLimitPolicies(long maxKeysPerLimit, LongSupplier clock) {
+    this(maxKeysPerLimit, clock, GlobalLeases.none());
+  }
+
+  /**
+   * The same, with global limits leasing from {@code leases}.
+   *
+   * @param leases where global limits get their tokens ({@link GlobalLeases#none} in file mode)
+   */
+  public RateLimitPolicies(long maxKeysPerLimit, LongSupplier clock, GlobalLeases leases) {
     if (maxKeysPerLimit < 1) {
       throw new IllegalArgumentException("maxKeysPerLimit: " + maxKeysPerLimit
           + " (expected: > 0)");
     }
     this.maxKeysPerLimit = maxKeysPerLimit;
     this.clock = Objects.requireNonNull(clock, "clock");
+    this.leases = Objects.requireNonNull(leases, "leases");
   }
 
-  /** Policies with {@link #DEFAULT_MAX_KEYS} and the system clock. */
+  /** Policies with {@link #DEFAULT_MAX_KEYS}, the system clock and no policy engine. */
   public static RateLimitPolicies defaults() {
     return new RateLimitPolicies(DEFAULT_MAX_KEYS, System::nanoTime);
+  }
+
+  /** Policies with {@link #DEFAULT_MAX_KEYS} and the system clock, leasing from {@code leases}. */
+  public static RateLimitPolicies defaults(GlobalLeases leases) {
+    return new RateLimitPolicies(DEFAULT_MAX_KEYS, System::nanoTime, leases);
   }
 
   /**
@@ -65,24 +82,23 @@ public final class RateLimitPolicies {
     List<Targeted> targeted = new ArrayList<>();
     for (RateLimitPolicy policy : bundle.ofKind(RateLimitPolicy.class)) {
       RateLimitPolicy.Spec spec = policy.spec();
-      if ("Global".equals(spec.scope())) {
-        LOG.warn("RateLimitPolicy {}: scope Global is enforced per gateway replica (global"
-            + " leases are not configured)", policy.metadata().qualifiedName());
-      }
+      boolean global = "Global".equals(spec.scope());
+      boolean failOpen = !"Closed".equals(spec.failureMode());
       List<CidrBlock> trusted = spec.trustedProxies().stream().map(CidrBlock::parse).toList();
       List<BoundLimit> bound = new ArrayList<>();
       for (RateLimitPolicy.Limit limit : spec.limits()) {
         Rate rate = new Rate(limit.requests(), Rate.periodOf(limit.unit()),
             limit.burst() == null ? 0 : limit.burst());
         String identity = policy.metadata().qualifiedName() + "|" + limit.name() + "|" + rate
-            + "|" + limit.key();
+            + "|" + limit.key() + (global ? "|global|" + failOpen : "");
         RateLimiter limiter = limiters.get(identity);
         if (limiter == null) {
-          limiter = new LocalRateLimiter(rate, maxKeysPerLimit, clock);
+          limiter = global ? global(policy.metadata().qualifiedName(), limit.name(), rate,
+              failOpen) : new LocalRateLimiter(rate, maxKeysPerLimit, clock);
         }
         next.put(identity, limiter);
         bound.add(new BoundLimit(policy.metadata().qualifiedName(), limit.name(),
-            describe(limit), key(limit.key(), trusted), limiter));
+            describe(limit, global), key(limit.key(), trusted), limiter));
       }
       targeted.add(new Targeted(policy.metadata(), spec.targetRefs(), bound));
     }
@@ -90,9 +106,20 @@ public final class RateLimitPolicies {
     return new Compiled(gateway, targeted);
   }
 
-  private static String describe(RateLimitPolicy.Limit limit) {
+  private GlobalRateLimiter global(String policy, String limit, Rate rate, boolean failOpen) {
+    if (leases.source() == null) {
+      LOG.warn("RateLimitPolicy {} limit {}: scope Global needs the policy engine's leases"
+          + " (run with --control-plane); without them it fails {}", policy, limit, failOpen
+          ? "open (failureMode Open): enforced per replica, like scope Local"
+          : "closed (failureMode Closed): every request it applies to is refused with 429");
+    }
+    return new GlobalRateLimiter(policy, limit, rate, failOpen, leases, maxKeysPerLimit, clock);
+  }
+
+  private static String describe(RateLimitPolicy.Limit limit, boolean global) {
     String text = limit.requests() + " requests per " + limit.unit();
-    return limit.burst() == null || limit.burst() == 0 ? text : text + ", burst " + limit.burst();
+    text = limit.burst() == null || limit.burst() == 0 ? text : text + ", burst " + limit.burst();
+    return global ? text + ", global" : text;
   }
 
   private static RateKey key(RateLimitPolicy.Key key, List<CidrBlock> trusted) {
