@@ -21,6 +21,9 @@ import dev.crossgate.routing.filter.trace.TraceContextFilter;
 import dev.crossgate.routing.config.ListenerSettings;
 import dev.crossgate.routing.hygiene.ConnectionGuard;
 import dev.crossgate.routing.metrics.ProxyMetrics;
+import dev.crossgate.policy.ratelimit.LeaseClient;
+import dev.crossgate.routing.ratelimit.GlobalLeases;
+import dev.crossgate.routing.ratelimit.LeaseSource;
 import dev.crossgate.routing.resilience.HealthChecks;
 import dev.crossgate.routing.tls.CertificateWatcher;
 import dev.crossgate.routing.upstream.UpstreamClient;
@@ -35,6 +38,7 @@ import io.vertx.core.http.HttpServerOptions;
 import io.vertx.micrometer.MicrometerMetricsFactory;
 import io.vertx.micrometer.MetricsDomain;
 import io.vertx.micrometer.MicrometerMetricsOptions;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -68,6 +72,9 @@ public final class GatewayServer implements AutoCloseable {
   private final ConnectionGuard connectionGuard;
 
   private static final String VERSION = "crossgate-gateway";
+
+  /** How long a global rate limit's lease call may take before the failure mode decides. */
+  private static final Duration LEASE_TIMEOUT = Duration.ofSeconds(2);
 
   /** What the gateway serves: HTTP, HTTPS and TCP listeners. */
   static final ValidationOptions VALIDATION =
@@ -110,12 +117,17 @@ public final class GatewayServer implements AutoCloseable {
         .withMetrics(new MicrometerMetricsFactory(registry))
         .build();
     AccessLogWriter accessLog = null;
+    LeaseClient leaseClient = null;
     try {
       ProxyMetrics metrics = new ProxyMetrics(registry);
       UpstreamClient client = new UpstreamClient(vertx, options.upstream());
+      leaseClient = options.usesControlPlane() ? new LeaseClient(vertx,
+          DistributionClientSettings.parseEngines(options.controlPlane()), LEASE_TIMEOUT) : null;
+      GlobalLeases leases = leaseClient == null ? GlobalLeases.none(registry)
+          : GlobalLeases.from(LeaseSource.of(leaseClient), Duration.ofSeconds(1), registry);
       RoutingConfigCompiler compiler = new RoutingConfigCompiler(client,
           List.of(new TraceContextFilter(), new ForwardedHeadersFilter()),
-          dev.crossgate.routing.ratelimit.RateLimitPolicies.defaults(),
+          dev.crossgate.routing.ratelimit.RateLimitPolicies.defaults(leases),
           new dev.crossgate.routing.waf.WafPolicies(
               new dev.crossgate.routing.waf.WafMetrics(registry)));
       FileConfigSource source = null;
@@ -180,6 +192,9 @@ public final class GatewayServer implements AutoCloseable {
           server.listenerPorts(), initial.version(), options.adminAddress(), server.adminPort());
       return server;
     } catch (ConfigException | RuntimeException e) {
+      if (leaseClient != null) {
+        leaseClient.close();
+      }
       await(vertx.close());
       if (accessLog != null) {
         accessLog.close();
