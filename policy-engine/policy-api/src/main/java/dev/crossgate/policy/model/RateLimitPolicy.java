@@ -59,7 +59,7 @@ public record RateLimitPolicy(
    * @param key what requests are counted by
    * @param requests requests allowed per unit, > 0
    * @param unit the period
-   * @param burst extra requests allowed at once, >= 0; default 0
+   * @param burst extra requests allowed at once, >= 0; default 0; must be 0 with scope Global
    */
   public record Limit(
       @Doc("The limit name, a DNS label, unique in the policy; shown in responses and metrics.")
@@ -67,7 +67,8 @@ public record RateLimitPolicy(
       @Doc("What requests are counted by.") Key key,
       @Doc("Requests allowed per unit, > 0.") Integer requests,
       @Doc(value = "The period.", allowed = {"Second", "Minute", "Hour"}) String unit,
-      @Doc(value = "Extra requests allowed at once, >= 0.", defaultValue = "0") Integer burst) {}
+      @Doc(value = "Extra requests allowed at once, >= 0; must be 0 with scope Global.",
+              defaultValue = "0") Integer burst) {}
 
   /**
    * What a limit counts by.
