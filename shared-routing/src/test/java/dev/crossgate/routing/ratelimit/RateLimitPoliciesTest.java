@@ -49,6 +49,29 @@ class RateLimitPoliciesTest {
     assertThat(changed).isNotSameAs(first);
   }
 
+  private static PolicyBundle global(String failureMode) {
+    return new PolicyBundle(List.of(GATEWAY, new RateLimitPolicy("crossgate.dev/v1alpha1",
+        ObjectMeta.of("default", "p"), new RateLimitPolicy.Spec(List.of(ROUTE),
+            List.of(new RateLimitPolicy.Limit("per-route", new RateLimitPolicy.Key("Route", null),
+                2, "Hour", null)), "Global", failureMode, null))));
+  }
+
+  @Test
+  void withoutAnEngineAGlobalLimitFallsBackAsItsFailureModeSays() {
+    BoundLimit open = filter(global(null), "HTTPRoute", "shop", List.of()).limits().get(0);
+    assertThat(open.limiter()).isInstanceOf(GlobalRateLimiter.class);
+    assertThat(open.description()).isEqualTo("2 requests per Hour, global");
+    assertThat(open.limiter().tryAcquire("shop").allowed()).isTrue();
+    assertThat(open.limiter().tryAcquire("shop").allowed()).isTrue();
+    assertThat(open.limiter().tryAcquire("shop").allowed()).as("per replica").isFalse();
+
+    BoundLimit closed = filter(global("Closed"), "HTTPRoute", "shop", List.of()).limits().get(0);
+    assertThat(closed.limiter()).isNotSameAs(open.limiter());
+    Decision refused = closed.limiter().tryAcquire("shop");
+    assertThat(refused.allowed()).isFalse();
+    assertThat(refused.unavailable()).isTrue();
+  }
+
   @Test
   void targetsMatchByKindNameListenerAndService() {
     assertThat(filter(bundle(1, ROUTE), "HTTPRoute", "other", List.of())).isNull();
