@@ -9,18 +9,31 @@ import io.vertx.core.Future;
 import io.vertx.grpc.common.GrpcStatus;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Finds the limit a lease request names in the engine's current policy: the engine, not the
  * gateway, decides what the budget is. Refuses with NOT_FOUND for an unknown policy or limit and
- * FAILED_PRECONDITION for a policy whose scope is not Global.
+ * FAILED_PRECONDITION for a policy whose scope is not Global. A limit found is remembered for
+ * {@value #REMEMBER_MILLIS} ms, and forgotten at once when a revision lands (made here or by
+ * another engine of the cluster), so most leases cost no store lookup.
  */
 final class GlobalLimits {
 
+  /** How long a limit found is used without looking again. */
+  static final long REMEMBER_MILLIS = 5_000;
+
+  /** At most this many limits are remembered; beyond, lookups go to the store. */
+  private static final int MAX_REMEMBERED = 10_000;
+
   private final PolicyStore store;
+  private final ConcurrentHashMap<String, Found> found = new ConcurrentHashMap<>();
+
+  private record Found(GlobalLimit limit, long atNanos) {}
 
   GlobalLimits(PolicyStore store) {
     this.store = requireNonNull(store, "store");
+    store.onRevision(revision -> found.clear());
   }
 
   /**
@@ -28,10 +41,21 @@ final class GlobalLimits {
    * Fails with a {@link LeaseRefusal}.
    */
   Future<GlobalLimit> find(String policy, String limit) {
+    String name = policy + "|" + limit;
+    Found known = found.get(name);
+    long now = System.nanoTime();
+    if (known != null && now - known.atNanos() < REMEMBER_MILLIS * 1_000_000) {
+      return Future.succeededFuture(known.limit());
+    }
     int slash = policy.indexOf('/');
-    String namespace = policy.substring(0, slash);
-    String name = policy.substring(slash + 1);
-    return store.get(RateLimitPolicy.KIND, namespace, name).map(found -> resolve(found, policy, limit));
+    return store.get(RateLimitPolicy.KIND, policy.substring(0, slash), policy.substring(slash + 1))
+        .map(resource -> {
+          GlobalLimit resolved = resolve(resource, policy, limit);
+          if (found.size() < MAX_REMEMBERED) {
+            found.put(name, new Found(resolved, now));
+          }
+          return resolved;
+        });
   }
 
   private static GlobalLimit resolve(Optional<Resource> found, String policy, String limit) {

@@ -159,6 +159,27 @@ class RateLimitServiceTest {
   }
 
   @Test
+  void aChangedPolicyIsHonouredAtTheNextRevision() throws Exception {
+    assertThat(await(client.lease("shop/shared", "per-client", "10.0.0.7", 1)).getLimit())
+        .isEqualTo(1000);
+    apply(engine, POLICIES.replace("requests: 1000", "requests: 2000"));
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+    long limit;
+    do {
+      limit = await(client.lease("shop/shared", "per-client", "10.0.0.7", 1)).getLimit();
+    } while (limit != 2000 && System.nanoTime() - deadline < 0);
+    assertThat(limit).isEqualTo(2000);
+    apply(engine, POLICIES.replaceAll("(?m)^ *(scope: Global|failureMode: Closed)\n", ""));
+    Future<LeaseGrant> refused;
+    do {
+      refused = client.lease("shop/shared", "per-client", "10.0.0.7", 1);
+      refused.toCompletionStage().toCompletableFuture().handle((r, e) -> null).get(30, TimeUnit.SECONDS);
+    } while (refused.succeeded() && System.nanoTime() - deadline < 0);
+    assertRefused(refused, GrpcStatus.FAILED_PRECONDITION, "policy: shop/shared has scope Local"
+        + " (the default) (expected: scope Global; local limits are counted by each data plane)");
+  }
+
+  @Test
   void aTinyBudgetIsHandedOutOneTokenAtATime() throws Exception {
     List<Long> grants = new ArrayList<>();
     for (int i = 0; i < 5; i++) {
