@@ -179,7 +179,8 @@ public final class MigrationEvidence implements AutoCloseable {
         .put("denied", counters.total(TrafficCounters.DENIED))
         .put("p99Millis", p99.isPresent() && !Double.isInfinite(p99.getAsDouble())
             ? p99.getAsDouble() : null)
-        .put("p99", p99.isPresent() ? MigrationVerdict.millis(p99.getAsDouble()) : null);
+        .put("p99", p99.isPresent() ? MigrationVerdict.millis(p99.getAsDouble(),
+            counters.lastBound()) : null);
   }
 
   /** Stops watching revisions. */

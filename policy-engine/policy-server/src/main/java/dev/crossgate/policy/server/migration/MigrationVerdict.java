@@ -93,7 +93,8 @@ record MigrationVerdict(Stage nextStage, boolean safeToAdvance, List<String> rea
       double a = p99After.getAsDouble();
       double b = p99Before.getAsDouble();
       if (a - b >= P99_RISE_MILLIS && a >= 2 * b) {
-        reasons.add("p99 latency rose from " + millis(b) + " to " + millis(a));
+        reasons.add("p99 latency rose from " + millis(b, before.lastBound()) + " to "
+            + millis(a, after.lastBound()));
       }
     }
     return new MigrationVerdict(next, reasons.isEmpty(), reasons, notes);
@@ -118,10 +119,10 @@ record MigrationVerdict(Stage nextStage, boolean safeToAdvance, List<String> rea
     return String.format(Locale.ROOT, "%.1f%%", rate * 100);
   }
 
-  /** {@code 5 ms}, {@code 2.5 ms}, or {@code > 10000 ms} above the last bucket. */
-  static String millis(double value) {
+  /** {@code 5 ms}, {@code 2.5 ms}, or {@code > 10000 ms} above the last bucket's bound. */
+  static String millis(double value, double lastBound) {
     if (Double.isInfinite(value)) {
-      return "> 10000 ms";
+      return "> " + millis(lastBound, 0);
     }
     return (value == Math.rint(value) ? String.valueOf((long) value) : String.valueOf(value))
         + " ms";

@@ -121,6 +121,11 @@ final class TrafficCounters {
     return names;
   }
 
+  /** The highest bucket bound in milliseconds (0 without a histogram). */
+  double lastBound() {
+    return bounds.isEmpty() ? 0 : bounds.get(bounds.size() - 1);
+  }
+
   /** The share of requests answered with a 5xx, or empty without requests. */
   OptionalDouble errorRate() {
     long requests = total(REQUESTS);
