@@ -107,7 +107,8 @@ public final class PolicyServer implements AutoCloseable {
           new IdentityService(authority)::register));
       Router api = PolicyApi.router(vertx, store, tokens, nodes, options.bodyLimit());
       JoinTokenRoutes.mount(api, authority.joinTokens());
-      MigrationRoutes.mount(api, MigrationEvidence.start(store, nodes, Clock.systemUTC()));
+      MigrationRoutes.mount(api, MigrationEvidence.start(store, nodes, Clock.systemUTC(),
+          infinispan.clustered() ? infinispan.cacheManager() : null));
       HttpServer http =
           await(vertx.createHttpServer()
               .requestHandler(api)

@@ -20,8 +20,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The engine's view of every migration: each service's stage and weight from the store, the
- * traffic its nodes report in heartbeats (kept per node, in memory, on the engine that holds the
- * node's stream), the counters at its last two changes, and a {@link MigrationVerdict}. Serves
+ * traffic its nodes report in heartbeats (kept per node, in memory, and in a cluster shared with
+ * every engine), the counters at its last two changes, and a {@link MigrationVerdict}. Serves
  * {@code GET /api/v1/migrations} and {@code GET /api/v1/migrations/{namespace}/{service}}.
  */
 public final class MigrationEvidence implements AutoCloseable {
@@ -34,19 +34,24 @@ public final class MigrationEvidence implements AutoCloseable {
   private final MigrationChanges changes = new MigrationChanges();
   private AutoCloseable revisions;
 
-  private MigrationEvidence(PolicyStore store, Clock clock) {
+  private MigrationEvidence(PolicyStore store, Clock clock, TrafficBook book) {
     this.store = store;
     this.clock = clock;
-    this.book = new TrafficBook(clock);
+    this.book = book;
   }
 
   /**
    * Starts collecting: the traffic reports {@code nodes} receive, and every new revision of
-   * {@code store} (to notice migration changes). Call on a Vert.x context.
+   * {@code store} (to notice migration changes).
+   *
+   * @param cluster the engine's Infinispan cluster, to share reports with every engine; null for
+   *     a single engine. Blocks while the shared cache starts: call it off the event loop.
    */
-  public static MigrationEvidence start(PolicyStore store, NodeRegistry nodes, Clock clock) {
-    MigrationEvidence evidence = new MigrationEvidence(requireNonNull(store, "store"),
-        requireNonNull(clock, "clock"));
+  public static MigrationEvidence start(PolicyStore store, NodeRegistry nodes, Clock clock,
+      org.infinispan.manager.EmbeddedCacheManager cluster) {
+    requireNonNull(clock, "clock");
+    MigrationEvidence evidence = new MigrationEvidence(requireNonNull(store, "store"), clock,
+        cluster == null ? new TrafficBook(clock) : TrafficBook.clustered(cluster, clock));
     requireNonNull(nodes, "nodes").onTraffic(evidence.book::record);
     evidence.revisions = store.onRevision(revision -> store.current()
         .onSuccess(current -> evidence.observe(current, false))
