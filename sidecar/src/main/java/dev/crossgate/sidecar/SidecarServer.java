@@ -10,9 +10,11 @@ import dev.crossgate.policy.distribution.v1.NodeRole;
 import dev.crossgate.policy.identity.IdentityClient;
 import dev.crossgate.routing.mesh.CertificateManager;
 import dev.crossgate.routing.mesh.WorkloadCertificate;
+import dev.crossgate.sidecar.inbound.InboundPolicy;
 import dev.crossgate.sidecar.proxy.InboundListener;
 import dev.crossgate.sidecar.proxy.MeshServices;
 import dev.crossgate.sidecar.proxy.OutboundListener;
+import dev.crossgate.sidecar.traffic.TrafficRecorder;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
@@ -56,6 +58,8 @@ public final class SidecarServer implements AutoCloseable {
   private final Vertx vertx;
   private final PrometheusMeterRegistry registry;
   private final AtomicReference<MeshServices> services = new AtomicReference<>();
+  private final AtomicReference<InboundPolicy> inboundPolicy =
+      new AtomicReference<>(InboundPolicy.NONE);
   private final AtomicBoolean closed = new AtomicBoolean();
   private final CountDownLatch stopped = new CountDownLatch(1);
   private IdentityClient identityClient;
@@ -100,6 +104,7 @@ public final class SidecarServer implements AutoCloseable {
     identityClient = new IdentityClient(vertx, engine);
     certificates = new CertificateManager(vertx, identityClient, options.joinToken(), registry,
         Clock.systemUTC());
+    TrafficRecorder traffic = new TrafficRecorder(options.namespace(), options.service(), registry);
     distribution = DistributionClient.start(vertx,
         DistributionClientSettings.defaults(
             DistributionClientSettings.parseEngines(options.controlPlane())),
@@ -108,16 +113,23 @@ public final class SidecarServer implements AutoCloseable {
         this::applied,
         snapshot -> {
           try {
-            services.set(MeshServices.of(snapshot));
+            MeshServices next = MeshServices.of(snapshot);
+            InboundPolicy policy = InboundPolicy.of(snapshot, options.namespace(),
+                options.service());
+            services.set(next);
+            inboundPolicy.set(policy);
             return Future.succeededFuture();
           } catch (IllegalArgumentException e) {
             return Future.failedFuture(e.getMessage());
           }
         },
         new DistributionClient.ConnectionListener() {});
+    distribution.reportTraffic(() -> traffic.report(inboundPolicy.get().stageName(),
+        inboundPolicy.get().revision()));
     WorkloadCertificate certificate = await(certificates.start());
     inbound = new InboundListener(vertx, options.inboundAddress(), options.inboundPort(),
-        options.appHost(), options.appPort(), options.mtlsMode(), registry);
+        options.appHost(), options.appPort(), options.mtlsMode(), registry, inboundPolicy::get,
+        traffic);
     await(inbound.start(certificate));
     outbound = new OutboundListener(vertx, options.localAddress(), options.outboundPort(),
         options.namespace(), services::get);
@@ -147,7 +159,10 @@ public final class SidecarServer implements AutoCloseable {
     JsonObject dump = new JsonObject()
         .put("service", options.service())
         .put("namespace", options.namespace())
-        .put("mtlsMode", inbound == null ? options.mtlsMode().name() : inbound.mode().name())
+        .put("mtlsMode", inbound == null ? options.mtlsMode().name()
+            : inbound.effectiveMode().name())
+        .put("stage", inboundPolicy.get().stageName())
+        .put("authorization", inboundPolicy.get().authorization().name())
         .put("ready", ready());
     certificates.current().ifPresent(c -> dump.put("certificate", new JsonObject()
         .put("spiffeId", c.spiffeId())

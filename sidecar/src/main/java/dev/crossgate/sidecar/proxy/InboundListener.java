@@ -2,10 +2,13 @@ package dev.crossgate.sidecar.proxy;
 
 import static java.util.Objects.requireNonNull;
 
-import dev.crossgate.routing.error.ErrorReason;
 import dev.crossgate.routing.error.ErrorResponder;
 import dev.crossgate.routing.mesh.PeerIdentity;
 import dev.crossgate.routing.mesh.WorkloadCertificate;
+import dev.crossgate.sidecar.inbound.InboundGate;
+import dev.crossgate.sidecar.inbound.InboundPolicy;
+import dev.crossgate.sidecar.traffic.CallerNames;
+import dev.crossgate.sidecar.traffic.TrafficRecorder;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
@@ -22,7 +25,10 @@ import io.vertx.core.net.NetServer;
 import io.vertx.core.net.NetServerOptions;
 import io.vertx.core.net.NetSocket;
 import io.vertx.core.net.ServerSSLOptions;
+import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 import javax.net.ssl.SSLPeerUnverifiedException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -31,8 +37,10 @@ import org.slf4j.LoggerFactory;
  * The inbound port: callers' sidecars connect here with mutual TLS; the request goes to the local
  * app with the caller's verified SPIFFE id in {@code x-crossgate-peer}. Each connection's first
  * byte says what it is (0x16 opens a TLS handshake): TLS goes to a TLS 1.3 server requiring a
- * client certificate from the trust bundle, plaintext to a plain one that forwards it
- * (PERMISSIVE) or refuses it with {@code mtls_required} (STRICT). Both are counted per caller.
+ * client certificate from the trust bundle, plaintext to a plain one. What each request may do
+ * follows the service's {@link InboundPolicy} (its MeshMigration stage: PERMISSIVE or STRICT,
+ * authorization audited or enforced; see {@link InboundGate}); every request is counted per
+ * caller by the {@link TrafficRecorder}.
  */
 public final class InboundListener {
 
@@ -46,7 +54,12 @@ public final class InboundListener {
   private final String appHost;
   private final int appPort;
   private final MeterRegistry registry;
+  private final Supplier<InboundPolicy> policy;
+  private final TrafficRecorder traffic;
+  /** The relay connection's local port → the caller's real address, while it is open. */
+  private final Map<Integer, String> origins = new ConcurrentHashMap<>();
   private volatile MtlsMode mode;
+  private InboundGate gate;
   private HttpClient app;
   private HttpServer tls;
   private HttpServer plain;
@@ -55,6 +68,20 @@ public final class InboundListener {
 
   public InboundListener(Vertx vertx, String bindAddress, int port, String appHost, int appPort,
       MtlsMode mode, MeterRegistry registry) {
+    this(vertx, bindAddress, port, appHost, appPort, mode, registry, () -> InboundPolicy.NONE,
+        new TrafficRecorder("default", "unknown", registry));
+  }
+
+  /**
+   * An inbound port that follows {@code policy} (the service's MeshMigration stage and
+   * authorization; {@code mode} applies when the service has no MeshMigration) and counts into
+   * {@code traffic}.
+   */
+  public InboundListener(Vertx vertx, String bindAddress, int port, String appHost, int appPort,
+      MtlsMode mode, MeterRegistry registry, Supplier<InboundPolicy> policy,
+      TrafficRecorder traffic) {
+    this.policy = requireNonNull(policy, "policy");
+    this.traffic = requireNonNull(traffic, "traffic");
     this.vertx = requireNonNull(vertx, "vertx");
     this.bindAddress = requireNonNull(bindAddress, "bindAddress");
     this.port = port;
@@ -89,6 +116,7 @@ public final class InboundListener {
         })
         .map(server -> {
           front = server;
+          gate = new InboundGate(policy, this::mode, server.actualPort());
           return server.actualPort();
         });
   }
@@ -102,14 +130,22 @@ public final class InboundListener {
         .setUseAlpn(true));
   }
 
-  /** Switches between PERMISSIVE and STRICT for new requests. */
+  /**
+   * Sets the mode used while the service has no MeshMigration (the {@code --mtls-mode}
+   * default), for new requests.
+   */
   public void mode(MtlsMode mode) {
     this.mode = requireNonNull(mode, "mode");
   }
 
-  /** The current mode. */
+  /** The default mode, used while the service has no MeshMigration. */
   public MtlsMode mode() {
     return mode;
+  }
+
+  /** The mode in force now: the MeshMigration stage's, else {@link #mode()}. */
+  public MtlsMode effectiveMode() {
+    return policy.get().effectiveMode(mode);
   }
 
   private void sniff(NetSocket socket) {
@@ -122,6 +158,9 @@ public final class InboundListener {
       }
       relay.connect(tlsHello ? tls.actualPort() : plain.actualPort(), "127.0.0.1")
           .onSuccess(inner -> {
+            int relayPort = inner.localAddress().port();
+            origins.put(relayPort, socket.remoteAddress().hostAddress());
+            inner.closeHandler(v -> origins.remove(relayPort));
             inner.write(first);
             socket.pipeTo(inner);
             inner.pipeTo(socket);
@@ -134,19 +173,30 @@ public final class InboundListener {
   }
 
   private void mtlsRequest(HttpServerRequest request) {
-    String peer = peerOf(request.connection());
-    forward(request, peer);
+    handle(request, peerOf(request.connection()));
   }
 
   private void plaintextRequest(HttpServerRequest request) {
-    if (mode == MtlsMode.STRICT) {
-      count("plaintext_refused", "unknown");
-      ErrorResponder.send(request.response(), Forwarder.error(ErrorReason.MTLS_REQUIRED,
-          "this sidecar's inbound port is STRICT: connect with mutual TLS and a mesh certificate"),
-          null, null, request.getHeader("content-type"));
+    handle(request, null);
+  }
+
+  private void handle(HttpServerRequest request, String peer) {
+    long start = System.nanoTime();
+    var remote = request.remoteAddress();
+    String source = remote == null ? null : origins.get(remote.port());
+    String caller = CallerNames.of(peer, source);
+    InboundGate.Admission admission = gate.admit(request, peer, source);
+    request.response().endHandler(v -> traffic.record(caller, peer != null, admission.outcome(),
+        admission.policy(), request.response().getStatusCode(), System.nanoTime() - start));
+    if (admission.refusal() != null) {
+      if (admission.outcome() == TrafficRecorder.Outcome.REFUSED_PLAINTEXT) {
+        count("plaintext_refused", source == null ? "unknown" : source);
+      }
+      ErrorResponder.send(request.response(), admission.refusal(), null, null,
+          request.getHeader("content-type"));
       return;
     }
-    forward(request, null);
+    forward(request, peer);
   }
 
   private void forward(HttpServerRequest request, String peer) {

@@ -7,6 +7,7 @@ import dev.crossgate.policy.distribution.v1.Hello;
 import dev.crossgate.policy.distribution.v1.Nack;
 import dev.crossgate.policy.distribution.v1.NodeMessage;
 import dev.crossgate.policy.distribution.v1.Snapshot;
+import dev.crossgate.policy.distribution.v1.TrafficReport;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -68,6 +69,7 @@ public final class DistributionClient {
   private Snapshot pending;
   private volatile boolean connected;
   private volatile boolean closed;
+  private volatile Supplier<TrafficReport> traffic;
 
   private DistributionClient(Vertx vertx, DistributionClientSettings settings,
       NodeIdentity identity, Supplier<AppliedSnapshot> applied, SnapshotHandler handler,
@@ -103,6 +105,15 @@ public final class DistributionClient {
         Objects.requireNonNull(handler, "handler"), Objects.requireNonNull(listener, "listener"));
     client.context.runOnContext(v -> client.connect());
     return client;
+  }
+
+  /**
+   * Adds {@code reports} to every heartbeat from now on: the node's cumulative traffic counters
+   * (see {@code traffic.proto}). Called on the client's context; must not block.
+   */
+  public DistributionClient reportTraffic(Supplier<TrafficReport> reports) {
+    this.traffic = Objects.requireNonNull(reports, "reports");
+    return this;
   }
 
   /** Whether a stream to an engine is open now. */
@@ -172,8 +183,17 @@ public final class DistributionClient {
       ended(request, "no message from the engine for " + silentNanos / 1_000_000 + " ms");
       return;
     }
-    send(request, NodeMessage.newBuilder().setHeartbeat(Heartbeat.newBuilder()
-        .setSentAtMillis(System.currentTimeMillis())).build());
+    Heartbeat.Builder heartbeat = Heartbeat.newBuilder()
+        .setSentAtMillis(System.currentTimeMillis());
+    Supplier<TrafficReport> reports = traffic;
+    if (reports != null) {
+      try {
+        heartbeat.setTraffic(reports.get());
+      } catch (RuntimeException e) {
+        LOG.warn("traffic report failed, heartbeat sent without it: {}", e.toString());
+      }
+    }
+    send(request, NodeMessage.newBuilder().setHeartbeat(heartbeat).build());
   }
 
   private void send(GrpcClientRequest<NodeMessage, EngineMessage> request, NodeMessage message) {

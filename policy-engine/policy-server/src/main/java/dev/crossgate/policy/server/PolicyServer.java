@@ -5,6 +5,8 @@ import static java.util.Objects.requireNonNull;
 import dev.crossgate.policy.server.api.ApiTokens;
 import dev.crossgate.policy.server.api.SharedTokens;
 import dev.crossgate.policy.server.api.JoinTokenRoutes;
+import dev.crossgate.policy.server.api.MigrationRoutes;
+import dev.crossgate.policy.server.migration.MigrationEvidence;
 import dev.crossgate.policy.server.ca.CacheSecretStore;
 import dev.crossgate.policy.server.ca.IdentityService;
 import dev.crossgate.policy.server.ca.MeshAuthority;
@@ -112,6 +114,8 @@ public final class PolicyServer implements AutoCloseable {
           }));
       Router api = PolicyApi.router(vertx, store, tokens, nodes, options.bodyLimit());
       JoinTokenRoutes.mount(api, authority.joinTokens());
+      MigrationRoutes.mount(api, MigrationEvidence.start(store, nodes, Clock.systemUTC(),
+          infinispan.clustered() ? infinispan.cacheManager() : null));
       HttpServer http =
           await(vertx.createHttpServer()
               .requestHandler(api)

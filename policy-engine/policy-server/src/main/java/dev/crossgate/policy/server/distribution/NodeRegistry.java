@@ -72,6 +72,27 @@ public final class NodeRegistry implements NodeStatusRegistry, AutoCloseable {
 
   private record Waiter(long revision, Promise<Convergence> promise) {}
 
+  /** Receives the traffic reports in nodes' heartbeats (see {@code traffic.proto}). */
+  @FunctionalInterface
+  public interface TrafficListener {
+    /** {@code report} came from the node that said {@code hello}; must not block. */
+    void reported(Hello hello, dev.crossgate.policy.distribution.v1.TrafficReport report);
+  }
+
+  private final List<TrafficListener> trafficListeners = new CopyOnWriteArrayList<>();
+
+  /** Calls {@code listener} with every traffic report a node of this engine sends. */
+  public void onTraffic(TrafficListener listener) {
+    trafficListeners.add(java.util.Objects.requireNonNull(listener, "listener"));
+  }
+
+  /** Hands a node's traffic report to the listeners. */
+  void traffic(Hello hello, dev.crossgate.policy.distribution.v1.TrafficReport report) {
+    for (TrafficListener listener : trafficListeners) {
+      listener.reported(hello, report);
+    }
+  }
+
   /** Records a node that said hello; a reconnect replaces the old entry. */
   void connected(String streamKey, Hello hello) {
     String role = hello.getRole() == NodeRole.NODE_ROLE_SIDECAR ? "sidecar" : "gateway";

@@ -1,0 +1,77 @@
+package dev.crossgate.policy.server.distribution;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.crossgate.policy.codec.PolicyLoader;
+import dev.crossgate.policy.distribution.v1.Hello;
+import dev.crossgate.policy.distribution.v1.NodeRole;
+import dev.crossgate.policy.model.PolicyBundle;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A sidecar's snapshot carries what its inbound needs: its service's MeshMigration and the
+ * AuthorizationPolicies, Roles and RoleBindings that target it — and nothing of other namespaces.
+ */
+class SidecarScopeTest {
+
+  static final String ALL = """
+      apiVersion: crossgate.dev/v1alpha1
+      kind: Service
+      metadata: {name: b, namespace: shop}
+      spec: {endpoints: [{address: 127.0.0.1, port: 1}]}
+      ---
+      apiVersion: crossgate.dev/v1alpha1
+      kind: Service
+      metadata: {name: x, namespace: other}
+      spec: {endpoints: [{address: 127.0.0.1, port: 2}]}
+      ---
+      apiVersion: crossgate.dev/v1alpha1
+      kind: MeshMigration
+      metadata: {name: b, namespace: shop}
+      spec: {service: {name: b}, stage: observe}
+      ---
+      apiVersion: crossgate.dev/v1alpha1
+      kind: MeshMigration
+      metadata: {name: x, namespace: other}
+      spec: {service: {name: x}, stage: strict}
+      ---
+      apiVersion: crossgate.dev/v1alpha1
+      kind: AuthorizationPolicy
+      metadata: {name: allow-a, namespace: shop}
+      spec:
+        targetRefs: [{kind: Service, name: b}]
+        rules: [{from: [{source: {principals: ["spiffe://crossgate.local/ns/shop/sa/a"]}}]}]
+      ---
+      apiVersion: crossgate.dev/v1alpha1
+      kind: AuthorizationPolicy
+      metadata: {name: deny-all, namespace: other}
+      spec:
+        targetRefs: [{kind: Service, name: x}]
+        action: DENY
+        rules: [{}]
+      ---
+      apiVersion: crossgate.dev/v1alpha1
+      kind: Role
+      metadata: {name: reader, namespace: shop}
+      spec: {rules: [{methods: [GET]}]}
+      ---
+      apiVersion: crossgate.dev/v1alpha1
+      kind: RoleBinding
+      metadata: {name: c-reads, namespace: shop}
+      spec:
+        roleRef: {name: reader}
+        subjects: [{kind: Principal, name: "spiffe://crossgate.local/ns/shop/sa/c"}]
+        targetRefs: [{kind: Service, name: b}]
+      """;
+
+  @Test
+  void aSidecarGetsItsServicesMigrationPoliciesAndRoleBindings() {
+    PolicyBundle all = PolicyLoader.loadString("all.yaml", ALL).bundleOrThrow();
+    PolicyBundle scoped = SnapshotScoper.scope(all, Hello.newBuilder().setNodeId("n")
+        .setRole(NodeRole.NODE_ROLE_SIDECAR).setService("b").setNamespace("shop").build());
+
+    assertThat(scoped.resources()).extracting(r -> r.kind() + " " + r.metadata().qualifiedName())
+        .containsExactlyInAnyOrder("Service shop/b", "MeshMigration shop/b",
+            "AuthorizationPolicy shop/allow-a", "Role shop/reader", "RoleBinding shop/c-reads");
+  }
+}
