@@ -102,26 +102,33 @@ public final class Http1FramingGuard extends ChannelInboundHandlerAdapter {
       return;
     }
     try {
-      while (in.isReadable()) {
-        switch (state) {
-          case PASSTHROUGH -> {
-            ctx.fireChannelRead(in.retain());
-            return;
-          }
-          case REFUSED -> {
-            return;
-          }
-          case PREFACE -> preface(ctx, in);
-          case HEAD -> head(ctx, in);
-          case FIXED_BODY, CHUNK_DATA -> body(ctx, in);
-          case CHUNK_SIZE -> chunkSize(ctx, in);
-          case CHUNK_END -> chunkEnd(ctx, in);
-          case TRAILERS -> trailers(ctx, in);
-          default -> throw new IllegalStateException(state.name());
-        }
-      }
+      consume(ctx, in);
     } finally {
       in.release();
+    }
+  }
+
+  /** Runs the state machine over every readable byte of {@code in} (does not release it). */
+  private void consume(ChannelHandlerContext ctx, ByteBuf in) {
+    while (in.isReadable()) {
+      switch (state) {
+        case PASSTHROUGH -> {
+          ctx.fireChannelRead(in.retainedSlice());
+          in.skipBytes(in.readableBytes());
+          return;
+        }
+        case REFUSED -> {
+          in.skipBytes(in.readableBytes());
+          return;
+        }
+        case PREFACE -> preface(ctx, in);
+        case HEAD -> head(ctx, in);
+        case FIXED_BODY, CHUNK_DATA -> body(ctx, in);
+        case CHUNK_SIZE -> chunkSize(ctx, in);
+        case CHUNK_END -> chunkEnd(ctx, in);
+        case TRAILERS -> trailers(ctx, in);
+        default -> throw new IllegalStateException(state.name());
+      }
     }
   }
 
@@ -156,7 +163,14 @@ public final class Http1FramingGuard extends ChannelInboundHandlerAdapter {
       byte b = in.readByte();
       buffered.writeByte(b);
       if (b != PREFACE[buffered.readableBytes() - 1]) {
-        state = State.HEAD; // not HTTP/2: the buffered bytes start the first head
+        // not HTTP/2: the buffered bytes start the first head; read them again as such
+        pending = null;
+        state = State.HEAD;
+        try {
+          consume(ctx, buffered);
+        } finally {
+          buffered.release();
+        }
         return;
       }
     }
