@@ -6,6 +6,10 @@
 #   bench/run.sh soak     Crossgate alone at a fixed rate for 10 minutes, RSS every 10 s;
 #                         writes bench/results/<date>-soak.md
 #   bench/run.sh smoke    starts everything, checks each target answers, stops (no load)
+#   bench/run.sh policy   Crossgate with no policy beside Crossgate with RS256 JWT + one
+#                         RoleBinding + one CEL AuthorizationPolicy + a local rate limit:
+#                         saturation and fixed-rate p99; writes bench/results/<date>-policy-overhead.md
+#   bench/run.sh policy-jmh  the JWT-verification and CEL JMH benchmarks (AuthnAuthzBenchmark)
 #
 # Installs wrk, nginx, haproxy and nghttp2-client (h2load) from Debian when missing (needs root).
 # Every server runs under this script and is stopped on exit; traffic goes to 127.0.0.1 only.
@@ -18,7 +22,7 @@
 #   BENCH_WARMUP_SECONDS [30]  untimed warm-up of each proxy before its first point
 #                        (the JVM needs ~30 s on one core for C2 to finish the hot path)
 #   BENCH_SOAK_SECONDS [600] BENCH_SOAK_SAMPLE [10]
-#   BENCH_PORT_BASE [18080]  ports BASE..BASE+8 on 127.0.0.1
+#   BENCH_PORT_BASE [18080]  ports BASE..BASE+10 on 127.0.0.1
 #   BENCH_KEEP=1  keep the temp dir (configs, logs, h2load request logs)
 #   BENCH_OUT     report path (default bench/results/<YYYY-MM-DD>-<mode>.md)
 #   JAVA_OPTS     JVM flags for Crossgate
@@ -28,7 +32,7 @@ here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(dirname "$here")"
 mode="${1:-}"
 case "$mode" in
-  proxy|soak|smoke) ;;
+  proxy|soak|smoke|policy|policy-jmh) ;;
   *) sed -n '2,25p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 2 ;;
 esac
 
@@ -56,8 +60,11 @@ NGINX_H2C_PORT=$((base + 5))
 HAPROXY_PORT=$((base + 6))
 BACKEND_X_PORT=$((base + 7))      # the same backend on the proxy core: the cross-core floor
 BACKEND_X_H2C_PORT=$((base + 8))
+POLICY_PORT=$((base + 9))         # bench/run.sh policy: the gateway with the policy set
+POLICY_ADMIN_PORT=$((base + 10))
 TODAY="$(date +%F)"
-OUT="${BENCH_OUT:-$here/results/$TODAY-$mode.md}"
+report_name="$mode"; [ "$mode" = policy ] && report_name=policy-overhead
+OUT="${BENCH_OUT:-$here/results/$TODAY-$report_name.md}"
 
 log() { printf '[bench %s] %s\n' "$(date +%T)" "$*" >&2; }
 die() { log "error: $*"; exit 1; }
@@ -235,6 +242,7 @@ core_busy() { # prints "busy total" jiffies of one core
 }
 HZ="$(getconf CLK_TCK)"
 
+WRK_EXTRA=() # more wrk arguments for every point (headers)
 results="" # TSV: scenario round target rps p50_us p99_us p999_us errors proxy_cpu% core_p% core_l% mbps note
 commands=""
 record_cmd() { commands+="$*"$'\n'; }
@@ -259,7 +267,7 @@ add_result() { results+="$(IFS=$'\t'; echo "$*")"$'\n'; }
 wrk_point() { # scenario round target path conns seconds
   local scenario="$1" round="$2" target="$3" path="$4" conns="$5" secs="$6" out
   local cmd=(wrk -t1 -c"$conns" -d"${secs}s" --timeout 5s -s "$here/load/wrk-summary.lua"
-             "${url_h1[$target]}$path")
+             ${WRK_EXTRA[@]+"${WRK_EXTRA[@]}"} "${url_h1[$target]}$path")
   record_cmd "$scenario/$target: taskset -c $LOAD_CPU ${cmd[*]}"
   out="$(measured "$target" "${cmd[@]}" 2>&1; echo "CPU $m_cpu $m_corep $m_corel")" || true
   local line cpu; line="$(grep '^RESULT' <<<"$out" || true)"; cpu="$(grep '^CPU' <<<"$out")"
@@ -717,6 +725,8 @@ run_soak() {
 }
 
 case "$mode" in
+  policy) source "$here/policy.sh"; run_policy ;;
+  policy-jmh) source "$here/policy.sh"; run_policy_jmh ;;
   proxy) run_proxy ;;
   soak) run_soak ;;
   smoke) run_smoke ;;

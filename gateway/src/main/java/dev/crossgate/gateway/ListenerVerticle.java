@@ -5,7 +5,9 @@ import dev.crossgate.routing.config.ConfigHolder;
 import dev.crossgate.routing.config.Listener;
 import dev.crossgate.routing.config.ListenerSettings;
 import dev.crossgate.routing.error.ProxyException;
+import dev.crossgate.routing.hygiene.AcceptHook;
 import dev.crossgate.routing.hygiene.ConnectionGuard;
+import dev.crossgate.routing.hygiene.Http1FramingGuard;
 import dev.crossgate.routing.lb.UpstreamEndpoint;
 import dev.crossgate.routing.tcp.TcpProxy;
 import dev.crossgate.routing.upstream.Backend;
@@ -38,6 +40,9 @@ import java.util.Map;
  * table; TCP listeners forward bytes to the attached TCPRoute's backend.
  */
 final class ListenerVerticle extends VerticleBase {
+
+  private static final org.slf4j.Logger LOG =
+      org.slf4j.LoggerFactory.getLogger(ListenerVerticle.class);
 
   private final Map<String, Integer> ports;
   private final String bindAddress;
@@ -124,6 +129,11 @@ final class ListenerVerticle extends VerticleBase {
             invalid.handle(request);
           })
           .connectionHandler(connection -> {
+            if (connection instanceof io.vertx.core.net.impl.ConnectionBase base) {
+              // TLS and fallback: before the decoder, as soon as Vert.x configured HTTP/1.x
+              Http1FramingGuard.installBeforeDecoder(base.channel().pipeline(), maxHeadBytes(),
+                  this::countRefusal);
+            }
             metrics.downstreamConnectionOpened(listener.name());
             connection.closeHandler(v -> {
               connectionGuard.closed(connection);
@@ -134,6 +144,13 @@ final class ListenerVerticle extends VerticleBase {
           .listen()
           .compose(server -> {
             servers.add(server);
+            if (listener.tls() == null && !AcceptHook.install(server, channel -> channel.pipeline()
+                .addFirst(Http1FramingGuard.NAME, new Http1FramingGuard(maxHeadBytes(), true,
+                    this::countRefusal)))) {
+              LOG.warn("listener {}: cannot reach the listening channel; the first request head"
+                  + " of each cleartext connection is checked only after Netty's decoder",
+                  listener.name());
+            }
             if (listener.tls() != null) {
               tlsServers.register(listener.name(), server);
               tlsListenerOf.put(server, listener.name());
@@ -168,6 +185,15 @@ final class ListenerVerticle extends VerticleBase {
       }
       proxy.handle(request);
     };
+  }
+
+  /** Beyond this a head is left to the decoder's own size limits (414/431). */
+  private int maxHeadBytes() {
+    return settings.maxHeaderSize() + settings.maxInitialLineLength() + 1024;
+  }
+
+  private void countRefusal(ProxyException refused) {
+    metrics.localError(refused.reason().code());
   }
 
   private Future<Void> recordPort(String listenerName, int actual) {

@@ -290,6 +290,23 @@ class TlsListenerTest {
             + ": no such file (expected: a readable PEM file)");
   }
 
+  @Test
+  void smugglingOverTlsIsRefusedBeforeTheDecoder() throws Exception {
+    gateway = start(yaml(""));
+    int before = USERS.backend().requests().size();
+    try (SSLSocket socket = open("localhost")) {
+      socket.getOutputStream().write(("POST /users/1 HTTP/1.1\r\nhost: localhost\r\n"
+          + "content-length: 4\r\ntransfer-encoding: chunked\r\n\r\n0\r\n\r\n")
+          .getBytes(StandardCharsets.US_ASCII));
+      socket.getOutputStream().flush();
+      String answer = new String(socket.getInputStream().readAllBytes(),
+          StandardCharsets.ISO_8859_1);
+      assertThat(answer).startsWith("HTTP/1.1 400")
+          .contains("x-crossgate-error: ambiguous_framing").contains("connection: close");
+    }
+    assertThat(USERS.backend().requests()).hasSize(before);
+  }
+
   private SSLSocket open(String serverName) throws Exception {
     SSLSocket socket = (SSLSocket) ca.trustingContext().getSocketFactory()
         .createSocket("127.0.0.1", httpsPort());

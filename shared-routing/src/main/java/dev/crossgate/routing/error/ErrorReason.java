@@ -6,6 +6,8 @@ package dev.crossgate.routing.error;
  */
 public enum ErrorReason {
   BAD_REQUEST("bad_request", 400, "Bad request"),
+  AMBIGUOUS_FRAMING("ambiguous_framing", 400,
+      "The request's framing is ambiguous or malformed (a request smuggling pattern)"),
   URI_TOO_LONG("uri_too_long", 414, "The request URI is too long"),
   HEADERS_TOO_LARGE("headers_too_large", 431, "The request headers are too large"),
   PAYLOAD_TOO_LARGE("payload_too_large", 413, "The request body is too large"),

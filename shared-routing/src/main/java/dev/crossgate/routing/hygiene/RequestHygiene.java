@@ -43,7 +43,7 @@ public final class RequestHygiene {
     }
     List<String> lengths = headers.getAll("content-length");
     if (lengths.size() > 1) {
-      return new ProxyException(ErrorReason.BAD_REQUEST, "content-length: repeated "
+      return new ProxyException(ErrorReason.AMBIGUOUS_FRAMING, "content-length: repeated "
           + lengths.size() + " times (expected: once)");
     }
     List<String> codings = headers.getAll("transfer-encoding");
@@ -61,7 +61,7 @@ public final class RequestHygiene {
         length = -1;
       }
       if (length < 0) {
-        return new ProxyException(ErrorReason.BAD_REQUEST, "content-length: " + lengths.get(0)
+        return new ProxyException(ErrorReason.AMBIGUOUS_FRAMING, "content-length: " + lengths.get(0)
             + " (expected: a non-negative decimal number)");
       }
       if (length > limits.maxBodySize()) {
@@ -75,20 +75,20 @@ public final class RequestHygiene {
   private static ProxyException transferEncoding(HttpVersion version, List<String> codings,
       List<String> lengths) {
     if (version == HttpVersion.HTTP_1_0) {
-      return new ProxyException(ErrorReason.BAD_REQUEST,
+      return new ProxyException(ErrorReason.AMBIGUOUS_FRAMING,
           "transfer-encoding in an HTTP/1.0 request (expected: none; HTTP/1.0 has no chunking)");
     }
     if (codings.size() > 1) {
-      return new ProxyException(ErrorReason.BAD_REQUEST, "transfer-encoding: repeated "
+      return new ProxyException(ErrorReason.AMBIGUOUS_FRAMING, "transfer-encoding: repeated "
           + codings.size() + " times (expected: once, chunked)");
     }
     String coding = codings.get(0).trim().toLowerCase(Locale.ROOT);
     if (!coding.equals("chunked")) {
-      return new ProxyException(ErrorReason.BAD_REQUEST, "transfer-encoding: "
+      return new ProxyException(ErrorReason.AMBIGUOUS_FRAMING, "transfer-encoding: "
           + codings.get(0) + " (expected: exactly chunked)");
     }
     if (!lengths.isEmpty()) {
-      return new ProxyException(ErrorReason.BAD_REQUEST,
+      return new ProxyException(ErrorReason.AMBIGUOUS_FRAMING,
           "transfer-encoding with content-length (expected: one of them)");
     }
     return null;

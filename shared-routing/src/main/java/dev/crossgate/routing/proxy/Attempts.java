@@ -107,8 +107,8 @@ final class Attempts {
   }
 
   private void next() {
-    if (done) {
-      return;
+    if (done || call.clientGone()) {
+      return; // e.g. the request was refused while its body was read (413, bad chunk)
     }
     CircuitBreaker circuit = resilience.circuit();
     if (circuit != null && !circuit.allow()) {

@@ -45,7 +45,9 @@ public final class InvalidRequestHandler implements Handler<HttpServerRequest> {
   public void handle(HttpServerRequest request) {
     Throwable cause = request.decoderResult().cause();
     ProxyException error;
-    if (cause instanceof TooLongHttpLineException) {
+    if (cause instanceof ProxyException refused) {
+      error = refused; // from the framing guard, see dev.crossgate.routing.hygiene
+    } else if (cause instanceof TooLongHttpLineException) {
       error = new ProxyException(ErrorReason.URI_TOO_LONG, String.valueOf(cause.getMessage()));
     } else if (cause instanceof TooLongHttpHeaderException) {
       error = new ProxyException(ErrorReason.HEADERS_TOO_LARGE,

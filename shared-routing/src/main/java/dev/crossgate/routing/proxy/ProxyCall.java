@@ -9,6 +9,7 @@ import dev.crossgate.routing.config.RoutingConfig;
 import dev.crossgate.routing.error.ErrorReason;
 import dev.crossgate.routing.error.ErrorResponder;
 import dev.crossgate.routing.error.ProxyException;
+import dev.crossgate.routing.hygiene.BoundedRequest;
 import dev.crossgate.routing.filter.LocalReply;
 import dev.crossgate.routing.filter.ProxyExchange;
 import dev.crossgate.routing.lb.UpstreamEndpoint;
@@ -225,7 +226,7 @@ final class ProxyCall {
   }
 
   boolean clientGone() {
-    return response.closed() || finished;
+    return response.closed() || response.ended() || finished;
   }
 
   /**
@@ -462,6 +463,10 @@ final class ProxyCall {
       return;
     }
     finished = true;
+    if (errorCode == null && request instanceof BoundedRequest bounded
+        && bounded.refusal() != null) {
+      errorCode = bounded.refusal().reason().code(); // 413, or a bad chunk, while reading
+    }
     if (attempts != null) {
       attempts.cancel();
     }

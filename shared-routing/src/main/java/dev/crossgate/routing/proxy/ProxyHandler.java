@@ -4,6 +4,7 @@ import dev.crossgate.routing.accesslog.AccessLogWriter;
 import dev.crossgate.routing.config.ConfigHolder;
 import dev.crossgate.routing.config.ListenerSettings;
 import dev.crossgate.routing.error.ProxyException;
+import dev.crossgate.routing.hygiene.BoundedRequest;
 import dev.crossgate.routing.hygiene.RequestHygiene;
 import dev.crossgate.routing.metrics.ProxyMetrics;
 import dev.crossgate.routing.upstream.UpstreamClient;
@@ -64,7 +65,9 @@ public final class ProxyHandler implements Handler<HttpServerRequest> {
       refusals.refuse(request, refused);
       return;
     }
-    new ProxyCall(request, config.current(), listenerName, client, metrics, accessLog,
+    HttpServerRequest bounded = BoundedRequest.of(request, settings.requestLimits(),
+        error -> metrics.localError(error.reason().code()));
+    new ProxyCall(bounded, config.current(), listenerName, client, metrics, accessLog,
         settings).start();
   }
 }
