@@ -24,7 +24,8 @@ import org.yaml.snakeyaml.error.MarkedYAMLException;
  *
  * <p>YAML text is split at {@code ---} markers first, so a syntax error in one document does not
  * hide the documents after it. A top-level list is read as a list of documents (the shape of
- * {@link PolicyCodec#toJson}). Empty documents are skipped.
+ * {@link PolicyCodec#toJson}). Empty documents are skipped. Scalars follow the YAML 1.2 core
+ * schema: only {@code true} and {@code false} are booleans, so {@code off} or {@code yes} stay text.
  */
 final class DocumentReader {
 
@@ -171,6 +172,12 @@ final class DocumentReader {
         return NODES.numberNode(parser.getDecimalValue());
       }
       case VALUE_TRUE, VALUE_FALSE -> {
+        String text = parser.getText();
+        // YAML 1.2 core schema: only true/false are booleans. YAML 1.1 words (off, on, yes, no,
+        // y, n) stay the text they are, so `stage: off` means the stage named off.
+        if (text != null && !text.equalsIgnoreCase("true") && !text.equalsIgnoreCase("false")) {
+          return NODES.textNode(text);
+        }
         return NODES.booleanNode(token == JsonToken.VALUE_TRUE);
       }
       case VALUE_NULL -> {

@@ -3,6 +3,7 @@ package dev.crossgate.policy.codec;
 import static dev.crossgate.policy.codec.PolicyTexts.problemsWithGateway;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.crossgate.policy.model.MeshMigration;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -661,5 +662,32 @@ class PolicyKindProblemsTest {
             "routes.yaml:21: MeshMigration shop/users-again: spec.meshWeight: 50 (expected: 100 in stage strict, which refuses plaintext callers)",
             "routes.yaml:30: MeshMigration shop/ghost: spec.service.name: ghost (expected: an existing Service in namespace shop; known: orders, users)",
             "routes.yaml:31: MeshMigration shop/ghost: spec.stage: enforcing (expected: one of off, observe, permissive, enforce, strict)");
+  }
+
+  @Test
+  void yamlElevenBooleanWordsStayText() {
+    String yaml =
+        """
+        apiVersion: crossgate.dev/v1alpha1
+        kind: Service
+        metadata: {name: users, namespace: shop}
+        spec:
+          endpoints: [{address: 127.0.0.1, port: 8080}]
+        ---
+        apiVersion: crossgate.dev/v1alpha1
+        kind: MeshMigration
+        metadata:
+          name: users
+          namespace: shop
+        spec:
+          service:
+            name: users
+          stage: off
+        """;
+    LoadResult result = PolicyLoader.loadString("migration.yaml", yaml);
+    assertThat(result.problems()).isEmpty();
+    MeshMigration migration = result.bundle().ofKind(MeshMigration.class).get(0);
+    assertThat(migration.spec().stage()).isEqualTo("off");
+    assertThat(migration.stage()).contains(MeshMigration.Stage.off);
   }
 }
