@@ -6,6 +6,8 @@
 #   bench/run.sh soak     Crossgate alone at a fixed rate for 10 minutes, RSS every 10 s;
 #                         writes bench/results/<date>-soak.md
 #   bench/run.sh smoke    starts everything, checks each target answers, stops (no load)
+#   bench/run.sh propagation [routes=1000] [subscribers=100] [changes=50] [churn=1000] [rps=1000]
+#                         the policy engine's propagation and churn bench (bench/propagation.sh)
 #
 # Installs wrk, nginx, haproxy and nghttp2-client (h2load) from Debian when missing (needs root).
 # Every server runs under this script and is stopped on exit; traffic goes to 127.0.0.1 only.
@@ -27,9 +29,13 @@ set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(dirname "$here")"
 mode="${1:-}"
+if [ "$mode" = propagation ]; then  # the control plane's bench: see propagation.sh
+  shift
+  exec "$here/propagation.sh" "$@"
+fi
 case "$mode" in
   proxy|soak|smoke) ;;
-  *) sed -n '2,25p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 2 ;;
+  *) sed -n '2,27p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 2 ;;
 esac
 
 PROXY_CPU="${BENCH_PROXY_CPU:-0}"
