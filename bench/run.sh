@@ -10,6 +10,8 @@
 #                         RoleBinding + one CEL AuthorizationPolicy + a local rate limit:
 #                         saturation and fixed-rate p99; writes bench/results/<date>-policy-overhead.md
 #   bench/run.sh policy-jmh  the JWT-verification and CEL JMH benchmarks (AuthnAuthzBenchmark)
+#   bench/run.sh propagation [routes=1000] [subscribers=100] [changes=50] [churn=1000] [rps=1000]
+#                         the policy engine's propagation and churn bench (bench/propagation.sh)
 #
 # Installs wrk, nginx, haproxy and nghttp2-client (h2load) from Debian when missing (needs root).
 # Every server runs under this script and is stopped on exit; traffic goes to 127.0.0.1 only.
@@ -31,9 +33,13 @@ set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(dirname "$here")"
 mode="${1:-}"
+if [ "$mode" = propagation ]; then  # the control plane's bench: see propagation.sh
+  shift
+  exec "$here/propagation.sh" "$@"
+fi
 case "$mode" in
   proxy|soak|smoke|policy|policy-jmh) ;;
-  *) sed -n '2,25p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 2 ;;
+  *) sed -n '2,29p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 2 ;;
 esac
 
 PROXY_CPU="${BENCH_PROXY_CPU:-0}"

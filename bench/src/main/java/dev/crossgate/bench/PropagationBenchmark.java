@@ -3,7 +3,6 @@ package dev.crossgate.bench;
 import dev.crossgate.gateway.GatewayOptions;
 import dev.crossgate.gateway.GatewayServer;
 import dev.crossgate.policy.codec.PolicyLoader;
-import dev.crossgate.policy.distribution.DistributionProtocol;
 import dev.crossgate.policy.distribution.AppliedSnapshot;
 import dev.crossgate.policy.distribution.DistributionClient;
 import dev.crossgate.policy.distribution.DistributionClientSettings;
@@ -112,12 +111,13 @@ public final class PropagationBenchmark {
                   "127.0.0.1"))),
           NodeIdentity.gateway("sim-" + i, "edge", "bench"), running::get,
           snapshot -> vertx.executeBlocking(() -> {
-            // Light by default: each simulated node checks the snapshot's integrity, as the
-            // real gateway's stream does, but does not re-validate 1,000 routes: 99 full
-            // validations in this one JVM would measure this harness, not propagation (each
-            // real data plane validates on its own CPU). validate=1 turns full validation on.
-            if (!DistributionProtocol.hash(snapshot.getResourcesJson()).equals(snapshot.getHash())) {
-              throw new IllegalStateException("hash mismatch");
+            // Light by default: the DistributionClient under each simulated node has already
+            // rebuilt the snapshot from its delta and checked its hash, as every real data
+            // plane's does, but it does not re-validate 1,000 routes: 99 full validations in
+            // this one JVM would measure this harness, not propagation (each real data plane
+            // validates on its own CPU). validate=1 turns full validation on.
+            if (snapshot.getResourcesJson().isEmpty()) {
+              throw new IllegalStateException("no resources in revision " + snapshot.getRevision());
             }
             if (validate) {
               PolicyLoader.loadString("snapshot.json", snapshot.getResourcesJson())
@@ -169,6 +169,10 @@ public final class PropagationBenchmark {
     AtomicLong sent = new AtomicLong();
     AtomicLong ok = new AtomicLong();
     AtomicLong failed = new AtomicLong();
+    // Requests written to a connection to the gateway; the rest of "sent" still waited in the
+    // client's pool for a free connection (the client was ahead of what the gateway answered).
+    AtomicLong written = new AtomicLong();
+    AtomicLong answeredAfterWrite = new AtomicLong();
     Map<String, Integer> reasons = new ConcurrentHashMap<>();
     // An async Vert.x client on its own event loop, keep-alive HTTP/1.1 connections: the JDK
     // client reached only ~300 rps on these two cores. Each tick sends what is due so far.
@@ -183,8 +187,12 @@ public final class PropagationBenchmark {
         int r = (int) (sent.incrementAndGet() % routes);
         load.request(new RequestOptions().setMethod(HttpMethod.GET).setHost("127.0.0.1")
                 .setPort(gatewayPort).setURI("/r" + r + "/x").setIdleTimeout(10_000))
-            .compose(request -> request.send()
-                .compose(response -> response.body().map(body -> response.statusCode())))
+            .compose(request -> {
+              written.incrementAndGet();
+              return request.send()
+                  .compose(response -> response.body().map(body -> response.statusCode()))
+                  .andThen(ar -> answeredAfterWrite.incrementAndGet());
+            })
             .onComplete(ar -> {
               if (ar.succeeded() && ar.result() / 100 == 2) {
                 ok.incrementAndGet();
@@ -217,9 +225,12 @@ public final class PropagationBenchmark {
     }
     long unanswered = sent.get() - ok.get() - failed.get();
     System.out.printf("churn: %d route changes in %d ms (all %d subscribers on rev %d after %d ms);"
-            + " traffic %d requests in %.1f s (%.0f rps): %d ok, %d failed, %d unanswered %s%n",
+            + " traffic %d requests in %.1f s (%.0f rps): %d ok, %d failed, %d unanswered"
+            + " (%d still waiting in the load client for a connection, %d written to the"
+            + " gateway and not answered) %s%n",
         churn, churnMillis, subscribers, last, convergedMillis, sent.get(), seconds,
-        sent.get() / seconds, ok.get(), failed.get(), unanswered, reasons);
+        sent.get() / seconds, ok.get(), failed.get(), unanswered, sent.get() - written.get(),
+        written.get() - answeredAfterWrite.get(), reasons);
 
     loadVertx.close();
     for (DistributionClient client : clients) {

@@ -59,6 +59,32 @@ public final class RoutingConfigCompiler {
   private final RateLimitPolicies rateLimits;
   private final JwksCaches jwksCaches;
   private final WafPolicies wafPolicies;
+  /** The last compile's routes, reused by the next compile when nothing else changed. */
+  private final java.util.concurrent.atomic.AtomicReference<Reuse> last =
+      new java.util.concurrent.atomic.AtomicReference<>();
+
+  /**
+   * What one compile produced per route, to reuse for the same route objects (a data plane binds
+   * unchanged resources to the same objects) when every other resource is also the same object:
+   * a route's compiled rules and entries depend only on itself and those.
+   */
+  private record Reuse(RoutingConfig config, String gatewayName, List<dev.crossgate.policy.model.Resource> context,
+      Map<Object, Map<String, List<RouteEntry<RouteRule>>>> routes) {
+
+    boolean covers(RoutingConfig previous, String gatewayName,
+        List<dev.crossgate.policy.model.Resource> context) {
+      if (previous == null || previous != config || !Objects.equals(gatewayName, this.gatewayName)
+          || context.size() != this.context.size()) {
+        return false;
+      }
+      for (int i = 0; i < context.size(); i++) {
+        if (context.get(i) != this.context.get(i)) {
+          return false;
+        }
+      }
+      return true;
+    }
+  }
 
   /**
    * A compiler.
@@ -96,7 +122,10 @@ public final class RoutingConfigCompiler {
   }
 
   /**
-   * Compiles a bundle.
+   * Compiles a bundle. When {@code previous} is what this compiler last returned and only routes
+   * changed (every other resource is the same object as then), routes that are the same objects
+   * as then keep their compiled rules and entries, and the backends stay; the result is the
+   * same routing as a full compile.
    *
    * @param bundle a bundle that passed validation
    * @param gatewayName {@code name} or {@code namespace/name} of the Gateway to serve; null picks
@@ -110,7 +139,18 @@ public final class RoutingConfigCompiler {
   public RoutingConfig compile(PolicyBundle bundle, String gatewayName, String source,
       String version, String resourcesJson, RoutingConfig previous) throws ConfigException {
     Gateway gateway = chooseGateway(bundle.ofKind(Gateway.class), gatewayName);
-    Map<String, Backend> backends = compileBackends(bundle, previous);
+    List<dev.crossgate.policy.model.Resource> context = bundle.resources().stream()
+        .filter(r -> !(r instanceof HttpRoute) && !(r instanceof GrpcRoute)).toList();
+    Reuse reuse = last.get();
+    if (reuse != null && !reuse.covers(previous, gatewayName, context)) {
+      reuse = null;
+    }
+    Map<Object, Map<String, List<RouteEntry<RouteRule>>>> compiledRoutes =
+        new java.util.IdentityHashMap<>();
+    // Reused routes point at the previous backends, so those stay too (nothing they depend on
+    // changed).
+    Map<String, Backend> backends = reuse != null ? previous.backends()
+        : compileBackends(bundle, previous);
     RateLimitPolicies.Compiled limits = rateLimits.compile(bundle, gateway);
     SecurityFilters security = new SecurityFilters(bundle, jwksCaches,
         wafPolicies.compile(bundle));
@@ -119,15 +159,24 @@ public final class RoutingConfigCompiler {
       entriesByListener.put(listener.name(), new ArrayList<>());
     }
     for (HttpRoute route : bundle.ofKind(HttpRoute.class)) {
+      if (reused(reuse, route, compiledRoutes, entriesByListener)) {
+        continue;
+      }
+      Map<String, List<RouteEntry<RouteRule>>> own = ownEntries(entriesByListener);
       List<RouteRule> rules = compileRules(route, backends, limits, gateway,
           security.forRoute(HttpRoute.KIND, route.metadata(), gateway, attachedListeners(gateway,
               route.metadata(), route.spec().parentRefs(), route.spec().hostnames())));
       List<List<HttpRoute.Match>> matches = route.spec().rules().stream()
           .map(HttpRoute.Rule::matches).toList();
       attach(gateway, route.metadata(), route.spec().parentRefs(), route.spec().hostnames(),
-          matches, null, rules, entriesByListener);
+          matches, null, rules, own);
+      keep(route, own, compiledRoutes, entriesByListener);
     }
     for (GrpcRoute route : bundle.ofKind(GrpcRoute.class)) {
+      if (reused(reuse, route, compiledRoutes, entriesByListener)) {
+        continue;
+      }
+      Map<String, List<RouteEntry<RouteRule>>> own = ownEntries(entriesByListener);
       List<RouteRule> rules = compileRules(route, backends, limits, gateway,
           security.forRoute(GrpcRoute.KIND, route.metadata(), gateway, attachedListeners(gateway,
               route.metadata(), route.spec().parentRefs(), route.spec().hostnames())));
@@ -139,7 +188,8 @@ public final class RoutingConfigCompiler {
               .map(match -> GrpcMethodPaths.rank(match.method())).toList())
           .toList();
       attach(gateway, route.metadata(), route.spec().parentRefs(), route.spec().hostnames(),
-          matches, ranks, rules, entriesByListener);
+          matches, ranks, rules, own);
+      keep(route, own, compiledRoutes, entriesByListener);
     }
     Map<String, Listener> listeners = new LinkedHashMap<>();
     for (Gateway.Listener listener : gateway.spec().listeners()) {
@@ -150,8 +200,38 @@ public final class RoutingConfigCompiler {
               : null, listenerTls(gateway, listener), listener.httpsRedirect()));
     }
     jwksCaches.retainOnly(security.jwksUris());
-    return new RoutingConfig(version, source, Instant.now(),
+    RoutingConfig config = new RoutingConfig(version, source, Instant.now(),
         gateway.metadata().qualifiedName(), listeners, backends, resourcesJson);
+    last.set(new Reuse(config, gatewayName, context, compiledRoutes));
+    return config;
+  }
+
+  /** Adds the entries {@code route} compiled to last time, if they can be reused. */
+  private static boolean reused(Reuse reuse, Object route,
+      Map<Object, Map<String, List<RouteEntry<RouteRule>>>> compiledRoutes,
+      Map<String, List<RouteEntry<RouteRule>>> entriesByListener) {
+    Map<String, List<RouteEntry<RouteRule>>> cached = reuse == null ? null
+        : reuse.routes().get(route);
+    if (cached == null) {
+      return false;
+    }
+    keep(route, cached, compiledRoutes, entriesByListener);
+    return true;
+  }
+
+  /** A route's own entries, by listener, before they join every route's. */
+  private static Map<String, List<RouteEntry<RouteRule>>> ownEntries(
+      Map<String, List<RouteEntry<RouteRule>>> entriesByListener) {
+    Map<String, List<RouteEntry<RouteRule>>> own = new LinkedHashMap<>();
+    entriesByListener.keySet().forEach(name -> own.put(name, new ArrayList<>()));
+    return own;
+  }
+
+  private static void keep(Object route, Map<String, List<RouteEntry<RouteRule>>> own,
+      Map<Object, Map<String, List<RouteEntry<RouteRule>>>> compiledRoutes,
+      Map<String, List<RouteEntry<RouteRule>>> entriesByListener) {
+    compiledRoutes.put(route, own);
+    own.forEach((name, entries) -> entriesByListener.get(name).addAll(entries));
   }
 
   private static Gateway chooseGateway(List<Gateway> gateways, String wanted)

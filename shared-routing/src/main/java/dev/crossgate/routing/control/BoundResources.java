@@ -1,8 +1,8 @@
 package dev.crossgate.routing.control;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import dev.crossgate.policy.codec.LoadResult;
 import dev.crossgate.policy.codec.PolicyLoader;
 import dev.crossgate.policy.model.PolicyBundle;
@@ -33,32 +33,23 @@ final class BoundResources {
 
   /** Loads {@code json} (a snapshot's JSON array of resources) as {@code source}. */
   synchronized LoadResult load(String source, String json) {
-    JsonNode parsed;
-    try {
-      parsed = JSON.readTree(json);
-    } catch (IOException e) {
-      parsed = null;
-    }
-    if (!(parsed instanceof ArrayNode array)) {
-      // Not an array (or not JSON): the full loader says precisely what is wrong.
+    List<String> texts = elements(json);
+    if (texts == null) {
+      // Not an array of objects (or not JSON): the full loader says precisely what is wrong.
       return PolicyLoader.loadString(source, json, validation);
     }
-    List<String> texts = new ArrayList<>(array.size());
     List<Resource> known = new ArrayList<>();
-    ArrayNode fresh = JSON.createArrayNode();
     List<String> freshTexts = new ArrayList<>();
-    for (JsonNode element : array) {
-      String text = element.toString();
-      texts.add(text);
+    for (String text : texts) {
       Resource resource = byText.get(text);
       if (resource != null) {
         known.add(resource);
       } else {
-        fresh.add(element);
         freshTexts.add(text);
       }
     }
-    LoadResult result = PolicyLoader.loadString(source, fresh.toString(), validation, known);
+    LoadResult result = PolicyLoader.loadString(source, "[" + String.join(",", freshTexts) + "]",
+        validation, known);
     if (!result.ok()) {
       return result;
     }
@@ -77,5 +68,31 @@ final class BoundResources {
     }
     byText = next; // only what this snapshot holds
     return LoadResult.of(new PolicyBundle(ordered));
+  }
+
+  /**
+   * The text of each element of a JSON array of objects, as it appears in {@code json}, found
+   * with the streaming parser (no tree is built); null when {@code json} is anything else.
+   */
+  static List<String> elements(String json) {
+    List<String> texts = new ArrayList<>();
+    try (JsonParser parser = JSON.createParser(json)) {
+      if (parser.nextToken() != JsonToken.START_ARRAY) {
+        return null;
+      }
+      for (JsonToken token = parser.nextToken(); token != JsonToken.END_ARRAY;
+          token = parser.nextToken()) {
+        if (token != JsonToken.START_OBJECT) {
+          return null;
+        }
+        int start = (int) parser.currentTokenLocation().getCharOffset();
+        parser.skipChildren();
+        int end = (int) parser.currentLocation().getCharOffset();
+        texts.add(json.substring(start, end));
+      }
+      return parser.nextToken() == null ? texts : null;
+    } catch (IOException e) {
+      return null;
+    }
   }
 }

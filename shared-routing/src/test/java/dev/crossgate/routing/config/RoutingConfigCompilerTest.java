@@ -303,4 +303,75 @@ class RoutingConfigCompilerTest {
     assertThat(table.match(TestRequest.of("h", "/other.Service/Check")).target().ruleIndex())
         .isZero();
   }
+
+  private static HttpRoute prefixRoute(String name, String prefix, String service) {
+    HttpRoute.Rule rule = new HttpRoute.Rule(null,
+        List.of(new HttpRoute.Match(new HttpRoute.PathMatch("PathPrefix", prefix), List.of(),
+            List.of(), null)),
+        null, List.of(new HttpRoute.BackendRef(service, null, null, null)));
+    return new HttpRoute("crossgate.dev/v1", ObjectMeta.of("shop", name),
+        new HttpRoute.Spec(List.of(), List.of(), List.of(rule)));
+  }
+
+  private static final List<String> PATHS = List.of("/a/x", "/a", "/b/y", "/c/z", "/d/1",
+      "/other", "/");
+
+  @Test
+  void aRouteOnlyChangeReusesUnchangedRoutesAndRoutesLikeAFullCompile() throws Exception {
+    RoutingConfigCompiler incremental = new RoutingConfigCompiler(
+        new UpstreamClient(vertx, UpstreamClient.Settings.defaults()), List.of());
+    Gateway gateway = gateway("shop", "edge", listener("web", 8080, null));
+    Service svc = service("svc", endpoint("10.0.0.1", 80));
+    HttpRoute a = prefixRoute("a", "/a", "svc");
+    HttpRoute b = prefixRoute("b", "/b", "svc");
+    HttpRoute c = prefixRoute("c", "/c", "svc");
+    RoutingConfig first = incremental.compile(bundle(gateway, svc, a, b, c), null, "t", "v1",
+        "[]", null);
+    // b changes its path, c goes, d and a catch-all come; a, the Gateway and the Service are
+    // the same objects as before.
+    PolicyBundle next = bundle(gateway, svc, a, prefixRoute("b", "/bb", "svc"),
+        prefixRoute("d", "/d", "svc"), route("all"));
+    RoutingConfig second = incremental.compile(next, null, "t", "v2", "[]", first);
+    RoutingConfig full = compile(next, null, null);
+
+    for (String path : PATHS) {
+      assertThat(routeOn(second, "web", "h", path)).as(path)
+          .isEqualTo(routeOn(full, "web", "h", path));
+    }
+    assertThat(routeOn(second, "web", "h", "/b/y")).isEqualTo("shop/all");
+    assertThat(routeOn(second, "web", "h", "/d/1")).isEqualTo("shop/d");
+    assertThat(second.listeners().get("web").routes().size())
+        .isEqualTo(full.listeners().get("web").routes().size());
+    RouteRule reused = second.listeners().get("web").routes().match(TestRequest.of("h", "/a"))
+        .target();
+    assertThat(reused).isSameAs(first.listeners().get("web").routes()
+        .match(TestRequest.of("h", "/a")).target());
+    assertThat(second.backends().get("shop/svc")).isSameAs(first.backends().get("shop/svc"));
+    assertThat(reused.backends().items()).containsExactly(second.backends().get("shop/svc"));
+  }
+
+  @Test
+  void aChangeToAnythingButRoutesCompilesEveryRouteAgain() throws Exception {
+    RoutingConfigCompiler incremental = new RoutingConfigCompiler(
+        new UpstreamClient(vertx, UpstreamClient.Settings.defaults()), List.of());
+    Gateway gateway = gateway("shop", "edge", listener("web", 8080, null));
+    HttpRoute a = prefixRoute("a", "/a", "svc");
+    RoutingConfig first = incremental.compile(bundle(gateway,
+        service("svc", endpoint("10.0.0.1", 80)), a), null, "t", "v1", "[]", null);
+    RoutingConfig second = incremental.compile(bundle(gateway,
+        service("svc", endpoint("10.0.0.2", 81)), a), null, "t", "v2", "[]", first);
+    RouteRule rule = second.listeners().get("web").routes().match(TestRequest.of("h", "/a"))
+        .target();
+    assertThat(rule).isNotSameAs(first.listeners().get("web").routes()
+        .match(TestRequest.of("h", "/a")).target());
+    assertThat(rule.backends().items()).singleElement()
+        .isSameAs(second.backends().get("shop/svc"))
+        .satisfies(backend -> assertThat(backend.loadBalancer().endpoints())
+            .extracting(UpstreamEndpoint::key).containsExactly("10.0.0.2:81"));
+    // Not compiled from the configuration it last returned: nothing is reused either.
+    RoutingConfig third = incremental.compile(bundle(gateway,
+        service("svc", endpoint("10.0.0.2", 81)), a), null, "t", "v3", "[]", first);
+    assertThat(third.listeners().get("web").routes().match(TestRequest.of("h", "/a")).target())
+        .isNotSameAs(rule);
+  }
 }

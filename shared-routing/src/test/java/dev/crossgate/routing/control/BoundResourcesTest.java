@@ -86,4 +86,16 @@ class BoundResourcesTest {
     assertThat(result.problems()).isEqualTo(
         PolicyLoader.loadString("s.json", "{\"kind\": ").problems());
   }
+
+  @Test
+  void elementsAreTheObjectsTextsAsWrittenAndAnythingElseIsNull() {
+    String json = "[ {\"a\": [1, {\"b\": \"]},[\"}]} ,\n{\"c\":{}}]";
+    org.assertj.core.api.Assertions.assertThat(BoundResources.elements(json))
+        .containsExactly("{\"a\": [1, {\"b\": \"]},[\"}]}", "{\"c\":{}}");
+    org.assertj.core.api.Assertions.assertThat(BoundResources.elements("[]")).isEmpty();
+    org.assertj.core.api.Assertions.assertThat(BoundResources.elements("[{}] x")).isNull();
+    org.assertj.core.api.Assertions.assertThat(BoundResources.elements("[{},1]")).isNull();
+    org.assertj.core.api.Assertions.assertThat(BoundResources.elements("{}")).isNull();
+    org.assertj.core.api.Assertions.assertThat(BoundResources.elements("[{")).isNull();
+  }
 }

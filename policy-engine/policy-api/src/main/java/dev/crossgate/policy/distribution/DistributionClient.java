@@ -59,6 +59,7 @@ public final class DistributionClient {
   private final SnapshotHandler handler;
   private final ConnectionListener listener;
   private GrpcClientRequest<NodeMessage, EngineMessage> stream;
+  private SnapshotAssembler assembler = new SnapshotAssembler();
   private SocketAddress streamEngine;
   private int attempt;
   private int engineIndex;
@@ -143,6 +144,7 @@ public final class DistributionClient {
     }
     stream = request;
     streamEngine = engine;
+    assembler = new SnapshotAssembler(); // deltas are relative to this stream's snapshots
     lastHeardNanos = System.nanoTime();
     request.exceptionHandler(e -> ended(request, "stream failed: " + e.getMessage()));
     AppliedSnapshot have = applied.get();
@@ -154,7 +156,8 @@ public final class DistributionClient {
         .setNamespace(identity.namespace())
         .setRevision(have.revision())
         .setSnapshotHash(have.hash())
-        .setVersion(identity.version()))
+        .setVersion(identity.version())
+        .setAcceptsDeltas(true))
         .build());
     request.response().onComplete(ar -> {
       if (ar.failed()) {
@@ -211,8 +214,17 @@ public final class DistributionClient {
     }
     lastHeardNanos = System.nanoTime();
     if (message.hasSnapshot()) {
+      Snapshot snapshot;
+      try {
+        snapshot = assembler.assemble(message.getSnapshot());
+      } catch (IllegalArgumentException e) {
+        // A new stream starts from a whole snapshot.
+        request.cancel();
+        ended(request, e.getMessage());
+        return;
+      }
       attempt = 0;
-      offer(message.getSnapshot());
+      offer(snapshot);
     }
   }
 

@@ -42,6 +42,8 @@ final class NodeStream {
   private String sentHash = "";
   /** The newest snapshot held back while the node's stream is full; older ones are dropped. */
   private EncodedSnapshot held;
+  /** The snapshot last written to this stream: the base of the next delta. */
+  private EncodedSnapshot lastSent;
   private String ackedHash = "";
   private boolean closed;
 
@@ -132,7 +134,8 @@ final class NodeStream {
     }
     sentHash = snapshot.getHash();
     try {
-      response.writeMessage(encoded.message());
+      response.writeMessage(encoded.messageFor(hello.getAcceptsDeltas(), lastSent));
+      lastSent = encoded;
     } catch (IllegalStateException e) {
       close("stream gone: " + e.getMessage());
     }

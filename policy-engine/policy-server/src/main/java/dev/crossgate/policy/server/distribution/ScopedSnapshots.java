@@ -10,6 +10,9 @@ import dev.crossgate.policy.model.Resource;
 import dev.crossgate.policy.server.store.PolicyStore;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import dev.crossgate.policy.distribution.SnapshotDeltas;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -30,6 +33,8 @@ final class ScopedSnapshots {
    */
   private final com.github.benmanes.caffeine.cache.Cache<Resource, String> resourceJson =
       com.github.benmanes.caffeine.cache.Caffeine.newBuilder().weakKeys().build();
+  /** Each scope's last built snapshot: the base of the next one's delta. */
+  private final Map<String, EncodedSnapshot> lastByScope = new ConcurrentHashMap<>();
 
   ScopedSnapshots(Vertx vertx, PolicyStore store) {
     this.vertx = vertx;
@@ -59,21 +64,22 @@ final class ScopedSnapshots {
   private EncodedSnapshot build(dev.crossgate.policy.server.store.Snapshot state,
       Hello hello) {
     PolicyBundle scoped = SnapshotScoper.scope(state.bundle(), hello);
-    StringBuilder out = new StringBuilder("[");
+    List<String> resources = new ArrayList<>(scoped.resources().size());
     for (Resource resource : scoped.resources()) {
-      if (out.length() > 1) {
-        out.append(',');
-      }
-      out.append(resourceJson.get(resource, PolicyCodec::toJson));
+      resources.add(resourceJson.get(resource, PolicyCodec::toJson));
     }
-    String json = out.append(']').toString();
-    return EncodedSnapshot.of(Snapshot.newBuilder()
+    String json = SnapshotDeltas.join(resources);
+    String scope = scopeKey(hello);
+    EncodedSnapshot encoded = EncodedSnapshot.of(Snapshot.newBuilder()
         .setRevision(state.revision())
         .setResourcesJson(json)
         .setHash(DistributionProtocol.hash(json))
         .setCreatedAtMillis(System.currentTimeMillis())
         .setGatewayName(SnapshotScoper.servedGateway(state.bundle(), hello))
-        .build());
+        .build(), resources, lastByScope.get(scope));
+    lastByScope.merge(scope, encoded, (old, fresh) ->
+        fresh.snapshot().getRevision() >= old.snapshot().getRevision() ? fresh : old);
+    return encoded;
   }
 
   private static String scopeKey(Hello hello) {

@@ -262,7 +262,7 @@ abstract class RevisionedPolicyStore implements PolicyStore {
         return new ApplyResult(head.state().revision(), true, diffs);
       }
       preserveLastRecord(head);
-      String nextHead = StoreDocuments.head(revision, changes, next);
+      String nextHead = StoreDocuments.head(revision, changes);
       writing = new DecodedHead(
           new Head(nextHead, new StoredState(revision, next), new RevisionRecord(revision, changes)),
           bundle);
@@ -442,11 +442,32 @@ abstract class RevisionedPolicyStore implements PolicyStore {
     if (Objects.equals(cached.raw(), raw)) {
       return cached;
     }
-    Head parsed = StoreDocuments.parseHead(raw);
+    DecodedHead pending = writing;
+    if (pending != null && pending.head().raw().equals(raw)) {
+      return pending.head(); // this engine's own write, heard before its writer remembered it
+    }
+    Head parsed = withState(StoreDocuments.parseHead(raw), cached);
     if (parsed.state().number() > cached.state().number()) {
       cachedHead = parsed;
     }
     return parsed;
+  }
+
+  /**
+   * {@code head} with its state: as the document held it (older heads), or the state before it
+   * plus its changes. The state before is {@code previous} when that is the revision just before
+   * (the usual case, also on the other engines of a cluster); otherwise it is replayed from the
+   * checkpoint and records.
+   */
+  private Head withState(Head head, Head previous) {
+    if (head.state() != null) {
+      return head;
+    }
+    Revision revision = head.last().revision();
+    StoredState before = previous.state().number() == revision.number() - 1
+        ? previous.state() : replay(revision.number() - 1);
+    return new Head(head.raw(), new StoredState(revision, before.with(head.last().changes())),
+        head.last());
   }
 
   private DecodedHead decodedHead() {
@@ -503,6 +524,15 @@ abstract class RevisionedPolicyStore implements PolicyStore {
     if (revision == current) {
       return head.state();
     }
+    return replay(revision);
+  }
+
+  /**
+   * The state of {@code revision}, which must be below the head's: the last checkpoint at or
+   * below it plus the records after that (every revision below the head has its record, see
+   * {@link #preserveLastRecord}).
+   */
+  private StoredState replay(long revision) {
     StoredState state = StoredState.initial();
     for (long base = revision / checkpointInterval * checkpointInterval;
         base > 0;
@@ -514,7 +544,11 @@ abstract class RevisionedPolicyStore implements PolicyStore {
       }
     }
     for (long n = state.number() + 1; n <= revision; n++) {
-      RevisionRecord record = record(n, head);
+      String raw = log.readRevision(n);
+      if (raw == null) {
+        throw new IllegalStateException("revision " + n + ": record missing from the store");
+      }
+      RevisionRecord record = StoreDocuments.parseRecord(raw);
       state = new StoredState(record.revision(), state.with(record.changes()));
     }
     return state;

@@ -24,8 +24,11 @@ import java.util.TreeMap;
  * compare-and-set can hold them:
  *
  * <ul>
- *   <li>head: {@code {"revision": {...}, "changes": [...], "resources": {key: resource}}} — the
- *       current state and the record of the revision that made it;
+ *   <li>head: {@code {"revision": {...}, "changes": [...]}} — the record of the revision that
+ *       made the current state, nothing more: a revision writes only what it changed. The state
+ *       is the last checkpoint at or below it plus the records after that. (Heads written before
+ *       this also hold {@code "resources": {key: resource}}, the whole state; they are still
+ *       read.)
  *   <li>revision record: {@code {"revision": {...}, "changes": [{"key": k, "resource": r|null}]}};
  *   <li>checkpoint: {@code {"revision": {...}, "resources": {...}}}.
  * </ul>
@@ -39,7 +42,12 @@ final class StoreDocuments {
   /** A revision record: the metadata and the change list (key → JSON, null for a delete). */
   record RevisionRecord(Revision revision, SortedMap<ResourceKey, ObjectNode> changes) {}
 
-  /** A parsed head: the current state and the record of its revision. */
+  /**
+   * A parsed head: the current state and the record of its revision.
+   *
+   * @param state the current state; null in a head just parsed from a document without one
+   *     (the store derives it from its previous state or from checkpoint and records)
+   */
   record Head(String raw, StoredState state, RevisionRecord last) {
 
     static Head initial() {
@@ -54,22 +62,23 @@ final class StoreDocuments {
     return (ObjectNode) array.get(0);
   }
 
-  static String head(Revision revision, Map<ResourceKey, ObjectNode> changes,
-      Map<ResourceKey, ObjectNode> resources) {
-    ObjectNode root = JSON.createObjectNode();
-    root.set("revision", revisionJson(revision));
-    root.set("changes", changesJson(changes));
-    root.set("resources", resourcesJson(resources));
-    return root.toString();
+  /** A head: the new revision's record, as {@link #record} writes it. */
+  static String head(Revision revision, Map<ResourceKey, ObjectNode> changes) {
+    return record(revision, changes);
   }
 
+  /**
+   * Parses a head. Its state is null unless the document holds the whole state (as heads
+   * written before heads held only the last record did).
+   */
   static Head parseHead(String raw) {
     if (raw == null) {
       return Head.initial();
     }
     JsonNode root = parse(raw);
     Revision revision = revision(root.get("revision"));
-    StoredState state = new StoredState(revision, resources(root.get("resources")));
+    StoredState state = root.has("resources")
+        ? new StoredState(revision, resources(root.get("resources"))) : null;
     return new Head(raw, state, new RevisionRecord(revision, changes(root.get("changes"))));
   }
 

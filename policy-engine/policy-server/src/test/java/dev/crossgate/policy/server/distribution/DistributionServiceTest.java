@@ -274,6 +274,65 @@ class DistributionServiceTest {
     assertThat(again.received).isEmpty();
   }
 
+  @Test
+  void deltaSnapshotsRebuildExactlyTheSnapshotTheEngineHashed() throws Exception {
+    Node gateway = new Node(NodeIdentity.gateway("g1", "public", "test"));
+    eventually(() -> gateway.received.size() == 1);
+    // With the Gateway and Service it refers to, unchanged (the helper validates the text alone).
+    String route = """
+        apiVersion: gateway.networking.k8s.io/v1
+        kind: Gateway
+        metadata: {name: public, namespace: edge}
+        spec:
+          listeners: [{name: http, port: 8080, protocol: HTTP}]
+        ---
+        apiVersion: crossgate.dev/v1alpha1
+        kind: Service
+        metadata: {name: shop, namespace: edge}
+        spec:
+          endpoints: [{address: 127.0.0.1, port: 9001}]
+        ---
+        apiVersion: gateway.networking.k8s.io/v1
+        kind: HTTPRoute
+        metadata: {name: extra, namespace: edge}
+        spec:
+          parentRefs: [{name: public}]
+          rules: [{matches: [{path: {type: PathPrefix, value: /%s}}], backendRefs: [{name: shop}]}]
+        """;
+    long added = apply(route.formatted("one"));
+    eventually(() -> gateway.last().getRevision() == added);
+    long changed = apply(route.formatted("two"));
+    eventually(() -> gateway.last().getRevision() == changed);
+    long removed = await(engine.store().apply(ChangeSet.deletes(
+            new dev.crossgate.policy.server.store.ResourceKey("HTTPRoute", "edge", "extra")),
+        OptionalLong.empty(), "test", "test")).revision().number();
+    eventually(() -> gateway.last().getRevision() == removed);
+    // A new stream starts without a base: the next snapshot comes whole, as parts.
+    AppliedSnapshot running = gateway.running.get();
+    await(clients.remove(0).close());
+    eventually(() -> engine.nodes().nodes().isEmpty());
+    Node again = new Node(NodeIdentity.gateway("g1", "public", "test"));
+    again.running.set(running);
+    eventually(() -> engine.nodes().nodes().size() == 1);
+    long afterReconnect = apply(route.formatted("three"));
+    eventually(() -> !again.received.isEmpty() && again.last().getRevision() == afterReconnect);
+
+    List<Snapshot> all = new java.util.ArrayList<>(gateway.received);
+    all.addAll(again.received);
+    assertThat(all).hasSize(5).allSatisfy(snapshot -> {
+      assertThat(dev.crossgate.policy.distribution.DistributionProtocol.hash(
+          snapshot.getResourcesJson())).isEqualTo(snapshot.getHash());
+      assertThat(snapshot.getDelta()).isFalse();
+      assertThat(PolicyLoader.loadString("snapshot.json", snapshot.getResourcesJson())
+          .problems()).isEmpty();
+    });
+    assertThat(gateway.received.get(1).getResourcesJson()).contains("/one");
+    assertThat(gateway.received.get(2).getResourcesJson()).contains("/two")
+        .doesNotContain("/one");
+    assertThat(gateway.received.get(3).getResourcesJson()).doesNotContain("extra");
+    assertThat(again.last().getResourcesJson()).contains("/three");
+  }
+
   private static void eventually(BooleanSupplier condition) throws InterruptedException {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
     while (!condition.getAsBoolean()) {

@@ -1,0 +1,116 @@
+package dev.crossgate.policy.distribution;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.crossgate.policy.distribution.v1.ResourcePart;
+import dev.crossgate.policy.distribution.v1.Snapshot;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class SnapshotDeltasTest {
+
+  private static List<String> resources(int count, String tag) {
+    List<String> list = new ArrayList<>();
+    for (int i = 0; i < count; i++) {
+      list.add("{\"name\":\"r" + i + "\",\"tag\":\"" + tag + "\"}");
+    }
+    return list;
+  }
+
+  @Test
+  void oneChangedResourceIsTwoCopiesAndOneNewPart() {
+    List<String> base = resources(1000, "a");
+    List<String> next = new ArrayList<>(base);
+    next.set(500, "{\"name\":\"r500\",\"tag\":\"b\"}");
+    List<ResourcePart> parts = SnapshotDeltas.parts(next, base);
+    assertThat(parts).hasSize(3);
+    assertThat(parts.get(0).getCopyFrom()).isZero();
+    assertThat(parts.get(0).getCopyCount()).isEqualTo(500);
+    assertThat(parts.get(1).getResourceJson()).isEqualTo(next.get(500));
+    assertThat(parts.get(2).getCopyFrom()).isEqualTo(501);
+    assertThat(parts.get(2).getCopyCount()).isEqualTo(499);
+    assertThat(SnapshotDeltas.apply(parts, base)).isEqualTo(next);
+  }
+
+  @Test
+  void addsRemovesAndReordersRebuildExactly() {
+    List<String> base = resources(10, "a");
+    List<String> next = new ArrayList<>(base);
+    next.remove(3);
+    next.add(0, "{\"new\":1}");
+    next.add(next.remove(5));
+    next.add("{\"new\":2}");
+    assertThat(SnapshotDeltas.apply(SnapshotDeltas.parts(next, base), base)).isEqualTo(next);
+    assertThat(SnapshotDeltas.apply(SnapshotDeltas.parts(next, List.of()), List.of()))
+        .isEqualTo(next);
+    assertThat(SnapshotDeltas.parts(List.of(), base)).isEmpty();
+  }
+
+  @Test
+  void joinIsTheCompactJsonArray() {
+    assertThat(SnapshotDeltas.join(List.of())).isEqualTo("[]");
+    assertThat(SnapshotDeltas.join(List.of("{\"a\":1}", "{\"b\":2}")))
+        .isEqualTo("[{\"a\":1},{\"b\":2}]");
+  }
+
+  @Test
+  void aCopyPastTheBaseIsRefused() {
+    ResourcePart part = ResourcePart.newBuilder().setCopyFrom(2).setCopyCount(5).build();
+    assertThatThrownBy(() -> SnapshotDeltas.apply(List.of(part), resources(3, "a")))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("[2, 7)").hasMessageContaining("base's 3");
+  }
+
+  private static Snapshot delta(long revision, List<String> resources, List<String> base,
+      String baseHash) {
+    String json = SnapshotDeltas.join(resources);
+    return Snapshot.newBuilder().setRevision(revision).setHash("h" + revision).setDelta(true)
+        .setDeltaBaseHash(baseHash == null ? "" : baseHash)
+        .addAllResourceParts(SnapshotDeltas.parts(resources, base))
+        .setResourcesHash(DistributionProtocol.hash(json)).setGatewayName("edge/public").build();
+  }
+
+  @Test
+  void theAssemblerRebuildsWholeSnapshotsFromDeltas() {
+    SnapshotAssembler assembler = new SnapshotAssembler();
+    List<String> first = resources(20, "a");
+    Snapshot one = assembler.assemble(delta(1, first, List.of(), null));
+    assertThat(one.getResourcesJson()).isEqualTo(SnapshotDeltas.join(first));
+    assertThat(one.getDelta()).isFalse();
+    assertThat(one.getResourcePartsCount()).isZero();
+    assertThat(one.getGatewayName()).isEqualTo("edge/public");
+    List<String> second = new ArrayList<>(first);
+    second.set(7, "{\"changed\":true}");
+    Snapshot two = assembler.assemble(delta(2, second, first, "h1"));
+    assertThat(two.getResourcesJson()).isEqualTo(SnapshotDeltas.join(second));
+    assertThat(two.getHash()).isEqualTo("h2");
+  }
+
+  @Test
+  void theAssemblerRefusesAWrongBaseOrAWrongResult() {
+    SnapshotAssembler assembler = new SnapshotAssembler();
+    List<String> first = resources(5, "a");
+    assertThatThrownBy(() -> assembler.assemble(delta(2, first, first, "h1")))
+        .hasMessageContaining("based on h1").hasMessageContaining("no base received yet");
+    assembler.assemble(delta(1, first, List.of(), null));
+    assertThatThrownBy(() -> assembler.assemble(delta(2, first, first, "h0")))
+        .hasMessageContaining("based on h0 (expected: h1)");
+    Snapshot corrupt = delta(2, resources(5, "b"), first, "h1").toBuilder()
+        .setResourcesHash(DistributionProtocol.hash("[]")).build();
+    assertThatThrownBy(() -> assembler.assemble(corrupt))
+        .hasMessageContaining("rebuilds to resources hashed");
+  }
+
+  @Test
+  void aWholeSnapshotPassesAndIsNoBase() {
+    SnapshotAssembler assembler = new SnapshotAssembler();
+    assembler.assemble(delta(1, resources(3, "a"), List.of(), null));
+    Snapshot whole = Snapshot.newBuilder().setRevision(2).setHash("h2")
+        .setResourcesJson("[{\"x\":1}]").build();
+    assertThat(assembler.assemble(whole)).isSameAs(whole);
+    assertThatThrownBy(() -> assembler.assemble(delta(3, resources(3, "a"), resources(3, "a"),
+        "h2"))).hasMessageContaining("no base received yet");
+  }
+}
