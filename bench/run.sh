@@ -39,7 +39,7 @@ if [ "$mode" = propagation ]; then  # the control plane's bench: see propagation
 fi
 case "$mode" in
   proxy|soak|smoke|policy|policy-jmh) ;;
-  *) sed -n '2,29p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 2 ;;
+  *) sed -n '2,30p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 2 ;;
 esac
 
 PROXY_CPU="${BENCH_PROXY_CPU:-0}"
