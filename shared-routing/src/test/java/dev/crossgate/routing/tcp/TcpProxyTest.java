@@ -121,7 +121,7 @@ class TcpProxyTest {
 
   @Test
   void idleConnectionsAreClosedOnBothSides() throws Exception {
-    int port = await(proxyTo(echo.port(), Duration.ofMillis(300)).start());
+    int port = await(proxyTo(echo.port(), Duration.ofSeconds(2)).start());
     try (Socket socket = new Socket("127.0.0.1", port)) {
       socket.setSoTimeout(20_000);
       socket.getOutputStream().write('x');
