@@ -25,7 +25,7 @@ class WafPoliciesTest {
   private static PolicyBundle bundle(String name, String rules, WafPolicy.Crs crs) {
     return new PolicyBundle(List.of(new WafPolicy("crossgate.dev/v1alpha1",
         ObjectMeta.of("default", name), new WafPolicy.Spec(List.of(SHOP), "block", crs, null,
-            List.of(), rules))));
+            List.of(), rules, null))));
   }
 
   private static PolicyTarget route(String name) {
