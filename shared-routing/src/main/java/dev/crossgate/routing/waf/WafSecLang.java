@@ -65,8 +65,7 @@ final class WafSecLang {
     }
     if (spec.crs() != null) {
       Path crs = Path.of(spec.crs().path()).toAbsolutePath().normalize();
-      Path setup = Files.exists(crs.resolve("crs-setup.conf")) ? crs.resolve("crs-setup.conf")
-          : crs.resolve("crs-setup.conf.example");
+      Path setup = setupFile(crs);
       text.append("Include \"").append(setup).append("\"\n");
       int level = spec.crs().paranoiaLevel() == null ? 1 : spec.crs().paranoiaLevel();
       WafPolicy.AnomalyThresholds t = spec.anomalyThresholds();
@@ -109,6 +108,24 @@ final class WafSecLang {
       }
     }
     return text.toString();
+  }
+
+  /** Debian's modsecurity-crs keeps the setup file apart from the rules. */
+  static final Path DEBIAN_SETUP = Path.of("/etc/modsecurity/crs/crs-setup.conf");
+
+  /**
+   * The CRS setup file: the folder's {@code crs-setup.conf}, else its
+   * {@code crs-setup.conf.example}, else (Debian's package layout, rules in
+   * /usr/share/modsecurity-crs) {@code /etc/modsecurity/crs/crs-setup.conf}.
+   */
+  static Path setupFile(Path crs) {
+    if (Files.exists(crs.resolve("crs-setup.conf"))) {
+      return crs.resolve("crs-setup.conf");
+    }
+    if (!Files.exists(crs.resolve("crs-setup.conf.example")) && Files.exists(DEBIAN_SETUP)) {
+      return DEBIAN_SETUP;
+    }
+    return crs.resolve("crs-setup.conf.example");
   }
 
   private static String quoted(String value) {
