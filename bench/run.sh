@@ -6,6 +6,8 @@
 #   bench/run.sh soak     Crossgate alone at a fixed rate for 10 minutes, RSS every 10 s;
 #                         writes bench/results/<date>-soak.md
 #   bench/run.sh smoke    starts everything, checks each target answers, stops (no load)
+#   bench/run.sh waf      Crossgate + OWASP CRS vs nginx + ModSecurity + CRS (bench/waf.sh);
+#                         writes bench/results/<date>-waf.md
 #
 # Installs wrk, nginx, haproxy and nghttp2-client (h2load) from Debian when missing (needs root).
 # Every server runs under this script and is stopped on exit; traffic goes to 127.0.0.1 only.
@@ -29,6 +31,7 @@ root="$(dirname "$here")"
 mode="${1:-}"
 case "$mode" in
   proxy|soak|smoke) ;;
+  waf) exec "$here/waf.sh" ;;   # Crossgate + CRS vs nginx + ModSecurity + CRS; see bench/waf.sh
   *) sed -n '2,25p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 2 ;;
 esac
 

@@ -13,11 +13,17 @@ final class RegexCompiler {
   private RegexCompiler() {
   }
 
+  /** {@code -Dcrossgate.waf.prefilter=false} compiles regexes without the literal prefilter. */
+  static final boolean PREFILTER = !"false".equals(System.getProperty("crossgate.waf.prefilter"));
+
   /** Whether every prefilter rejection is checked against the regex (a test aid). */
   static volatile boolean verifyPrefilters;
 
   static WafRegex compile(String pattern, boolean caseInsensitive) {
     WafRegex regex = compileEngine(pattern, caseInsensitive);
+    if (!PREFILTER) {
+      return regex;
+    }
     java.util.Set<String> literals = RequiredLiterals.of(pattern);
     if (literals == null) {
       return regex;
