@@ -12,6 +12,8 @@
 #   bench/run.sh policy-jmh  the JWT-verification and CEL JMH benchmarks (AuthnAuthzBenchmark)
 #   bench/run.sh propagation [routes=1000] [subscribers=100] [changes=50] [churn=1000] [rps=1000]
 #                         the policy engine's propagation and churn bench (bench/propagation.sh)
+#   bench/run.sh waf      Crossgate + OWASP CRS vs nginx + ModSecurity + CRS (bench/waf.sh);
+#                         writes bench/results/<date>-waf.md
 #
 # Installs wrk, nginx, haproxy and nghttp2-client (h2load) from Debian when missing (needs root).
 # Every server runs under this script and is stopped on exit; traffic goes to 127.0.0.1 only.
@@ -39,7 +41,8 @@ if [ "$mode" = propagation ]; then  # the control plane's bench: see propagation
 fi
 case "$mode" in
   proxy|soak|smoke|policy|policy-jmh) ;;
-  *) sed -n '2,30p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 2 ;;
+  waf) exec "$here/waf.sh" ;;   # Crossgate + CRS vs nginx + ModSecurity + CRS; see bench/waf.sh
+  *) sed -n '2,32p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 2 ;;
 esac
 
 PROXY_CPU="${BENCH_PROXY_CPU:-0}"

@@ -93,5 +93,19 @@ class SecLangParserTest {
         .hasMessageContaining("invalid regular expression");
     assertThatThrownBy(() -> WafEngine.fromText("SecAction \"id:1,msg:'unterminated\"\n", null))
         .hasMessageContaining("unterminated quote");
+    assertThatThrownBy(() -> WafEngine.fromText("\nSecRequestBodyLimitAction Drop\n", null))
+        .hasMessageContaining("<inline>:2").hasMessageContaining("expected Reject or ProcessPartial, found Drop");
+  }
+
+  @Test
+  void requestBodyLimitSettings() {
+    WafEngine defaults = WafEngine.fromText("SecRuleEngine On\n", null);
+    assertThat(defaults.rules().requestBodyLimitRejects()).isTrue();
+    WafEngine partial = WafEngine.fromText(
+        "SecRequestBodyLimit 2048\nSecRequestBodyLimitAction ProcessPartial\n", null);
+    assertThat(partial.rules().requestBodyLimit()).isEqualTo(2048);
+    assertThat(partial.rules().requestBodyLimitRejects()).isFalse();
+    assertThat(WafEngine.fromText("SecRequestBodyLimitAction reject\n", null).rules()
+        .requestBodyLimitRejects()).isTrue();
   }
 }

@@ -3,6 +3,7 @@ package dev.crossgate.routing.filter;
 import dev.crossgate.routing.authn.RequestIdentity;
 import dev.crossgate.routing.route.RequestView;
 import io.vertx.core.MultiMap;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpVersion;
@@ -34,6 +35,8 @@ public final class ProxyExchange {
   private int responseStatus;
   private LocalReply reply;
   private List<BodyTap> bodyTaps;
+  private Buffer bufferedBody;
+  private boolean bufferedBodyComplete;
   private int filtersRun;
   private RequestIdentity identity = RequestIdentity.ANONYMOUS;
   private Map<String, String> logDetails;
@@ -58,7 +61,10 @@ public final class ProxyExchange {
     this.upstreamAuthority = request.authority() == null ? null : request.authority().toString();
   }
 
-  /** The client request. Do not read its body: the proxy streams it. */
+  /**
+   * The client request. Do not read its body: the proxy streams it (a filter that must see the
+   * body reads it and hands it over with {@link #bufferedRequestBody(Buffer, boolean)}).
+   */
   public HttpServerRequest request() {
     return request;
   }
@@ -198,6 +204,29 @@ public final class ProxyExchange {
   /** The body taps, empty when none. */
   public List<BodyTap> bodyTaps() {
     return bodyTaps == null ? List.of() : bodyTaps;
+  }
+
+  /**
+   * Records that a filter read the start of the request body (or all of it), so the proxy
+   * sends these bytes upstream first and then, when {@code complete} is false, streams the
+   * rest from the still-paused client request.
+   *
+   * @param body the bytes read so far, unchanged
+   * @param complete whether the client's body ended within {@code body}
+   */
+  public void bufferedRequestBody(Buffer body, boolean complete) {
+    this.bufferedBody = Objects.requireNonNull(body, "body");
+    this.bufferedBodyComplete = complete;
+  }
+
+  /** The request body bytes a filter already read, or null when the body streams untouched. */
+  public Buffer bufferedRequestBody() {
+    return bufferedBody;
+  }
+
+  /** Whether {@link #bufferedRequestBody()} is the whole body. */
+  public boolean bufferedRequestBodyComplete() {
+    return bufferedBodyComplete;
   }
 
   /**

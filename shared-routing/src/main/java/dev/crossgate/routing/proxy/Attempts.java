@@ -72,6 +72,15 @@ final class Attempts {
     resilience.retryBudget().recordRequest();
     RetryPolicy retry = route.retry();
     HttpServerRequest request = call.request();
+    Buffer buffered = call.exchange().bufferedRequestBody();
+    if (buffered != null) {
+      // a filter (the WAF) already read the body: whole, it can be replayed; else it streams
+      if (call.exchange().bufferedRequestBodyComplete() && call.exchange().bodyTaps().isEmpty()) {
+        replay = buffered;
+      }
+      next();
+      return;
+    }
     long length = declaredLength(request.getHeader("content-length"));
     if (retry != null && retry.attempts() > 0 && call.bodyStreams()
         && call.exchange().bodyTaps().isEmpty() && !call.expectsContinueHeader()

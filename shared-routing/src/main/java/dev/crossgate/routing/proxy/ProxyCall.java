@@ -281,8 +281,16 @@ final class ProxyCall {
       return upstream.send();
     }
     bodyStarted = true;
-    ReadStream<Buffer> body = exchange.bodyTaps().isEmpty() ? request
-        : new TappedBody(request, exchange.bodyTaps());
+    Buffer buffered = exchange.bufferedRequestBody();
+    if (buffered != null && exchange.bufferedRequestBodyComplete()) {
+      // a filter (the WAF) read the whole body: send the same bytes, sized by content-length
+      exchange.bodyTaps().forEach(tap -> tap.onChunk(buffered));
+      exchange.bodyTaps().forEach(tap -> tap.onEnd());
+      return upstream.send(buffered);
+    }
+    ReadStream<Buffer> source = buffered == null ? request : new PrefixedBody(buffered, request);
+    ReadStream<Buffer> body = exchange.bodyTaps().isEmpty() ? source
+        : new TappedBody(source, exchange.bodyTaps());
     if (requestTrailers != null && !upstream.headers().contains("content-length")) {
       RequestTrailers.arm(upstream, requestTrailers); // chunked: the client's trailers go too
     }
@@ -295,6 +303,9 @@ final class ProxyCall {
 
 
   private boolean expectsContinue() {
+    if (exchange != null && exchange.bufferedRequestBody() != null) {
+      return false; // the filter that read the body already answered 100 Continue
+    }
     String expect = request.getHeader("expect");
     return expect != null && expect.equalsIgnoreCase("100-continue");
   }

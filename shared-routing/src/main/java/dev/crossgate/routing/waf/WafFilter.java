@@ -11,6 +11,7 @@ import dev.crossgate.waf.engine.Transaction;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpVersion;
 import io.vertx.core.json.JsonArray;
@@ -24,13 +25,17 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Inspects requests with the compiled rule set of one WafPolicy: the request line, headers and
- * query arguments (phases 1 and 2, without the body) are evaluated on a worker thread, never on
- * the event loop, and the exchange resumes on its own context. In {@code block} mode a
- * disruptive match (a deny rule, or the CRS anomaly score over its threshold) is a 403
- * {@code waf_blocked} naming the rule ids; in {@code detect} mode matches are only logged. Every
- * match is a JSON line on the {@link WafAudit} logger; the access log gets {@code waf_rules} and
- * {@code waf_anomaly_score}.
+ * Inspects requests with the compiled rule set of one WafPolicy: the request line, headers,
+ * query arguments and (with {@code SecRequestBodyAccess On}) the body are evaluated in phases 1
+ * and 2 on a worker thread, never on the event loop, and the exchange resumes on its own
+ * context. The body is read on the event loop up to the rule set's {@code SecRequestBodyLimit};
+ * a longer body is refused with 413 ({@code SecRequestBodyLimitAction Reject}, block mode) or
+ * inspected by its first bytes ({@code ProcessPartial}, or detect mode). The bytes read are
+ * handed to the proxy, which forwards them unchanged (and streams any unread rest). In
+ * {@code block} mode a disruptive match (a deny rule, or the CRS anomaly score over its
+ * threshold) is a 403 {@code waf_blocked} naming the rule ids; in {@code detect} mode matches
+ * are only logged. Every match is a JSON line on the {@link WafAudit} logger; the access log
+ * gets {@code waf_rules} and {@code waf_anomaly_score}.
  */
 public final class WafFilter implements HttpFilter {
 
@@ -39,6 +44,9 @@ public final class WafFilter implements HttpFilter {
 
   /** The access-log field with the inbound anomaly score. */
   public static final String LOG_SCORE = "waf_anomaly_score";
+
+  /** The access-log field set when only the first bytes of the body were inspected. */
+  public static final String LOG_PARTIAL = "waf_body_partial";
 
   private static final Logger LOG = LoggerFactory.getLogger(WafFilter.class);
 
@@ -72,19 +80,82 @@ public final class WafFilter implements HttpFilter {
 
   @Override
   public Future<Void> onRequest(ProxyExchange exchange) {
-    HttpRequestData data = requestData(exchange.request());
+    HttpRequestData head = requestData(exchange.request());
+    if (!engine.rules().requestBodyAccess() || !exchange.requestHasBody()) {
+      return inspectOffLoop(exchange, head, null);
+    }
+    long limit = engine.rules().requestBodyLimit();
+    Buffer already = exchange.bufferedRequestBody();
+    if (already != null) { // another WAF policy on this route read it
+      return inspectOffLoop(exchange, head, bodyToInspect(exchange, already,
+          exchange.bufferedRequestBodyComplete(), limit));
+    }
+    boolean rejects = blocks && engine.rules().requestBodyLimitRejects();
+    long declared = declaredLength(exchange.request().getHeader("content-length"));
+    if (rejects && declared > limit) {
+      return tooLarge(limit);
+    }
+    HttpServerRequest request = exchange.request();
+    String expect = request.getHeader("expect");
+    if (expect != null && expect.equalsIgnoreCase("100-continue")) {
+      // the body is needed before anything goes upstream: let the client send it now
+      request.response().writeContinue();
+      exchange.upstreamHeaders().remove("expect");
+    }
+    return RequestBodyReader.read(request, limit).compose(read -> {
+      exchange.bufferedRequestBody(read.received(), read.complete());
+      if (!read.complete() && rejects) {
+        return tooLarge(limit);
+      }
+      return inspectOffLoop(exchange, head,
+          bodyToInspect(exchange, read.received(), read.complete(), limit));
+    });
+  }
+
+  /** The bytes phase 2 sees: the body, or its first {@code limit} bytes when longer. */
+  private static Buffer bodyToInspect(ProxyExchange exchange, Buffer received, boolean complete,
+      long limit) {
+    if (complete && received.length() <= limit) {
+      return received;
+    }
+    exchange.logDetail(LOG_PARTIAL, Long.toString(limit));
+    return received.slice(0, (int) Math.min(limit, received.length()));
+  }
+
+  private Future<Void> tooLarge(long limit) {
+    metrics.blocked(policy);
+    return Future.failedFuture(new ProxyException(ErrorReason.PAYLOAD_TOO_LARGE,
+        "the request body is longer than the " + limit + " bytes the WAF inspects"
+            + " (SecRequestBodyLimit; limitAction reject)", policy, Map.of()));
+  }
+
+  private static long declaredLength(String header) {
+    if (header == null) {
+      return -1;
+    }
+    try {
+      return Long.parseLong(header.trim());
+    } catch (NumberFormatException e) {
+      return -1;
+    }
+  }
+
+  private Future<Void> inspectOffLoop(ProxyExchange exchange, HttpRequestData head, Buffer body) {
     Context context = Vertx.currentContext();
     if (context == null) {
-      return decide(exchange, inspect(data));
+      return decide(exchange, inspect(head, body));
     }
-    return context.executeBlocking(() -> inspect(data), false)
+    return context.executeBlocking(() -> inspect(head, body), false)
         .compose(verdict -> decide(exchange, verdict));
   }
 
-  private Verdict inspect(HttpRequestData data) {
+  private Verdict inspect(HttpRequestData head, Buffer body) {
     long start = System.nanoTime();
     Transaction tx = engine.newTransaction();
     try {
+      HttpRequestData data = body == null ? head : new HttpRequestData(head.method(),
+          head.uri(), head.protocol(), head.headers(), body.getBytes(), head.remoteAddr(),
+          head.remotePort());
       tx.processRequest(data);
       return new Verdict(tx, System.nanoTime() - start, null);
     } catch (RuntimeException e) {
@@ -141,7 +212,7 @@ public final class WafFilter implements HttpFilter {
     }
   }
 
-  /** What the engine sees of a request: request line, headers and peer; no body yet. */
+  /** What the engine sees of a request head: request line, headers and peer (no body). */
   static HttpRequestData requestData(HttpServerRequest request) {
     List<Map.Entry<String, String>> headers = new ArrayList<>(request.headers().size());
     for (Map.Entry<String, String> header : request.headers()) {

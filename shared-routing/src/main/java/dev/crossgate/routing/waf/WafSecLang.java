@@ -5,7 +5,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * The SecLang configuration a {@link WafPolicy} stands for: engine mode, then the Core Rule Set
+ * The SecLang configuration a {@link WafPolicy} stands for: engine mode and request-body
+ * settings (with ModSecurity's recommended body-processor rules), then the Core Rule Set
  * (its setup file, the paranoia level and anomaly thresholds, its rules), then the custom rules,
  * then the exclusions (which must follow the rules they remove). The text is also the key under
  * which compiled rule sets are shared and cached.
@@ -17,6 +18,20 @@ final class WafSecLang {
 
   /** The default outbound anomaly threshold of the CRS. */
   static final int DEFAULT_OUTBOUND = 4;
+
+  /**
+   * ModSecurity's recommended body-processor rules: XML and JSON bodies by Content-Type (URL-
+   * encoded and multipart are chosen by the engine itself), and a body that does not parse is
+   * refused.
+   */
+  static final String BODY_PROCESSORS = """
+      SecRule REQUEST_HEADERS:Content-Type "^(?:application(?:/soap\\+|/)|text/)xml" \\
+          "id:200000,phase:1,t:none,t:lowercase,pass,nolog,ctl:requestBodyProcessor=XML"
+      SecRule REQUEST_HEADERS:Content-Type "^application/json" \\
+          "id:200001,phase:1,t:none,t:lowercase,pass,nolog,ctl:requestBodyProcessor=JSON"
+      SecRule REQBODY_ERROR "!@eq 0" \\
+          "id:200002,phase:2,t:none,log,deny,status:400,msg:'Failed to parse request body.'"
+      """;
 
   private WafSecLang() {}
 
@@ -34,14 +49,23 @@ final class WafSecLang {
   static String of(WafPolicy.Spec spec) {
     StringBuilder text = new StringBuilder();
     text.append("SecRuleEngine ").append(blocks(spec) ? "On" : "DetectionOnly").append('\n');
-    // Request bodies are not yet buffered into the WAF: phases 1 and 2 see headers, URI and
-    // query arguments only.
-    text.append("SecRequestBodyAccess Off\n");
+    WafPolicy.RequestBody body = spec.requestBody();
+    boolean inspect = body == null || body.inspect() == null || body.inspect();
+    text.append("SecRequestBodyAccess ").append(inspect ? "On" : "Off").append('\n');
     text.append("SecResponseBodyAccess Off\n");
+    if (inspect) {
+      int limit = body == null || body.limit() == null ? WafPolicy.RequestBody.DEFAULT_LIMIT
+          : body.limit();
+      boolean partial = body != null && "processPartial".equals(body.limitAction());
+      text.append("SecRequestBodyLimit ").append(limit).append('\n');
+      text.append("SecRequestBodyNoFilesLimit ").append(limit).append('\n');
+      text.append("SecRequestBodyLimitAction ").append(partial ? "ProcessPartial" : "Reject")
+          .append('\n');
+      text.append(BODY_PROCESSORS);
+    }
     if (spec.crs() != null) {
       Path crs = Path.of(spec.crs().path()).toAbsolutePath().normalize();
-      Path setup = Files.exists(crs.resolve("crs-setup.conf")) ? crs.resolve("crs-setup.conf")
-          : crs.resolve("crs-setup.conf.example");
+      Path setup = setupFile(crs);
       text.append("Include \"").append(setup).append("\"\n");
       int level = spec.crs().paranoiaLevel() == null ? 1 : spec.crs().paranoiaLevel();
       WafPolicy.AnomalyThresholds t = spec.anomalyThresholds();
@@ -84,6 +108,24 @@ final class WafSecLang {
       }
     }
     return text.toString();
+  }
+
+  /** Debian's modsecurity-crs keeps the setup file apart from the rules. */
+  static final Path DEBIAN_SETUP = Path.of("/etc/modsecurity/crs/crs-setup.conf");
+
+  /**
+   * The CRS setup file: the folder's {@code crs-setup.conf}, else its
+   * {@code crs-setup.conf.example}, else (Debian's package layout, rules in
+   * /usr/share/modsecurity-crs) {@code /etc/modsecurity/crs/crs-setup.conf}.
+   */
+  static Path setupFile(Path crs) {
+    if (Files.exists(crs.resolve("crs-setup.conf"))) {
+      return crs.resolve("crs-setup.conf");
+    }
+    if (!Files.exists(crs.resolve("crs-setup.conf.example")) && Files.exists(DEBIAN_SETUP)) {
+      return DEBIAN_SETUP;
+    }
+    return crs.resolve("crs-setup.conf.example");
   }
 
   private static String quoted(String value) {

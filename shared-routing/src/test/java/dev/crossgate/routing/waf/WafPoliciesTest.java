@@ -10,6 +10,7 @@ import dev.crossgate.policy.model.WafPolicy;
 import dev.crossgate.routing.authz.PolicyTarget;
 import dev.crossgate.routing.config.ConfigException;
 import dev.crossgate.routing.filter.HttpFilter;
+import dev.crossgate.waf.WafEngine;
 import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
@@ -25,7 +26,7 @@ class WafPoliciesTest {
   private static PolicyBundle bundle(String name, String rules, WafPolicy.Crs crs) {
     return new PolicyBundle(List.of(new WafPolicy("crossgate.dev/v1alpha1",
         ObjectMeta.of("default", name), new WafPolicy.Spec(List.of(SHOP), "block", crs, null,
-            List.of(), rules))));
+            List.of(), rules, null))));
   }
 
   private static PolicyTarget route(String name) {
@@ -48,6 +49,25 @@ class WafPoliciesTest {
     WafFilter changed = filter(bundle("a", RULE + RULE.replace("1001", "1002"), null));
     assertThat(changed.engine()).isNotSameAs(first.engine());
     assertThat(policies.cachedRuleSets()).isEqualTo(1);
+  }
+
+  @Test
+  void requestBodySettingsBecomeEngineSettings() throws Exception {
+    WafPolicy.Spec defaults = new WafPolicy.Spec(List.of(SHOP), "block", null, null, List.of(),
+        RULE, null);
+    var rules = WafEngine.fromText(WafSecLang.of(defaults), null).rules();
+    assertThat(rules.requestBodyAccess()).isTrue();
+    assertThat(rules.requestBodyLimit()).isEqualTo(WafPolicy.RequestBody.DEFAULT_LIMIT);
+    assertThat(rules.requestBodyLimitRejects()).isTrue();
+    WafPolicy.Spec partial = new WafPolicy.Spec(List.of(SHOP), "block", null, null, List.of(),
+        RULE, new WafPolicy.RequestBody(null, 2048, "processPartial"));
+    rules = WafEngine.fromText(WafSecLang.of(partial), null).rules();
+    assertThat(rules.requestBodyLimit()).isEqualTo(2048);
+    assertThat(rules.requestBodyLimitRejects()).isFalse();
+    WafPolicy.Spec off = new WafPolicy.Spec(List.of(SHOP), "block", null, null, List.of(),
+        RULE, new WafPolicy.RequestBody(false, null, null));
+    assertThat(WafEngine.fromText(WafSecLang.of(off), null).rules().requestBodyAccess())
+        .isFalse();
   }
 
   @Test

@@ -13,7 +13,31 @@ final class RegexCompiler {
   private RegexCompiler() {
   }
 
+  /** {@code -Dcrossgate.waf.prefilter=false} compiles regexes without the literal prefilter. */
+  static final boolean PREFILTER = !"false".equals(System.getProperty("crossgate.waf.prefilter"));
+
+  /** Whether every prefilter rejection is checked against the regex (a test aid). */
+  static volatile boolean verifyPrefilters;
+
   static WafRegex compile(String pattern, boolean caseInsensitive) {
+    WafRegex regex = compileEngine(pattern, caseInsensitive);
+    if (!PREFILTER) {
+      return regex;
+    }
+    java.util.Set<String> literals = RequiredLiterals.of(pattern);
+    if (literals == null) {
+      return regex;
+    }
+    LiteralScanner scanner;
+    try {
+      scanner = new LiteralScanner(literals);
+    } catch (IllegalArgumentException e) {
+      return regex;
+    }
+    return new Prefiltered(regex, scanner);
+  }
+
+  private static WafRegex compileEngine(String pattern, boolean caseInsensitive) {
     int flags = com.google.re2j.Pattern.DOTALL | (caseInsensitive ? com.google.re2j.Pattern.CASE_INSENSITIVE : 0);
     try {
       com.google.re2j.Pattern p = com.google.re2j.Pattern.compile(pattern, flags);
@@ -98,6 +122,47 @@ final class RegexCompiler {
       case "blank" -> "Blank";
       default -> "ASCII";
     };
+  }
+
+  /**
+   * A regex behind a literal prefilter: inputs that contain none of the pattern's required
+   * literals cannot match, so the regex engine only runs on the others.
+   */
+  private record Prefiltered(WafRegex regex, LiteralScanner scanner) implements WafRegex {
+    @Override
+    public List<String> find(String input) {
+      if (!scanner.foundIn(input)) {
+        verifyRejection(input);
+        return null;
+      }
+      return regex.find(input);
+    }
+
+    @Override
+    public boolean matches(String input) {
+      if (!scanner.foundIn(input)) {
+        verifyRejection(input);
+        return false;
+      }
+      return regex.matches(input);
+    }
+
+    private void verifyRejection(String input) {
+      if (verifyPrefilters && regex.matches(input)) {
+        throw new IllegalStateException("literal prefilter rejected a match of /"
+            + regex.pattern() + "/ in: " + input);
+      }
+    }
+
+    @Override
+    public String pattern() {
+      return regex.pattern();
+    }
+
+    @Override
+    public boolean linear() {
+      return regex.linear();
+    }
   }
 
   private record Re2(String pattern, com.google.re2j.Pattern p) implements WafRegex {

@@ -13,6 +13,7 @@ public final class RuleSet {
   private final boolean requestBodyAccess;
   private final boolean responseBodyAccess;
   private final long requestBodyLimit;
+  private final boolean requestBodyLimitRejects;
   private final long requestBodyNoFilesLimit;
   private final int argumentsLimit;
   private final int jsonDepthLimit;
@@ -20,13 +21,14 @@ public final class RuleSet {
   private final int ruleCount;
 
   RuleSet(List<List<Rule>> phases, EngineMode mode, boolean requestBodyAccess, boolean responseBodyAccess,
-      long requestBodyLimit, long requestBodyNoFilesLimit, int argumentsLimit, int jsonDepthLimit,
+      long requestBodyLimit, boolean requestBodyLimitRejects, long requestBodyNoFilesLimit, int argumentsLimit, int jsonDepthLimit,
       String componentSignature) {
     this.phases = phases.stream().map(List::copyOf).toList();
     this.mode = mode;
     this.requestBodyAccess = requestBodyAccess;
     this.responseBodyAccess = responseBodyAccess;
     this.requestBodyLimit = requestBodyLimit;
+    this.requestBodyLimitRejects = requestBodyLimitRejects;
     this.requestBodyNoFilesLimit = requestBodyNoFilesLimit;
     this.argumentsLimit = argumentsLimit;
     this.jsonDepthLimit = jsonDepthLimit;
@@ -57,6 +59,14 @@ public final class RuleSet {
   /** SecRequestBodyLimit in bytes. */
   public long requestBodyLimit() {
     return requestBodyLimit;
+  }
+
+  /**
+   * SecRequestBodyLimitAction: true for Reject (a longer body is refused), false for
+   * ProcessPartial (the first {@link #requestBodyLimit()} bytes are inspected).
+   */
+  public boolean requestBodyLimitRejects() {
+    return requestBodyLimitRejects;
   }
 
   /** SecRequestBodyNoFilesLimit in bytes. */

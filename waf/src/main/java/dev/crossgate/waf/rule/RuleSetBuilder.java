@@ -16,6 +16,7 @@ public final class RuleSetBuilder {
   private boolean responseBodyAccess;
   private long requestBodyLimit = 13_107_200;
   private long requestBodyNoFilesLimit = 131_072;
+  private boolean requestBodyLimitRejects = true;
   private int argumentsLimit = 1000;
   private int jsonDepthLimit = 1024;
   private final StringBuilder signature = new StringBuilder();
@@ -143,6 +144,11 @@ public final class RuleSetBuilder {
     this.requestBodyLimit = bytes;
   }
 
+  /** SecRequestBodyLimitAction: Reject (true, the default) or ProcessPartial (false). */
+  public void requestBodyLimitRejects(boolean rejects) {
+    this.requestBodyLimitRejects = rejects;
+  }
+
   /** SecRequestBodyNoFilesLimit. */
   public void requestBodyNoFilesLimit(long bytes) {
     this.requestBodyNoFilesLimit = bytes;
@@ -182,6 +188,6 @@ public final class RuleSetBuilder {
       }
     }
     return new RuleSet(phases, mode, requestBodyAccess, responseBodyAccess, requestBodyLimit,
-        requestBodyNoFilesLimit, argumentsLimit, jsonDepthLimit, signature.toString());
+        requestBodyLimitRejects, requestBodyNoFilesLimit, argumentsLimit, jsonDepthLimit, signature.toString());
   }
 }

@@ -28,7 +28,7 @@ public final class SecLangParser {
       "secauditlogfilemode", "secauditlogdirmode", "secdebuglog", "secdebugloglevel", "sectmpdir", "secdatadir",
       "secuploaddir", "secuploadkeepfiles", "secuploadfilemode", "secuploadfilelimit", "seccollectiontimeout",
       "secargumentseparator", "seccookieformat", "secunicodemapfile", "secstatusengine", "secpcrematchlimit",
-      "secpcrematchlimitrecursion", "secrequestbodyinmemorylimit", "secrequestbodylimitaction",
+      "secpcrematchlimitrecursion", "secrequestbodyinmemorylimit",
       "secresponsebodylimit", "secresponsebodylimitaction", "secresponsebodymimetype", "secresponsebodymimetypesclear",
       "sectmpsaveuploadedfiles", "secxmlexternalentity", "secwebappid", "secserversignature", "seccookiev0separator",
       "sechashengine", "sechashkey", "sechashparam", "sechashmethodrx", "sechashmethodpm", "secgeolookupdb",
@@ -125,6 +125,15 @@ public final class SecLangParser {
       case "secrequestbodyaccess" -> builder.requestBodyAccess(onOff(a, d, source));
       case "secresponsebodyaccess" -> builder.responseBodyAccess(onOff(a, d, source));
       case "secrequestbodylimit" -> builder.requestBodyLimit(number(a, d, source));
+      case "secrequestbodylimitaction" -> {
+        need(a, 1, 1, d, source, "SecRequestBodyLimitAction Reject|ProcessPartial");
+        builder.requestBodyLimitRejects(switch (a.get(0).toLowerCase(Locale.ROOT)) {
+          case "reject" -> true;
+          case "processpartial" -> false;
+          default -> throw new SecLangException(source, d.line(),
+              "SecRequestBodyLimitAction: expected Reject or ProcessPartial, found " + a.get(0));
+        });
+      }
       case "secrequestbodynofileslimit" -> builder.requestBodyNoFilesLimit(number(a, d, source));
       case "secargumentslimit" -> builder.argumentsLimit((int) number(a, d, source));
       case "secruleremovebyid" -> builder.removeById(String.join(" ", a));

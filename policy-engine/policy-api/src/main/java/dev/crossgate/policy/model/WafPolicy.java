@@ -36,6 +36,7 @@ public record WafPolicy(
    * @param anomalyThresholds anomaly score thresholds
    * @param exclusions rules switched off, by id, tag or target
    * @param customRules secRule text added after the CRS, at most 65536 characters
+   * @param requestBody whether and how much of the request body is inspected
    */
   public record Spec(
       @Doc("What the policy applies to: Gateway (optionally one listener) or HTTPRoute.")
@@ -46,7 +47,8 @@ public record WafPolicy(
       @Doc("The OWASP Core Rule Set to load; no CRS when omitted.") Crs crs,
       @Doc("Anomaly score thresholds.") AnomalyThresholds anomalyThresholds,
       @Doc("Rules switched off, by id, tag or target.") List<Exclusion> exclusions,
-      @Doc("SecRule text added after the CRS, at most 65536 characters.") String customRules) {
+      @Doc("SecRule text added after the CRS, at most 65536 characters.") String customRules,
+      @Doc("Whether and how much of the request body is inspected.") RequestBody requestBody) {
     public Spec {
       targetRefs = targetRefs == null ? List.of() : List.copyOf(targetRefs);
       exclusions = exclusions == null ? List.of() : List.copyOf(exclusions);
@@ -63,6 +65,31 @@ public record WafPolicy(
       @Doc("The CRS folder on the data plane's host (e.g. /usr/share/modsecurity-crs).")
           String path,
       @Doc(value = "The CRS paranoia level, 1..4.", defaultValue = "1") Integer paranoiaLevel) {}
+
+  /**
+   * Request-body inspection: the gateway buffers the body (up to {@code limit} bytes) so that
+   * phase 2 sees it through the URL-encoded, multipart, JSON or XML body processor, then
+   * forwards it upstream unchanged.
+   *
+   * @param inspect whether request bodies are buffered and inspected; default true
+   * @param limit the most bytes buffered (SecRequestBodyLimit); default 131072
+   * @param limitAction reject: a longer body is refused with 413; processPartial: the first
+   *     {@code limit} bytes are inspected and the whole body is forwarded; default reject
+   */
+  public record RequestBody(
+      @Doc(value = "Whether request bodies are buffered and inspected.", defaultValue = "true")
+          Boolean inspect,
+      @Doc(value = "The most bytes buffered for inspection (SecRequestBodyLimit), >= 1.",
+              defaultValue = "131072")
+          Integer limit,
+      @Doc(value = "reject: refuse a longer body with 413; processPartial: inspect the first"
+              + " limit bytes and forward the whole body.",
+              defaultValue = "reject", allowed = {"reject", "processPartial"})
+          String limitAction) {
+
+    /** The default {@code limit}. */
+    public static final int DEFAULT_LIMIT = 131_072;
+  }
 
   /**
    * The anomaly score at which a request or response is blocked.

@@ -62,5 +62,10 @@ final class WafRules {
             rules.length() + " characters (expected: at most " + WafPolicy.MAX_CUSTOM_RULES + ")");
       }
     }
+    if (spec.requestBody() != null) {
+      checks.atLeast("spec.requestBody.limit", spec.requestBody().limit(), 1);
+      checks.oneOf("spec.requestBody.limitAction", spec.requestBody().limitAction(),
+          WafPolicy.RequestBody.class, "limitAction");
+    }
   }
 }

@@ -593,6 +593,9 @@ class PolicyKindProblemsTest {
             - ruleIds: [0]
               tags: [""]
           customRules: "   "
+          requestBody:
+            limit: 0
+            limitAction: partial
         ---
         apiVersion: crossgate.dev/v1alpha1
         kind: WafPolicy
@@ -615,7 +618,9 @@ class PolicyKindProblemsTest {
             "routes.yaml:17: WafPolicy shop/waf: spec.exclusions[1].ruleIds[0]: 0 (expected: >= 1)",
             "routes.yaml:18: WafPolicy shop/waf: spec.exclusions[1].tags[0]: \"\" (expected: a rule tag, e.g. attack-sqli)",
             "routes.yaml:19: WafPolicy shop/waf: spec.customRules: \"   \" (expected: SecRule text, or no customRules field)",
-            "routes.yaml:26: WafPolicy shop/empty: spec: no rules (expected: crs, customRules or both)");
+            "routes.yaml:21: WafPolicy shop/waf: spec.requestBody.limit: 0 (expected: >= 1)",
+            "routes.yaml:22: WafPolicy shop/waf: spec.requestBody.limitAction: partial (expected: one of reject, processPartial)",
+            "routes.yaml:29: WafPolicy shop/empty: spec: no rules (expected: crs, customRules or both)");
   }
 
   @Test
