@@ -12,13 +12,24 @@ import io.vertx.grpc.common.WireFormat;
  *
  * @param snapshot the snapshot (revision and hash are read from it)
  * @param message the protobuf {@code EngineMessage} carrying it, ready for the wire
+ * @param meshServices the Services in the snapshot's scope, as {@code namespace/name}, sorted
+ * @param endpointsDigest the mesh endpoints it carries, in canonical form (empty for none)
  */
-record EncodedSnapshot(Snapshot snapshot, GrpcMessage message) {
+record EncodedSnapshot(Snapshot snapshot, GrpcMessage message, java.util.Set<String> meshServices,
+    String endpointsDigest) {
+
+  /** Encodes {@code snapshot} once (no Services in scope). */
+  static EncodedSnapshot of(Snapshot snapshot) {
+    return of(snapshot, java.util.Set.of(), "");
+  }
 
   /** Encodes {@code snapshot} once. */
-  static EncodedSnapshot of(Snapshot snapshot) {
+  static EncodedSnapshot of(Snapshot snapshot, java.util.Set<String> meshServices,
+      String endpointsDigest) {
     byte[] bytes = EngineMessage.newBuilder().setSnapshot(snapshot).build().toByteArray();
     return new EncodedSnapshot(snapshot,
-        GrpcMessage.message("identity", WireFormat.PROTOBUF, Buffer.buffer(bytes)));
+        GrpcMessage.message("identity", WireFormat.PROTOBUF, Buffer.buffer(bytes)),
+        java.util.Collections.unmodifiableSortedSet(new java.util.TreeSet<>(meshServices)),
+        endpointsDigest);
   }
 }
