@@ -52,6 +52,16 @@ final class MeshView {
     }
   }
 
+  /** Whether something accepts TCP connections on {@code port} of 127.0.0.1. */
+  static boolean accepts(int port) {
+    try (java.net.Socket socket = new java.net.Socket()) {
+      socket.connect(new java.net.InetSocketAddress("127.0.0.1", port), 2_000);
+      return true;
+    } catch (java.io.IOException e) {
+      return false;
+    }
+  }
+
   /** {@code 127.0.0.1:<inbound port>} of {@code sidecar}. */
   static String inbound(SidecarServer sidecar) {
     return "127.0.0.1:" + sidecar.inboundPort();
