@@ -68,10 +68,11 @@ public final class SidecarServer implements AutoCloseable {
   private String advertiseAddress;
   private final CountDownLatch stopped = new CountDownLatch(1);
   private IdentityClient identityClient;
-  private CertificateManager certificates;
-  private DistributionClient distribution;
-  private InboundListener inbound;
-  private OutboundListener outbound;
+  // Volatile: set on the starting thread, read by readiness checks on event loops.
+  private volatile CertificateManager certificates;
+  private volatile DistributionClient distribution;
+  private volatile InboundListener inbound;
+  private volatile OutboundListener outbound;
   private HttpServer admin;
 
   private SidecarServer(SidecarOptions options, Vertx vertx, PrometheusMeterRegistry registry) {
