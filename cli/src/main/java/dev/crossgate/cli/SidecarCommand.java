@@ -10,6 +10,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -77,6 +78,25 @@ final class SidecarCommand implements Callable<Integer> {
           + "the kubelet's probes reach /ready; /shutdown still answers only local callers).")
   String adminAddress;
 
+  @Option(names = "--advertise-address", paramLabel = "ADDRESS",
+      defaultValue = "${env:CROSSGATE_ADVERTISE_ADDRESS}",
+      description = "The address other sidecars reach this one's inbound port at, registered "
+          + "with the engine once ready; default: this host's first non-loopback IPv4 address "
+          + "(in a pod, pass $(POD_IP)) (env CROSSGATE_ADVERTISE_ADDRESS).")
+  String advertiseAddress;
+
+  @Option(names = "--state-dir", paramLabel = "DIR",
+      defaultValue = "${env:CROSSGATE_STATE_DIR:-.crossgate}",
+      description = "Keeps the last-known-good snapshot and the certificate (owner-only) in "
+          + "DIR/sidecar/<namespace>.<service>, to start while the engine is unreachable; "
+          + "default ${DEFAULT-VALUE} (env CROSSGATE_STATE_DIR).")
+  Path stateDir;
+
+  @Option(names = "--drain-period", paramLabel = "DURATION", defaultValue = "2s",
+      description = "On shutdown (SIGTERM, --shutdown), how long the sidecar keeps serving after "
+          + "leaving its service's endpoint set; default ${DEFAULT-VALUE}.")
+  Duration drainPeriod;
+
   @Option(names = "--mtls-mode", paramLabel = "MODE", defaultValue = "PERMISSIVE",
       description = "PERMISSIVE (mTLS and plaintext) or STRICT (mTLS only); default ${DEFAULT-VALUE}.")
   MtlsMode mtlsMode;
@@ -135,7 +155,10 @@ final class SidecarCommand implements Callable<Integer> {
       return SidecarOptions.of(service, namespace, appPort, controlPlane, joinToken)
           .withPorts(inboundPort, outboundPort, adminPort)
           .withAdminAddress(adminAddress)
-          .withMtlsMode(mtlsMode);
+          .withMtlsMode(mtlsMode)
+          .withAdvertiseAddress(advertiseAddress)
+          .withStateDir(stateDir.resolve("sidecar").resolve(namespace + "." + service))
+          .withDrainPeriod(drainPeriod);
     } catch (IllegalArgumentException | NullPointerException e) {
       throw new ParameterException(spec.commandLine(), e.getMessage());
     }

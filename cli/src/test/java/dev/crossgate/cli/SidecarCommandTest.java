@@ -55,7 +55,9 @@ class SidecarCommandTest {
     CompletableFuture<Run> sidecar = CompletableFuture.supplyAsync(() -> run("sidecar",
         "--service", "reviews", "--namespace", "shop", "--app-port", String.valueOf(appPort),
         "--control-plane", "127.0.0.1:" + engine.distributionPort(), "--join-token", joinToken,
-        "--inbound-port", "0", "--outbound-port", "0", "--admin-port", String.valueOf(adminPort)));
+        "--inbound-port", "0", "--outbound-port", "0", "--admin-port", String.valueOf(adminPort),
+        "--state-dir", data.resolve("state").toString(), "--advertise-address", "127.0.0.1",
+        "--drain-period", "100ms"));
 
     Run ready = run("sidecar", "--wait-ready", "--admin-port", String.valueOf(adminPort),
         "--timeout", "60s");
@@ -66,6 +68,9 @@ class SidecarCommandTest {
     Run stopped = sidecar.get(60, TimeUnit.SECONDS);
     assertThat(stopped.code).as(stopped.err).isZero();
     assertThat(stopped.err).contains("sidecar for shop/reviews");
+    // It kept its snapshot and certificate where --state-dir said.
+    assertThat(data.resolve("state/sidecar/shop.reviews/last-known-good.json")).exists();
+    assertThat(data.resolve("state/sidecar/shop.reviews/certificate.json")).exists();
   }
 
   @Test
@@ -81,9 +86,17 @@ class SidecarCommandTest {
     Run run = run("sidecar", "--service", "reviews", "--namespace", "shop", "--app-port",
         String.valueOf(appPort), "--control-plane", "127.0.0.1:" + engine.distributionPort(),
         "--join-token", "AAAAAAAAAAA." + "B".repeat(43), "--inbound-port", "0",
-        "--outbound-port", "0", "--admin-port", "0");
+        "--outbound-port", "0", "--admin-port", "0", "--state-dir", data.resolve("bad").toString());
     assertThat(run.code).isEqualTo(ExitCodes.START_FAILED);
     assertThat(run.err).contains("UNAUTHENTICATED: join token AAAAAAAAAAA: unknown or wrong secret");
+  }
+
+  @Test
+  void aBlankAdvertiseAddressIsAUsageError() {
+    Run run = run("sidecar", "--service", "reviews", "--app-port", String.valueOf(appPort),
+        "--join-token", "t", "--advertise-address", " ");
+    assertThat(run.code).isEqualTo(ExitCodes.USAGE);
+    assertThat(run.err).contains("advertiseAddress: '' (expected: an IP address or host name");
   }
 
   @Test

@@ -11,20 +11,23 @@ import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 
 /**
- * The sidecar's admin port: {@code GET /ready} (200 only with a certificate and a snapshot),
+ * The sidecar's admin port: {@code GET /ready} (200 only with a certificate and a snapshot; the
+ * body says why not, or that it serves its last-known-good snapshot or kept certificate),
  * {@code GET /live}, {@code GET /metrics} (Prometheus), {@code GET /config_dump} and
  * {@code POST /shutdown}.
  */
 final class SidecarAdmin implements Handler<HttpServerRequest> {
 
   private final BooleanSupplier ready;
+  private final Supplier<String> readyDetail;
   private final Supplier<JsonObject> configDump;
   private final PrometheusMeterRegistry registry;
   private final Runnable shutdown;
 
-  SidecarAdmin(BooleanSupplier ready, Supplier<JsonObject> configDump,
-      PrometheusMeterRegistry registry, Runnable shutdown) {
+  SidecarAdmin(BooleanSupplier ready, Supplier<String> readyDetail,
+      Supplier<JsonObject> configDump, PrometheusMeterRegistry registry, Runnable shutdown) {
     this.ready = requireNonNull(ready, "ready");
+    this.readyDetail = requireNonNull(readyDetail, "readyDetail");
     this.configDump = requireNonNull(configDump, "configDump");
     this.registry = requireNonNull(registry, "registry");
     this.shutdown = requireNonNull(shutdown, "shutdown");
@@ -54,7 +57,7 @@ final class SidecarAdmin implements Handler<HttpServerRequest> {
       case "/live" -> response.end("live\n");
       case "/ready" -> {
         boolean isReady = ready.getAsBoolean();
-        response.setStatusCode(isReady ? 200 : 503).end(isReady ? "ready\n" : "not ready\n");
+        response.setStatusCode(isReady ? 200 : 503).end(readyDetail.get() + "\n");
       }
       case "/metrics" -> response.putHeader("content-type", "text/plain; version=0.0.4")
           .end(registry.scrape());

@@ -4,6 +4,13 @@ import static java.util.Objects.requireNonNull;
 
 import dev.crossgate.policy.distribution.DistributionClientSettings;
 import dev.crossgate.sidecar.proxy.MtlsMode;
+import java.net.Inet4Address;
+import java.net.InetAddress;
+import java.net.NetworkInterface;
+import java.net.SocketException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Collections;
 import java.util.UUID;
 import java.util.regex.Pattern;
 
@@ -28,10 +35,32 @@ import java.util.regex.Pattern;
  * @param mtlsMode what the inbound port accepts (default PERMISSIVE)
  * @param nodeId this process's id for the engine (default a random UUID)
  * @param eventLoops event-loop threads (default 1: a sidecar serves one app instance)
+ * @param advertiseAddress the address other sidecars reach this one's inbound port at, as sent
+ *     to the engine (default: {@code inboundAddress} when it is a specific address, else this
+ *     host's first non-loopback IPv4 address; in a pod, the pod IP)
+ * @param stateDir where the last-known-good snapshot and the certificate are kept, or null to
+ *     keep nothing on disk (the default of the API; the CLI keeps them under
+ *     {@code .crossgate/sidecar/<namespace>.<service>})
+ * @param drainPeriod on shutdown, how long the sidecar keeps serving after it told the engine it
+ *     drains, so callers stop picking it first (default 2 s)
  */
 public record SidecarOptions(String service, String namespace, String appHost, int appPort,
     String inboundAddress, int inboundPort, String localAddress, int outboundPort, String adminAddress,
-    int adminPort, String controlPlane, String joinToken, MtlsMode mtlsMode, String nodeId, int eventLoops) {
+    int adminPort, String controlPlane, String joinToken, MtlsMode mtlsMode, String nodeId, int eventLoops,
+    String advertiseAddress, Path stateDir, Duration drainPeriod) {
+
+  /** The default drain period. */
+  public static final Duration DEFAULT_DRAIN_PERIOD = Duration.ofSeconds(2);
+
+  /** The options without the discovery and state settings (their defaults apply). */
+  public SidecarOptions(String service, String namespace, String appHost, int appPort,
+      String inboundAddress, int inboundPort, String localAddress, int outboundPort,
+      String adminAddress, int adminPort, String controlPlane, String joinToken, MtlsMode mtlsMode,
+      String nodeId, int eventLoops) {
+    this(service, namespace, appHost, appPort, inboundAddress, inboundPort, localAddress,
+        outboundPort, adminAddress, adminPort, controlPlane, joinToken, mtlsMode, nodeId,
+        eventLoops, null, null, DEFAULT_DRAIN_PERIOD);
+  }
 
   public static final int DEFAULT_INBOUND_PORT = 4143;
   public static final int DEFAULT_OUTBOUND_PORT = 4140;
@@ -60,6 +89,66 @@ public record SidecarOptions(String service, String namespace, String appHost, i
     if (eventLoops < 1) {
       throw new IllegalArgumentException("eventLoops: " + eventLoops + " (expected: >= 1)");
     }
+    if (advertiseAddress != null && advertiseAddress.isBlank()) {
+      throw new IllegalArgumentException("advertiseAddress: '' (expected: an IP address or host "
+          + "name other sidecars reach this one at)");
+    }
+    drainPeriod = drainPeriod == null ? DEFAULT_DRAIN_PERIOD : drainPeriod;
+    if (drainPeriod.isNegative()) {
+      throw new IllegalArgumentException("drainPeriod: " + drainPeriod + " (expected: >= 0)");
+    }
+  }
+
+  /**
+   * The address sent to the engine as this sidecar's inbound endpoint: {@code advertiseAddress}
+   * if set; else {@code inboundAddress} unless it is a wildcard; else this host's first
+   * non-loopback IPv4 address (127.0.0.1 when it has none).
+   */
+  public String effectiveAdvertiseAddress() {
+    if (advertiseAddress != null) {
+      return advertiseAddress;
+    }
+    if (!inboundAddress.equals("0.0.0.0") && !inboundAddress.equals("::")
+        && !inboundAddress.equals("[::]")) {
+      return inboundAddress;
+    }
+    try {
+      for (NetworkInterface nic : Collections.list(NetworkInterface.getNetworkInterfaces())) {
+        if (!nic.isUp() || nic.isLoopback()) {
+          continue;
+        }
+        for (InetAddress address : Collections.list(nic.getInetAddresses())) {
+          if (address instanceof Inet4Address && !address.isLoopbackAddress()
+              && !address.isLinkLocalAddress()) {
+            return address.getHostAddress();
+          }
+        }
+      }
+    } catch (SocketException e) {
+      // fall through to loopback
+    }
+    return "127.0.0.1";
+  }
+
+  /** The same advertising {@code address} as the inbound endpoint. */
+  public SidecarOptions withAdvertiseAddress(String address) {
+    return new SidecarOptions(service, namespace, appHost, appPort, inboundAddress, inboundPort,
+        localAddress, outboundPort, adminAddress, adminPort, controlPlane, joinToken, mtlsMode,
+        nodeId, eventLoops, address, stateDir, drainPeriod);
+  }
+
+  /** The same keeping its last-known-good snapshot and certificate in {@code dir}. */
+  public SidecarOptions withStateDir(Path dir) {
+    return new SidecarOptions(service, namespace, appHost, appPort, inboundAddress, inboundPort,
+        localAddress, outboundPort, adminAddress, adminPort, controlPlane, joinToken, mtlsMode,
+        nodeId, eventLoops, advertiseAddress, dir, drainPeriod);
+  }
+
+  /** The same draining for {@code period} on shutdown. */
+  public SidecarOptions withDrainPeriod(Duration period) {
+    return new SidecarOptions(service, namespace, appHost, appPort, inboundAddress, inboundPort,
+        localAddress, outboundPort, adminAddress, adminPort, controlPlane, joinToken, mtlsMode,
+        nodeId, eventLoops, advertiseAddress, stateDir, period);
   }
 
   /** The defaults for {@code service} in {@code namespace} in front of {@code appPort}. */
@@ -73,26 +162,29 @@ public record SidecarOptions(String service, String namespace, String appHost, i
   /** The same with these ports (0 picks free ones, as tests do). */
   public SidecarOptions withPorts(int inbound, int outbound, int admin) {
     return new SidecarOptions(service, namespace, appHost, appPort, inboundAddress, inbound,
-        localAddress, outbound, adminAddress, admin, controlPlane, joinToken, mtlsMode, nodeId, eventLoops);
+        localAddress, outbound, adminAddress, admin, controlPlane, joinToken, mtlsMode, nodeId, eventLoops,
+        advertiseAddress, stateDir, drainPeriod);
   }
 
   /** The same with the inbound port bound to {@code address}. */
   public SidecarOptions withInboundAddress(String address) {
     return new SidecarOptions(service, namespace, appHost, appPort, address, inboundPort,
-        localAddress, outboundPort, adminAddress, adminPort, controlPlane, joinToken, mtlsMode, nodeId, eventLoops);
+        localAddress, outboundPort, adminAddress, adminPort, controlPlane, joinToken, mtlsMode, nodeId, eventLoops,
+        advertiseAddress, stateDir, drainPeriod);
   }
 
   /** The same with the admin port bound to {@code address}. */
   public SidecarOptions withAdminAddress(String address) {
     return new SidecarOptions(service, namespace, appHost, appPort, inboundAddress, inboundPort,
         localAddress, outboundPort, address, adminPort, controlPlane, joinToken, mtlsMode, nodeId,
-        eventLoops);
+        eventLoops, advertiseAddress, stateDir, drainPeriod);
   }
 
   /** The same in this mTLS mode. */
   public SidecarOptions withMtlsMode(MtlsMode mode) {
     return new SidecarOptions(service, namespace, appHost, appPort, inboundAddress, inboundPort,
-        localAddress, outboundPort, adminAddress, adminPort, controlPlane, joinToken, mode, nodeId, eventLoops);
+        localAddress, outboundPort, adminAddress, adminPort, controlPlane, joinToken, mode, nodeId, eventLoops,
+        advertiseAddress, stateDir, drainPeriod);
   }
 
   private static void checkName(String field, String value) {

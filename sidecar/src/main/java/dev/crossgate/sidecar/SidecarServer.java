@@ -6,6 +6,7 @@ import dev.crossgate.policy.distribution.AppliedSnapshot;
 import dev.crossgate.policy.distribution.DistributionClient;
 import dev.crossgate.policy.distribution.DistributionClientSettings;
 import dev.crossgate.policy.distribution.NodeIdentity;
+import dev.crossgate.policy.distribution.v1.Endpoint;
 import dev.crossgate.policy.distribution.v1.NodeRole;
 import dev.crossgate.policy.identity.IdentityClient;
 import dev.crossgate.routing.mesh.CertificateManager;
@@ -15,6 +16,7 @@ import dev.crossgate.sidecar.proxy.InboundListener;
 import dev.crossgate.sidecar.proxy.MeshServices;
 import dev.crossgate.sidecar.proxy.OutboundListener;
 import dev.crossgate.sidecar.traffic.TrafficRecorder;
+import dev.crossgate.sidecar.state.SidecarState;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
@@ -53,6 +55,7 @@ public final class SidecarServer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(SidecarServer.class);
   private static final long TIMEOUT_SECONDS = 60;
   private static final String VERSION = "crossgate-sidecar";
+  private static final long KEPT_CERTIFICATE_WAIT_SECONDS = 3;
 
   private final SidecarOptions options;
   private final Vertx vertx;
@@ -61,12 +64,19 @@ public final class SidecarServer implements AutoCloseable {
   private final AtomicReference<InboundPolicy> inboundPolicy =
       new AtomicReference<>(InboundPolicy.NONE);
   private final AtomicBoolean closed = new AtomicBoolean();
+  private final AtomicBoolean advertised = new AtomicBoolean();
+  /** Whether the services in use came from the last-known-good file, not from the engine. */
+  private volatile boolean fromLastKnownGood;
+  private volatile WorkloadCertificate keptCertificate;
+  private SidecarState state;
+  private String advertiseAddress;
   private final CountDownLatch stopped = new CountDownLatch(1);
   private IdentityClient identityClient;
-  private CertificateManager certificates;
-  private DistributionClient distribution;
-  private InboundListener inbound;
-  private OutboundListener outbound;
+  // Volatile: set on the starting thread, read by readiness checks on event loops.
+  private volatile CertificateManager certificates;
+  private volatile DistributionClient distribution;
+  private volatile InboundListener inbound;
+  private volatile OutboundListener outbound;
   private HttpServer admin;
 
   private SidecarServer(SidecarOptions options, Vertx vertx, PrometheusMeterRegistry registry) {
@@ -97,9 +107,18 @@ public final class SidecarServer implements AutoCloseable {
   private void run() {
     admin = await(vertx.createHttpServer(new HttpServerOptions().setHost(options.adminAddress())
             .setPort(options.adminPort()))
-        .requestHandler(new SidecarAdmin(this::ready, this::configDump, registry,
-            () -> new Thread(this::close, "crossgate-sidecar-shutdown").start()))
+        .requestHandler(new SidecarAdmin(this::ready, this::readyDetail, this::configDump,
+            registry, () -> new Thread(this::close, "crossgate-sidecar-shutdown").start()))
         .listen());
+    advertiseAddress = options.effectiveAdvertiseAddress();
+    state = options.stateDir() == null ? null : SidecarState.in(options.stateDir());
+    KeptState.register(registry, this);
+    WorkloadCertificate kept = KeptState.load(state, snapshot -> {
+      MeshServices saved = MeshServices.of(snapshot);
+      inboundPolicy.set(InboundPolicy.of(snapshot, options.namespace(), options.service()));
+      services.set(saved);
+    }, Clock.systemUTC());
+    fromLastKnownGood = services.get() != null;
     SocketAddress engine = DistributionClientSettings.parseEngines(options.controlPlane()).get(0);
     identityClient = new IdentityClient(vertx, engine);
     certificates = new CertificateManager(vertx, identityClient, options.joinToken(), registry,
@@ -111,36 +130,139 @@ public final class SidecarServer implements AutoCloseable {
         new NodeIdentity(options.nodeId(), NodeRole.NODE_ROLE_SIDECAR, "", options.service(),
             options.namespace(), VERSION),
         this::applied,
-        snapshot -> {
-          try {
-            MeshServices next = MeshServices.of(snapshot);
-            InboundPolicy policy = InboundPolicy.of(snapshot, options.namespace(),
-                options.service());
-            services.set(next);
-            inboundPolicy.set(policy);
-            return Future.succeededFuture();
-          } catch (IllegalArgumentException e) {
-            return Future.failedFuture(e.getMessage());
-          }
-        },
+        this::apply,
         new DistributionClient.ConnectionListener() {});
+    if (state != null) {
+      certificates.onCertificate(issued -> {
+        if (issued != keptCertificate) {
+          vertx.executeBlocking(() -> {
+            state.certificate().save(issued);
+            return null;
+          }, true).onFailure(e -> LOG.warn("could not keep the certificate in {}: {}",
+              state.certificate().file(), e.toString()));
+        }
+      });
+    }
     distribution.reportTraffic(() -> traffic.report(inboundPolicy.get().stageName(),
         inboundPolicy.get().revision()));
-    WorkloadCertificate certificate = await(certificates.start());
+    WorkloadCertificate certificate = firstCertificate(kept);
     inbound = new InboundListener(vertx, options.inboundAddress(), options.inboundPort(),
         options.appHost(), options.appPort(), options.mtlsMode(), registry, inboundPolicy::get,
         traffic);
     await(inbound.start(certificate));
     outbound = new OutboundListener(vertx, options.localAddress(), options.outboundPort(),
-        options.namespace(), services::get);
+        options.namespace(), services::get, registry);
     await(outbound.start(certificate));
     certificates.onCertificate(renewed -> {
       inbound.updateCertificate(renewed);
       outbound.updateCertificate(renewed);
     });
+    WorkloadCertificate now = certificates.current().orElse(certificate);
+    if (now != certificate) {
+      // Issued while the listeners started with the kept one.
+      inbound.updateCertificate(now);
+      outbound.updateCertificate(now);
+    }
+    advertiseWhenReady();
     LOG.info("sidecar for {}/{} as {}: inbound {} → app {}, outbound {}, admin {} ({})",
         options.namespace(), options.service(), certificate.spiffeId(), inbound.port(),
         options.appPort(), outbound.port(), admin.actualPort(), options.mtlsMode());
+  }
+
+  /**
+   * The first certificate: from the mesh CA; but when a still-valid one was kept on disk and the
+   * CA does not answer within a few seconds, the kept one (the CA is still asked, in the
+   * background, and its certificate replaces the kept one).
+   */
+  private WorkloadCertificate firstCertificate(WorkloadCertificate kept) {
+    Future<WorkloadCertificate> issued = certificates.start();
+    if (kept == null) {
+      return await(issued);
+    }
+    try {
+      return issued.toCompletionStage().toCompletableFuture()
+          .get(KEPT_CERTIFICATE_WAIT_SECONDS, TimeUnit.SECONDS);
+    } catch (TimeoutException e) {
+      keptCertificate = kept;
+      certificates.adopt(kept);
+      LOG.warn("the mesh CA did not answer in {} s: serving with the certificate kept in {}",
+          KEPT_CERTIFICATE_WAIT_SECONDS, state.certificate().file());
+      return certificates.current().orElse(kept);
+    } catch (ExecutionException e) {
+      throw e.getCause() instanceof RuntimeException r ? r
+          : new IllegalStateException(e.getCause().getMessage(), e.getCause());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted", e);
+    }
+  }
+
+  /** Applies a snapshot from the engine, keeps it on disk, and advertises once ready. */
+  private Future<Void> apply(dev.crossgate.policy.distribution.v1.Snapshot snapshot) {
+    MeshServices next;
+    InboundPolicy policy;
+    try {
+      next = MeshServices.of(snapshot);
+      policy = InboundPolicy.of(snapshot, options.namespace(), options.service());
+    } catch (IllegalArgumentException e) {
+      return Future.failedFuture(e.getMessage());
+    }
+    services.set(next);
+    inboundPolicy.set(policy);
+    fromLastKnownGood = false;
+    if (state != null) {
+      vertx.executeBlocking(() -> {
+        state.snapshot().save(snapshot);
+        return null;
+      }, true).onFailure(e -> LOG.warn("could not write the last-known-good file {}: {}",
+          state.snapshot().file(), e.toString()));
+    }
+    advertiseWhenReady();
+    return Future.succeededFuture();
+  }
+
+  /** Once ready (certificate, snapshot, listeners), tells the engine the inbound endpoint. */
+  private void advertiseWhenReady() {
+    if (ready() && inbound != null && distribution != null && advertised.compareAndSet(false, true)) {
+      LOG.info("ready: advertising inbound {}:{} for {}/{}", advertiseAddress, inbound.port(),
+          options.namespace(), options.service());
+      distribution.advertise(Endpoint.newBuilder().setAddress(advertiseAddress)
+          .setPort(inbound.port()).build());
+    }
+  }
+
+  /** Whether the sidecar serves from its last-known-good file while the engine is unreachable. */
+  boolean servingLastKnownGood() {
+    return fromLastKnownGood && services.get() != null
+        && (distribution == null || !distribution.connected());
+  }
+
+  /** Whether the certificate in use is the one kept on disk, not one the CA issued this run. */
+  boolean servingKeptCertificate() {
+    WorkloadCertificate kept = keptCertificate;
+    return kept != null && certificates != null
+        && certificates.current().map(c -> c == kept).orElse(false);
+  }
+
+  private String readyDetail() {
+    if (closed.get()) {
+      return "not ready: shutting down";
+    }
+    if (!ready()) {
+      return "not ready: " + (certificates == null || certificates.current().isEmpty()
+          ? "no certificate yet" : services.get() == null ? "no snapshot yet" : "starting");
+    }
+    StringBuilder detail = new StringBuilder("ready");
+    if (servingLastKnownGood()) {
+      detail.append(": serving the last-known-good snapshot (revision ")
+          .append(services.get().revision()).append(", from ").append(state.snapshot().file())
+          .append(") while the control plane is unreachable");
+    }
+    if (servingKeptCertificate()) {
+      detail.append(detail.length() > 5 ? "; " : ": ").append("with the certificate kept in ")
+          .append(state.certificate().file()).append(" (the mesh CA has not answered yet)");
+    }
+    return detail.toString();
   }
 
   private AppliedSnapshot applied() {
@@ -171,12 +293,21 @@ public final class SidecarServer implements AutoCloseable {
     MeshServices current = services.get();
     if (current != null) {
       JsonArray known = new JsonArray();
-      current.services().forEach((name, balancer) -> known.add(new JsonObject()
-          .put("name", name)
-          .put("endpoints", new JsonArray(balancer.endpoints().stream()
-              .map(e -> e.address() + ":" + e.port()).toList()))));
+      current.services().forEach((name, service) -> {
+        JsonObject entry = new JsonObject()
+            .put("name", name)
+            .put("endpoints", new JsonArray(service.direct().endpoints().stream()
+                .map(e -> e.address() + ":" + e.port()).toList()))
+            .put("meshEndpoints", new JsonArray(service.mesh().endpoints().stream()
+                .map(e -> e.address() + ":" + e.port()).toList()));
+        service.migrationSwitch().ifPresent(m -> entry
+            .put("stage", m.stage().map(Enum::name).orElse("?"))
+            .put("meshWeight", m.effectiveMeshWeight()));
+        known.add(entry);
+      });
       dump.put("snapshot", new JsonObject().put("revision", current.revision())
-          .put("hash", current.hash()).put("services", known));
+          .put("hash", current.hash()).put("services", known)
+          .put("lastKnownGood", servingLastKnownGood()));
     }
     return dump;
   }
@@ -211,13 +342,26 @@ public final class SidecarServer implements AutoCloseable {
     stopped.await();
   }
 
-  /** Stops: readiness goes false, the listeners close, then the engine streams and Vert.x. */
+  /**
+   * Stops: readiness goes false; if it had advertised its endpoint, the sidecar tells the engine
+   * it drains and keeps serving for the drain period, so callers stop picking it before its
+   * listeners close; then the listeners, the engine streams and Vert.x.
+   */
   @Override
   public void close() {
     if (!closed.compareAndSet(false, true)) {
       return;
     }
     try {
+      if (advertised.get() && distribution != null) {
+        awaitQuietly(distribution.drain());
+        LOG.info("draining for {} ms", options.drainPeriod().toMillis());
+        try {
+          Thread.sleep(options.drainPeriod().toMillis());
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      }
       if (certificates != null) {
         certificates.close();
       }
@@ -240,6 +384,25 @@ public final class SidecarServer implements AutoCloseable {
       awaitQuietly(vertx.close());
       stopped.countDown();
       LOG.info("sidecar for {}/{} stopped", options.namespace(), options.service());
+    }
+  }
+
+  /**
+   * Stops at once, without draining, as a crash or {@code kill -9} would: every connection,
+   * the engine stream included, is cut.
+   */
+  public void abort() {
+    if (!closed.compareAndSet(false, true)) {
+      return;
+    }
+    try {
+      if (certificates != null) {
+        certificates.close();
+      }
+    } finally {
+      awaitQuietly(vertx.close());
+      stopped.countDown();
+      LOG.info("sidecar for {}/{} aborted", options.namespace(), options.service());
     }
   }
 

@@ -4,6 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.crossgate.policy.codec.PolicyLoader;
+import dev.crossgate.policy.distribution.AppliedSnapshot;
+import dev.crossgate.policy.distribution.DistributionClient;
+import dev.crossgate.policy.distribution.DistributionClientSettings;
+import dev.crossgate.policy.distribution.NodeIdentity;
+import dev.crossgate.policy.distribution.v1.Endpoint;
+import dev.crossgate.policy.distribution.v1.NodeRole;
 import dev.crossgate.policy.model.Resource;
 import dev.crossgate.policy.server.PolicyServer;
 import dev.crossgate.policy.server.PolicyServerOptions;
@@ -42,6 +48,7 @@ class MeshHopTest {
   static TestBackend appB;
   static SidecarServer sidecarA;
   static SidecarServer sidecarB;
+  static DistributionClient impostor;
   static final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
       .connectTimeout(Duration.ofSeconds(5)).build();
 
@@ -54,6 +61,8 @@ class MeshHopTest {
     appB = TestBackend.start("app-b");
     sidecarB = SidecarServer.start(options("b", appB.port(), token("b")));
     sidecarA = SidecarServer.start(options("a", appA.port(), token("a")));
+    // The static endpoints are the direct path (the apps themselves); the mesh path is the
+    // sidecars that registered. Without a MeshMigration, callers use the mesh path.
     apply("""
         apiVersion: crossgate.dev/v1alpha1
         kind: Service
@@ -66,15 +75,29 @@ class MeshHopTest {
         metadata: {name: impostor, namespace: shop}
         spec:
           endpoints: [{address: 127.0.0.1, port: %d}]
-        """.formatted(sidecarB.inboundPort(), sidecarB.inboundPort()));
+        """.formatted(appB.port(), appB.port()));
     awaitReady(sidecarA);
     awaitReady(sidecarB);
-    // Ready comes with the first snapshot, which may predate the apply above.
-    awaitSnapshotWith(sidecarA, "impostor");
+    // A node that registers as "impostor" but advertises B's inbound port: the mesh path to
+    // impostor reaches a peer presenting B's identity.
+    impostor = DistributionClient.start(appA.vertx(),
+        DistributionClientSettings.defaults(DistributionClientSettings.parseEngines(
+            "127.0.0.1:" + engine.distributionPort())),
+        new NodeIdentity("impostor-1", NodeRole.NODE_ROLE_SIDECAR, "", "impostor", "shop", "test"),
+        () -> AppliedSnapshot.NONE, snapshot -> Future.succeededFuture(),
+        new DistributionClient.ConnectionListener() {});
+    await(impostor.advertise(Endpoint.newBuilder().setAddress("127.0.0.1")
+        .setPort(sidecarB.inboundPort()).build()));
+    // Ready comes with the first snapshot, which may predate the apply and registrations above.
+    MeshView.awaitMeshEndpoints(sidecarA, "shop/impostor", List.of(MeshView.inbound(sidecarB)));
+    MeshView.awaitMeshEndpoints(sidecarA, "shop/b", List.of(MeshView.inbound(sidecarB)));
   }
 
   @AfterAll
   static void stop() {
+    if (impostor != null) {
+      impostor.close();
+    }
     for (AutoCloseable closeable : new AutoCloseable[] {sidecarA, sidecarB, appA, appB, engine}) {
       try {
         if (closeable != null) {

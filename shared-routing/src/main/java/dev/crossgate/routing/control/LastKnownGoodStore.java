@@ -1,7 +1,10 @@
 package dev.crossgate.routing.control;
 
+import dev.crossgate.policy.distribution.v1.Endpoint;
+import dev.crossgate.policy.distribution.v1.ServiceEndpoints;
 import dev.crossgate.policy.distribution.v1.Snapshot;
 import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -13,7 +16,7 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * The last snapshot a data plane applied, kept on disk so it can start and serve while the policy
+ * The last snapshot a data plane applied (its resources and mesh endpoints), kept on disk so it can start and serve while the policy
  * engine is unreachable. Writes go to a temporary file then move into place atomically, so a crash
  * mid-write leaves the previous file intact. Blocking: call from worker threads only.
  */
@@ -40,6 +43,7 @@ public final class LastKnownGoodStore {
         .put("createdAtMillis", snapshot.getCreatedAtMillis())
         .put("gatewayName", snapshot.getGatewayName())
         .put("resourcesJson", snapshot.getResourcesJson())
+        .put("meshEndpoints", meshEndpoints(snapshot))
         .encode();
     Path temp = file.resolveSibling(file.getFileName() + ".tmp");
     Files.writeString(temp, json, StandardCharsets.UTF_8);
@@ -48,6 +52,20 @@ public final class LastKnownGoodStore {
     } catch (AtomicMoveNotSupportedException e) {
       Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING);
     }
+  }
+
+  private static JsonArray meshEndpoints(Snapshot snapshot) {
+    JsonArray mesh = new JsonArray();
+    for (ServiceEndpoints service : snapshot.getMeshEndpointsList()) {
+      JsonArray endpoints = new JsonArray();
+      for (Endpoint endpoint : service.getEndpointsList()) {
+        endpoints.add(new JsonObject().put("address", endpoint.getAddress())
+            .put("port", endpoint.getPort()));
+      }
+      mesh.add(new JsonObject().put("namespace", service.getNamespace())
+          .put("service", service.getService()).put("endpoints", endpoints));
+    }
+    return mesh;
   }
 
   /**
@@ -66,13 +84,27 @@ public final class LastKnownGoodStore {
       if (resources == null || revision == null) {
         throw new IOException(file + ": not a snapshot (expected: revision and resourcesJson)");
       }
-      return Optional.of(Snapshot.newBuilder()
+      Snapshot.Builder snapshot = Snapshot.newBuilder()
           .setRevision(revision)
           .setHash(json.getString("hash", ""))
           .setCreatedAtMillis(json.getLong("createdAtMillis", 0L))
           .setGatewayName(json.getString("gatewayName", ""))
-          .setResourcesJson(resources)
-          .build());
+          .setResourcesJson(resources);
+      JsonArray mesh = json.getJsonArray("meshEndpoints", new JsonArray());
+      for (int i = 0; i < mesh.size(); i++) {
+        JsonObject service = mesh.getJsonObject(i);
+        ServiceEndpoints.Builder endpoints = ServiceEndpoints.newBuilder()
+            .setNamespace(service.getString("namespace", ""))
+            .setService(service.getString("service", ""));
+        JsonArray list = service.getJsonArray("endpoints", new JsonArray());
+        for (int j = 0; j < list.size(); j++) {
+          JsonObject endpoint = list.getJsonObject(j);
+          endpoints.addEndpoints(Endpoint.newBuilder().setAddress(endpoint.getString("address", ""))
+              .setPort(endpoint.getInteger("port", 0)));
+        }
+        snapshot.addMeshEndpoints(endpoints);
+      }
+      return Optional.of(snapshot.build());
     } catch (DecodeException | ClassCastException e) {
       throw new IOException(file + ": not a snapshot: " + e.getMessage(), e);
     }

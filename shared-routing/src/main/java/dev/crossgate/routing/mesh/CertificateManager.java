@@ -99,6 +99,20 @@ public final class CertificateManager implements AutoCloseable {
     });
   }
 
+  /**
+   * Serves with {@code kept}, a still-valid certificate from an earlier run, until the CA issues
+   * one ({@link #start()} keeps trying meanwhile). Does nothing when a certificate is already in
+   * use.
+   */
+  public void adopt(WorkloadCertificate kept) {
+    requireNonNull(kept, "kept");
+    if (current.compareAndSet(null, kept)) {
+      LOG.info("serving with the kept certificate {} valid until {} until the mesh CA issues one",
+          kept.spiffeId(), kept.notAfter());
+      listeners.forEach(listener -> listener.accept(kept));
+    }
+  }
+
   /** The certificate in use, if one was received. */
   public Optional<WorkloadCertificate> current() {
     return Optional.ofNullable(current.get());

@@ -4,11 +4,12 @@ import static java.util.Objects.requireNonNull;
 
 import dev.crossgate.routing.error.ErrorReason;
 import dev.crossgate.routing.error.ErrorResponder;
-import dev.crossgate.routing.lb.LoadBalancer;
 import dev.crossgate.routing.lb.UpstreamEndpoint;
 import dev.crossgate.routing.mesh.PeerIdentity;
 import dev.crossgate.routing.mesh.WorkloadCertificate;
 import dev.crossgate.routing.route.RequestView;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClientAgent;
@@ -21,14 +22,19 @@ import io.vertx.core.http.RequestOptions;
 import io.vertx.core.net.ClientSSLOptions;
 import java.net.URI;
 import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Supplier;
 import javax.net.ssl.SSLPeerUnverifiedException;
 
 /**
  * The outbound port the app calls: {@code Host: <service>[.<namespace>]} (or an absolute URI, as
- * through {@code http_proxy}) names the target service; a Peak-EWMA pick among its sidecars; a
- * TLS 1.3 connection with this sidecar's certificate whose peer must present the target's SPIFFE
- * id; the request streamed over it.
+ * through {@code http_proxy}) names the target service; {@link PathSelector} chooses the mesh or
+ * the direct path from the service's {@code MeshMigration}. Mesh: a Peak-EWMA pick among its
+ * sidecars, a TLS 1.3 connection with this sidecar's certificate whose peer must present the
+ * target's SPIFFE id. Direct: a pick among the Service's static endpoints, in plaintext. Each
+ * request is counted by service and path in {@code crossgate_sidecar_outbound_requests_total}.
  */
 public final class OutboundListener {
 
@@ -37,13 +43,17 @@ public final class OutboundListener {
   private final int port;
   private final String namespace;
   private final Supplier<MeshServices> services;
+  private final MeterRegistry registry;
+  private final Map<String, Counter> counters = new ConcurrentHashMap<>();
   private HttpClientAgent mesh;
+  private HttpClientAgent direct;
   private HttpServer server;
   private volatile String trustDomain;
 
   public OutboundListener(Vertx vertx, String bindAddress, int port, String namespace,
-      Supplier<MeshServices> services) {
+      Supplier<MeshServices> services, MeterRegistry registry) {
     this.vertx = requireNonNull(vertx, "vertx");
+    this.registry = requireNonNull(registry, "registry");
     this.bindAddress = requireNonNull(bindAddress, "bindAddress");
     this.port = port;
     this.namespace = requireNonNull(namespace, "namespace");
@@ -59,6 +69,9 @@ public final class OutboundListener {
             // Mesh peers are named by SPIFFE id, not host name: checked after the handshake.
             .setVerifyHost(false)
             .setEnabledSecureTransportProtocols(InboundListener.TLS_1_3)
+            .setKeepAlive(true).setTcpNoDelay(true))
+        .build();
+    direct = vertx.httpClientBuilder().with(new HttpClientOptions()
             .setKeepAlive(true).setTcpNoDelay(true))
         .build();
     return vertx.createHttpServer(new HttpServerOptions().setHost(bindAddress).setPort(port)
@@ -91,19 +104,35 @@ public final class OutboundListener {
       return;
     }
     MeshServices current = services.get();
-    LoadBalancer balancer = current == null ? null : current.service(target.namespace, target.service);
-    if (balancer == null) {
+    MeshService service = current == null ? null : current.service(target.namespace, target.service);
+    if (service == null) {
       ErrorResponder.send(request.response(), Forwarder.error(ErrorReason.ROUTE_NOT_FOUND,
           "service " + target.namespace + "/" + target.service
               + " is not in this sidecar's snapshot (expected: a Service in namespace " + namespace + ")"),
           null, null, request.getHeader("content-type"));
       return;
     }
-    UpstreamEndpoint endpoint = balancer.pick(new View(request, target));
+    TrafficPath path = PathSelector.choose(service, ThreadLocalRandom.current().nextDouble())
+        .orElse(null);
+    UpstreamEndpoint endpoint = path == null ? null
+        : service.balancer(path).pick(new View(request, target));
     if (endpoint == null) {
       ErrorResponder.send(request.response(), Forwarder.error(ErrorReason.UPSTREAM_UNAVAILABLE,
-          "service " + target.namespace + "/" + target.service + " has no endpoints"),
+          "service " + target.namespace + "/" + target.service + " has no endpoints"
+              + (service.migration() == null ? "" : " on the paths its MeshMigration stage "
+                  + service.migration().stage().map(Enum::name).orElse("?") + " allows")),
           null, null, request.getHeader("content-type"));
+      return;
+    }
+    count(service, path);
+    if (path == TrafficPath.DIRECT) {
+      UpstreamEndpoint.Completion completion = endpoint.start();
+      request.pause();
+      Forwarder.forward(request, in -> direct.request(new RequestOptions()
+              .setHost(endpoint.address()).setPort(endpoint.port())
+              .setMethod(in.method()).setURI(target.path)
+              .setHeaders(Forwarder.upstreamHeaders(in).set("host", target.authority))))
+          .onComplete(ar -> completion.done(ar.succeeded() && ar.result().statusCode() < 500));
       return;
     }
     String expected = PeerIdentity.expected(trustDomain, target.namespace, target.service);
@@ -115,6 +144,16 @@ public final class OutboundListener {
             .setHeaders(Forwarder.upstreamHeaders(in).set("host", target.authority)))
         .compose(upstream -> checkPeer(upstream, expected)))
         .onComplete(ar -> completion.done(ar.succeeded() && ar.result().statusCode() < 500));
+  }
+
+  private void count(MeshService service, TrafficPath path) {
+    String key = path.label() + " " + service.namespace() + "/" + service.name();
+    counters.computeIfAbsent(key, k -> Counter.builder("crossgate_sidecar_outbound_requests")
+        .description("Requests the app sent through this sidecar, by target service and path "
+            + "(mesh: mTLS to its sidecars; direct: plaintext to its static endpoints)")
+        .tag("service", service.namespace() + "/" + service.name())
+        .tag("path", path.label())
+        .register(registry)).increment();
   }
 
   private static Future<HttpClientRequest> checkPeer(HttpClientRequest upstream, String expected) {
@@ -217,6 +256,7 @@ public final class OutboundListener {
   /** Stops accepting and closes the mesh client. */
   public Future<Void> close() {
     return (server == null ? Future.<Void>succeededFuture() : server.close())
-        .compose(v -> mesh == null ? Future.succeededFuture() : mesh.close());
+        .compose(v -> mesh == null ? Future.succeededFuture() : mesh.close())
+        .compose(v -> direct == null ? Future.succeededFuture() : direct.close());
   }
 }

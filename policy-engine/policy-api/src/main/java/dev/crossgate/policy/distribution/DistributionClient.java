@@ -1,6 +1,7 @@
 package dev.crossgate.policy.distribution;
 
 import dev.crossgate.policy.distribution.v1.Ack;
+import dev.crossgate.policy.distribution.v1.Endpoint;
 import dev.crossgate.policy.distribution.v1.EngineMessage;
 import dev.crossgate.policy.distribution.v1.Heartbeat;
 import dev.crossgate.policy.distribution.v1.Hello;
@@ -68,6 +69,9 @@ public final class DistributionClient {
   private long lastHeardNanos;
   private boolean applying;
   private Snapshot pending;
+  /** The inbound endpoint this node advertises (a ready sidecar), or null. */
+  private Endpoint inbound;
+  private boolean draining;
   private volatile boolean connected;
   private volatile boolean closed;
   private volatile Supplier<TrafficReport> traffic;
@@ -147,18 +151,7 @@ public final class DistributionClient {
     assembler = new SnapshotAssembler(); // deltas are relative to this stream's snapshots
     lastHeardNanos = System.nanoTime();
     request.exceptionHandler(e -> ended(request, "stream failed: " + e.getMessage()));
-    AppliedSnapshot have = applied.get();
-    request.write(NodeMessage.newBuilder().setHello(Hello.newBuilder()
-        .setNodeId(identity.nodeId())
-        .setRole(identity.role())
-        .setGatewayName(identity.gatewayName())
-        .setService(identity.service())
-        .setNamespace(identity.namespace())
-        .setRevision(have.revision())
-        .setSnapshotHash(have.hash())
-        .setVersion(identity.version())
-        .setAcceptsDeltas(true))
-        .build());
+    request.write(hello());
     request.response().onComplete(ar -> {
       if (ar.failed()) {
         ended(request, "no response: " + ar.cause().getMessage());
@@ -170,10 +163,83 @@ public final class DistributionClient {
       response.handler(message -> received(request, message));
       response.exceptionHandler(e -> ended(request, "stream failed: " + e.getMessage()));
       response.endHandler(v -> ended(request, "the engine ended the stream (" + response.status()
-          + (response.statusMessage() == null ? "" : ": " + response.statusMessage()) + ")"));
+          + (statusMessage(response) == null ? "" : ": " + statusMessage(response)) + ")"));
     });
     long interval = settings.heartbeatInterval().toMillis();
     heartbeatTimer = vertx.setPeriodic(interval, interval, id -> beat(request));
+  }
+
+  /** The stream's status message, from the trailers when the response does not carry it. */
+  private static String statusMessage(
+      io.vertx.grpc.client.GrpcClientResponse<NodeMessage, EngineMessage> response) {
+    if (response.statusMessage() != null) {
+      return response.statusMessage();
+    }
+    String raw = response.trailers() == null ? null : response.trailers().get("grpc-message");
+    return raw == null ? null : java.net.URLDecoder.decode(raw.replace("+", "%2B"),
+        java.nio.charset.StandardCharsets.UTF_8);
+  }
+
+  private NodeMessage hello() {
+    AppliedSnapshot have = applied.get();
+    Hello.Builder hello = Hello.newBuilder()
+        .setNodeId(identity.nodeId())
+        .setRole(identity.role())
+        .setGatewayName(identity.gatewayName())
+        .setService(identity.service())
+        .setNamespace(identity.namespace())
+        .setRevision(have.revision())
+        .setSnapshotHash(have.hash())
+        .setVersion(identity.version())
+        .setAcceptsDeltas(true);
+    if (inbound != null && !draining) {
+      hello.setInbound(inbound);
+    }
+    return NodeMessage.newBuilder().setHello(hello).build();
+  }
+
+  /**
+   * Advertises the inbound endpoint other mesh members reach this node at (a sidecar, once it is
+   * ready): sent at once in a new hello on the open stream, and in the hello of every reconnect.
+   */
+  public Future<Void> advertise(Endpoint endpoint) {
+    Objects.requireNonNull(endpoint, "endpoint");
+    return Future.future(promise -> context.runOnContext(v -> {
+      inbound = endpoint;
+      if (stream != null && !draining) {
+        send(stream, hello());
+      }
+      promise.complete();
+    }));
+  }
+
+  /**
+   * Says this node drains: a heartbeat with {@code draining} is sent at once (and every later
+   * one carries it), so the engine takes the node's endpoint out of its service's set.
+   * Completes once the heartbeat is written, or at once when no stream is open.
+   */
+  public Future<Void> drain() {
+    return Future.future(promise -> context.runOnContext(v -> {
+      draining = true;
+      if (stream != null) {
+        send(stream, heartbeat());
+      }
+      promise.complete();
+    }));
+  }
+
+  private NodeMessage heartbeat() {
+    Heartbeat.Builder heartbeat = Heartbeat.newBuilder()
+        .setSentAtMillis(System.currentTimeMillis()).setDraining(draining);
+    Supplier<TrafficReport> reports = traffic;
+    if (reports != null) {
+      try {
+        heartbeat.setTraffic(reports.get());
+      } catch (RuntimeException e) {
+        LOG.warn("traffic report failed, heartbeat sent without it: {}", e.toString());
+      }
+    }
+    return NodeMessage.newBuilder().setHeartbeat(heartbeat).build();
   }
 
   private void beat(GrpcClientRequest<NodeMessage, EngineMessage> request) {
@@ -186,17 +252,7 @@ public final class DistributionClient {
       ended(request, "no message from the engine for " + silentNanos / 1_000_000 + " ms");
       return;
     }
-    Heartbeat.Builder heartbeat = Heartbeat.newBuilder()
-        .setSentAtMillis(System.currentTimeMillis());
-    Supplier<TrafficReport> reports = traffic;
-    if (reports != null) {
-      try {
-        heartbeat.setTraffic(reports.get());
-      } catch (RuntimeException e) {
-        LOG.warn("traffic report failed, heartbeat sent without it: {}", e.toString());
-      }
-    }
-    send(request, NodeMessage.newBuilder().setHeartbeat(heartbeat).build());
+    send(request, heartbeat());
   }
 
   private void send(GrpcClientRequest<NodeMessage, EngineMessage> request, NodeMessage message) {

@@ -45,7 +45,7 @@ public final class SnapshotAssembler {
           + snapshot.getResourcesHash() + ")");
     }
     base = resources;
-    baseHash = snapshot.getHash();
+    baseHash = snapshot.getResourcesHash();
     return snapshot.toBuilder().setResourcesJson(json).clearDelta().clearDeltaBaseHash()
         .clearResourceParts().clearResourcesHash().build();
   }

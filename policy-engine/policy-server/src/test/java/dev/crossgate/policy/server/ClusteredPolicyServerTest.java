@@ -172,6 +172,39 @@ class ClusteredPolicyServerTest {
   }
 
   @Test
+  void aSidecarOnOneEngineIsInTheMeshEndpointsEveryEngineSends() throws Exception {
+    ports = FreePorts.block(6);
+    startAll();
+    vertx = Vertx.vertx();
+    apply(engines[0], base());
+    long revision = apply(engines[0], List.of(withBase(route("users", "/users", "users"))));
+    // A gateway routing to users streams from engine A (0); a users sidecar from engine B (1).
+    Node gateway = new Node("gw-a", engines[0]);
+    eventually(Duration.ofSeconds(20), () -> gateway.runs() >= revision);
+    DistributionClient users = DistributionClient.start(vertx, new DistributionClientSettings(
+            List.of(SocketAddress.inetSocketAddress(engines[1].distributionPort(), "127.0.0.1")),
+            Duration.ofMillis(200), Duration.ofSeconds(2), Duration.ofMillis(50),
+            Duration.ofMillis(500)),
+        new NodeIdentity("users-1", dev.crossgate.policy.distribution.v1.NodeRole.NODE_ROLE_SIDECAR,
+            "", "users", "shop", "test"),
+        () -> AppliedSnapshot.NONE, snapshot -> Future.succeededFuture(),
+        new DistributionClient.ConnectionListener() { });
+    await(users.advertise(dev.crossgate.policy.distribution.v1.Endpoint.newBuilder()
+        .setAddress("127.0.0.1").setPort(7101).build()));
+
+    eventually(Duration.ofSeconds(20), () -> {
+      Snapshot last = gateway.received.get(gateway.received.size() - 1);
+      return last.getMeshEndpointsCount() == 1
+          && last.getMeshEndpoints(0).getService().equals("users")
+          && last.getMeshEndpoints(0).getEndpoints(0).getPort() == 7101;
+    });
+    // Its stream ends on engine B: engine A takes it out of the set too.
+    await(users.close());
+    eventually(Duration.ofSeconds(20), () -> gateway.received.get(gateway.received.size() - 1)
+        .getMeshEndpointsCount() == 0);
+  }
+
+  @Test
   void everyEngineCountsEveryNodeAndAcceptsTokensMadeOnAnother() throws Exception {
     ports = FreePorts.block(6);
     startAll();

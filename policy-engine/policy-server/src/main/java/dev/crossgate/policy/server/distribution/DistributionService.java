@@ -48,7 +48,7 @@ public final class DistributionService {
       NodeRegistry nodes, String host, int port, Settings settings,
       java.util.function.Consumer<GrpcServer> moreServices) {
     Objects.requireNonNull(store, "store");
-    ScopedSnapshots snapshots = new ScopedSnapshots(vertx, store);
+    ScopedSnapshots snapshots = new ScopedSnapshots(vertx, store, nodes.meshEndpoints());
     GrpcServer grpc = GrpcServer.server(vertx, new GrpcServerOptions()
         .setMaxMessageSize(DistributionProtocol.MAX_MESSAGE_SIZE));
     grpc.callHandler(DistributionProtocol.SUBSCRIBE_SERVER, request ->

@@ -17,9 +17,26 @@ import java.time.Instant;
  * @param nackedRevision the revision last NACKed, -1 when none
  * @param lastNack the last NACK as {@code revision N: reason}, or null
  * @param connectedSince when the stream started
+ * @param meshService a sidecar's service as {@code namespace/name}, or null
+ * @param inboundAddress the address a ready sidecar's inbound port is reached at, or null
+ * @param inboundPort that port, 0 when none
+ * @param draining whether the node said it drains
  */
 record NodeRecord(String nodeId, String role, String engine, long appliedRevision,
-    long nackedRevision, String lastNack, Instant connectedSince) {
+    long nackedRevision, String lastNack, Instant connectedSince, String meshService,
+    String inboundAddress, int inboundPort, boolean draining) {
+
+  /** A record of a node that serves no mesh endpoint. */
+  NodeRecord(String nodeId, String role, String engine, long appliedRevision,
+      long nackedRevision, String lastNack, Instant connectedSince) {
+    this(nodeId, role, engine, appliedRevision, nackedRevision, lastNack, connectedSince, null,
+        null, 0, false);
+  }
+
+  /** Whether this node is a member of its service's endpoint set: advertised and not draining. */
+  boolean servesMesh() {
+    return meshService != null && inboundAddress != null && inboundPort > 0 && !draining;
+  }
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -32,6 +49,10 @@ record NodeRecord(String nodeId, String role, String engine, long appliedRevisio
     node.put("nackedRevision", nackedRevision);
     node.put("lastNack", lastNack);
     node.put("connectedSince", connectedSince.toString());
+    node.put("meshService", meshService);
+    node.put("inboundAddress", inboundAddress);
+    node.put("inboundPort", inboundPort);
+    node.put("draining", draining);
     return node.toString();
   }
 
@@ -42,7 +63,10 @@ record NodeRecord(String nodeId, String role, String engine, long appliedRevisio
           node.path("engine").asText(), node.path("appliedRevision").asLong(-1),
           node.path("nackedRevision").asLong(-1),
           node.path("lastNack").isTextual() ? node.path("lastNack").asText() : null,
-          Instant.parse(node.path("connectedSince").asText()));
+          Instant.parse(node.path("connectedSince").asText()),
+          node.path("meshService").isTextual() ? node.path("meshService").asText() : null,
+          node.path("inboundAddress").isTextual() ? node.path("inboundAddress").asText() : null,
+          node.path("inboundPort").asInt(0), node.path("draining").asBoolean(false));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

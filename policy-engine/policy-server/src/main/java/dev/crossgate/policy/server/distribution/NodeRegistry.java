@@ -27,6 +27,7 @@ public final class NodeRegistry implements NodeStatusRegistry, AutoCloseable {
   private final NodeBook book;
   private final Map<String, Node> nodes = new ConcurrentHashMap<>();
   private final List<Waiter> waiters = new CopyOnWriteArrayList<>();
+  private final MeshEndpointIndex meshEndpoints = new MeshEndpointIndex();
 
   /** A registry of this engine's own streams, whose waits time out on {@code vertx}'s timers. */
   public NodeRegistry(Vertx vertx) {
@@ -37,6 +38,7 @@ public final class NodeRegistry implements NodeStatusRegistry, AutoCloseable {
     this.vertx = vertx;
     this.book = book;
     book.onChange(this::settle);
+    book.onChange(this::refreshMeshEndpoints);
   }
 
   /**
@@ -59,6 +61,10 @@ public final class NodeRegistry implements NodeStatusRegistry, AutoCloseable {
     final String role;
     final String detail;
     final Instant connectedSince = Instant.now();
+    final String meshService;
+    volatile String inboundAddress;
+    volatile int inboundPort;
+    volatile boolean draining;
     volatile long appliedRevision = -1;
     volatile long nackedRevision = -1;
     volatile String lastNack;
@@ -67,6 +73,7 @@ public final class NodeRegistry implements NodeStatusRegistry, AutoCloseable {
       this.id = id;
       this.role = role;
       this.detail = detail;
+      this.meshService = role.equals("sidecar") ? detail : null;
     }
   }
 
@@ -96,12 +103,43 @@ public final class NodeRegistry implements NodeStatusRegistry, AutoCloseable {
   /** Records a node that said hello; a reconnect replaces the old entry. */
   void connected(String streamKey, Hello hello) {
     String role = hello.getRole() == NodeRole.NODE_ROLE_SIDECAR ? "sidecar" : "gateway";
-    String detail = role.equals("sidecar") ? hello.getNamespace() + "/" + hello.getService()
+    String detail = role.equals("sidecar") ? sidecarNamespace(hello) + "/" + hello.getService()
         : hello.getGatewayName();
     Node node = new Node(hello.getNodeId(), role, detail);
+    if (hello.hasInbound() && role.equals("sidecar")) {
+      node.inboundAddress = hello.getInbound().getAddress();
+      node.inboundPort = hello.getInbound().getPort();
+    }
     nodes.put(streamKey, node);
     publish(streamKey, node);
     settle();
+    refreshMeshEndpoints();
+  }
+
+  /** A sidecar's namespace as its hello names it ({@code default} when empty). */
+  static String sidecarNamespace(Hello hello) {
+    return hello.getNamespace().isEmpty() ? "default" : hello.getNamespace();
+  }
+
+  /** Records the inbound endpoint a connected sidecar advertises (in a later hello). */
+  void advertised(String streamKey, dev.crossgate.policy.distribution.v1.Endpoint inbound) {
+    Node node = nodes.get(streamKey);
+    if (node != null && node.meshService != null) {
+      node.inboundAddress = inbound.getAddress();
+      node.inboundPort = inbound.getPort();
+      publish(streamKey, node);
+      refreshMeshEndpoints();
+    }
+  }
+
+  /** Records that a node drains: a sidecar leaves its service's endpoint set. */
+  void draining(String streamKey) {
+    Node node = nodes.get(streamKey);
+    if (node != null && !node.draining) {
+      node.draining = true;
+      publish(streamKey, node);
+      refreshMeshEndpoints();
+    }
   }
 
   /** Forgets a node whose stream ended. */
@@ -109,6 +147,16 @@ public final class NodeRegistry implements NodeStatusRegistry, AutoCloseable {
     nodes.remove(streamKey);
     book.remove(streamKey);
     settle();
+    refreshMeshEndpoints();
+  }
+
+  /** The mesh endpoint sets, cluster-wide. */
+  MeshEndpointIndex meshEndpoints() {
+    return meshEndpoints;
+  }
+
+  private void refreshMeshEndpoints() {
+    meshEndpoints.refresh(book.all());
   }
 
   /** Records an ACK. */
@@ -134,7 +182,8 @@ public final class NodeRegistry implements NodeStatusRegistry, AutoCloseable {
 
   private void publish(String streamKey, Node node) {
     book.put(streamKey, new NodeRecord(node.id, node.role, book.engine(), node.appliedRevision,
-        node.nackedRevision, node.lastNack, node.connectedSince));
+        node.nackedRevision, node.lastNack, node.connectedSince, node.meshService,
+        node.inboundAddress, node.inboundPort, node.draining));
   }
 
   @Override

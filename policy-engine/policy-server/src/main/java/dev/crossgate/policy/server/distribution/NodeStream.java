@@ -36,6 +36,9 @@ final class NodeStream {
   private final Duration deadAfter;
   private Hello hello;
   private AutoCloseable revisions;
+  private AutoCloseable endpointChanges;
+  /** The Services in the scope of the snapshot last offered, whose endpoint changes matter. */
+  private java.util.Set<String> meshServices = java.util.Set.of();
   private long heartbeatTimer = -1;
   private long lastHeardNanos = System.nanoTime();
   private long sentRevision = -1;
@@ -76,10 +79,22 @@ final class NodeStream {
         end(GrpcStatus.INVALID_ARGUMENT, "the first message must be a hello");
         return;
       }
+      String problem = inboundProblem(message.getHello());
+      if (problem != null) {
+        close("bad hello: " + problem);
+        end(GrpcStatus.INVALID_ARGUMENT, problem);
+        return;
+      }
       greet(message.getHello());
       return;
     }
-    if (message.hasAck()) {
+    if (message.hasHello()) {
+      reannounce(message.getHello());
+    } else if (message.hasHeartbeat()) {
+      if (message.getHeartbeat().getDraining()) {
+        nodes.draining(key);
+      }
+    } else if (message.hasAck()) {
       ackedHash = message.getAck().getHash();
       nodes.applied(key, message.getAck().getRevision());
     } else if (message.hasHeartbeat() && message.getHeartbeat().hasTraffic()) {
@@ -91,6 +106,54 @@ final class NodeStream {
     }
   }
 
+  /**
+   * Why a hello's inbound endpoint is unusable, or null: only a sidecar advertises one, with an
+   * address and a port 1..65535.
+   */
+  static String inboundProblem(Hello greeting) {
+    if (!greeting.hasInbound()) {
+      return null;
+    }
+    if (greeting.getRole() != dev.crossgate.policy.distribution.v1.NodeRole.NODE_ROLE_SIDECAR) {
+      return "hello.inbound: set by a " + greeting.getRole()
+          + " (expected: only a sidecar advertises an inbound endpoint)";
+    }
+    if (greeting.getInbound().getAddress().isBlank()) {
+      return "hello.inbound.address: '' (expected: the address other sidecars reach this one at)";
+    }
+    int port = greeting.getInbound().getPort();
+    if (port < 1 || port > 65535) {
+      return "hello.inbound.port: " + port + " (expected: 1..65535)";
+    }
+    return null;
+  }
+
+  /**
+   * A later hello on the same stream: a sidecar that became ready advertises its inbound
+   * endpoint. It must name the same node.
+   */
+  private void reannounce(Hello again) {
+    String problem = inboundProblem(again);
+    if (problem == null && !(again.getNodeId().equals(hello.getNodeId())
+        && again.getRole() == hello.getRole() && again.getService().equals(hello.getService())
+        && again.getNamespace().equals(hello.getNamespace()))) {
+      problem = "hello: node " + again.getNodeId() + " " + again.getRole() + " "
+          + again.getNamespace() + "/" + again.getService() + " (expected: the same node as the "
+          + "stream's first hello, " + hello.getNodeId() + " " + hello.getRole() + " "
+          + hello.getNamespace() + "/" + hello.getService() + ")";
+    }
+    if (problem != null) {
+      close("bad hello: " + problem);
+      end(GrpcStatus.INVALID_ARGUMENT, problem);
+      return;
+    }
+    if (again.hasInbound()) {
+      LOG.info("node {} advertises inbound {}:{}", again.getNodeId(),
+          again.getInbound().getAddress(), again.getInbound().getPort());
+      nodes.advertised(key, again.getInbound());
+    }
+  }
+
   private void greet(Hello greeting) {
     hello = greeting;
     ackedHash = greeting.getSnapshotHash();
@@ -99,6 +162,11 @@ final class NodeStream {
         greeting.getRole(), greeting.getRevision());
     revisions = store.onRevision(revision -> context.runOnContext(v ->
         snapshots.at(revision.number(), hello).onSuccess(this::offer)));
+    endpointChanges = nodes.meshEndpoints().onChange(changed -> context.runOnContext(v -> {
+      if (!closed && changed.stream().anyMatch(meshServices::contains)) {
+        snapshots.latest(hello).onSuccess(this::offer);
+      }
+    }));
     snapshots.latest(greeting).onSuccess(this::offer)
         .onFailure(e -> LOG.warn("no snapshot for node {}: {}", greeting.getNodeId(),
             e.toString()));
@@ -106,9 +174,16 @@ final class NodeStream {
 
   private void offer(EncodedSnapshot encoded) {
     Snapshot snapshot = encoded.snapshot();
-    if (closed || snapshot.getRevision() <= sentRevision) {
+    if (closed || snapshot.getRevision() < sentRevision
+        || (snapshot.getRevision() == sentRevision && snapshot.getHash().equals(sentHash))) {
       return;
     }
+    if (!snapshots.isFresh(encoded)) {
+      // Its scope's mesh endpoints changed since it was composed: send them as they are now.
+      snapshots.at(snapshot.getRevision(), hello).onSuccess(this::offer);
+      return;
+    }
+    meshServices = encoded.meshServices();
     if (!snapshot.getHash().equals(ackedHash) && response.writeQueueFull()) {
       // A slow node: keep only the newest snapshot until its stream drains, so fast changes
       // never queue one full snapshot per revision in memory.
@@ -179,11 +254,13 @@ final class NodeStream {
     }
     closed = true;
     vertx.cancelTimer(heartbeatTimer);
-    if (revisions != null) {
-      try {
-        revisions.close();
-      } catch (Exception e) {
-        LOG.debug("closing the revision subscription failed", e);
+    for (AutoCloseable subscription : new AutoCloseable[] {revisions, endpointChanges}) {
+      if (subscription != null) {
+        try {
+          subscription.close();
+        } catch (Exception e) {
+          LOG.debug("closing a subscription failed", e);
+        }
       }
     }
     nodes.disconnected(key);

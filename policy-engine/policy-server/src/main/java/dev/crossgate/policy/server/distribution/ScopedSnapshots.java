@@ -2,11 +2,14 @@ package dev.crossgate.policy.server.distribution;
 
 import dev.crossgate.policy.codec.PolicyCodec;
 import dev.crossgate.policy.distribution.DistributionProtocol;
+import dev.crossgate.policy.distribution.v1.Endpoint;
 import dev.crossgate.policy.distribution.v1.Hello;
 import dev.crossgate.policy.distribution.v1.NodeRole;
+import dev.crossgate.policy.distribution.v1.ServiceEndpoints;
 import dev.crossgate.policy.distribution.v1.Snapshot;
 import dev.crossgate.policy.model.PolicyBundle;
 import dev.crossgate.policy.model.Resource;
+import dev.crossgate.policy.model.Service;
 import dev.crossgate.policy.server.store.PolicyStore;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -14,11 +17,16 @@ import dev.crossgate.policy.distribution.SnapshotDeltas;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Builds each scoped snapshot once per revision and scope (all gateways serving the same Gateway
  * share one, down to its encoded bytes), on worker threads, and keeps only the latest revision's.
+ * Each snapshot carries the mesh endpoints of the Services in its scope as they are when it is
+ * composed ({@link #isFresh} tells whether they changed since); its hash covers them, so a node
+ * running the same resources and endpoints is never sent them again.
  */
 final class ScopedSnapshots {
 
@@ -27,6 +35,9 @@ final class ScopedSnapshots {
   private final Map<Long, Future<dev.crossgate.policy.server.store.Snapshot>> states =
       new ConcurrentHashMap<>();
   private final Map<String, Future<EncodedSnapshot>> built = new ConcurrentHashMap<>();
+  /** Per revision and scope, the snapshot last composed with mesh endpoints. */
+  private final Map<String, EncodedSnapshot> composed = new ConcurrentHashMap<>();
+  private final MeshEndpointIndex meshEndpoints;
   /**
    * Each resource's JSON, by identity: the store reuses the objects of unchanged resources from
    * one revision to the next, so only changed resources are written again.
@@ -37,8 +48,13 @@ final class ScopedSnapshots {
   private final Map<String, EncodedSnapshot> lastByScope = new ConcurrentHashMap<>();
 
   ScopedSnapshots(Vertx vertx, PolicyStore store) {
+    this(vertx, store, new MeshEndpointIndex());
+  }
+
+  ScopedSnapshots(Vertx vertx, PolicyStore store, MeshEndpointIndex meshEndpoints) {
     this.vertx = vertx;
     this.store = store;
+    this.meshEndpoints = meshEndpoints;
   }
 
   /** The latest revision's snapshot for the node that said {@code hello}. */
@@ -58,7 +74,59 @@ final class ScopedSnapshots {
     String key = state.revision() + "|" + scopeKey(hello);
     evictOlderThan(state.revision());
     return built.computeIfAbsent(key, k -> vertx.executeBlocking(() -> build(state, hello),
-        false));
+        false)).compose(base -> withEndpoints(key, base));
+  }
+
+  /**
+   * {@code base} with the current mesh endpoints of its scope's Services; the same object for
+   * every node of the scope until the endpoints change.
+   */
+  private Future<EncodedSnapshot> withEndpoints(String key, EncodedSnapshot base) {
+    String digest = digest(base.meshServices());
+    if (digest.isEmpty()) {
+      return Future.succeededFuture(base);
+    }
+    EncodedSnapshot last = composed.get(key);
+    if (last != null && last.endpointsDigest().equals(digest)) {
+      return Future.succeededFuture(last);
+    }
+    return vertx.executeBlocking(() -> {
+      List<ServiceEndpoints> carried = new ArrayList<>();
+      for (String service : base.meshServices()) {
+        List<Endpoint> endpoints = meshEndpoints.endpoints(service);
+        if (!endpoints.isEmpty()) {
+          int slash = service.indexOf('/');
+          carried.add(ServiceEndpoints.newBuilder()
+              .setNamespace(service.substring(0, slash)).setService(service.substring(slash + 1))
+              .addAllEndpoints(endpoints).build());
+        }
+      }
+      EncodedSnapshot next = base.withEndpoints(carried, digest);
+      composed.put(key, next);
+      return next;
+    }, false);
+  }
+
+  /** Whether {@code encoded} still carries the current mesh endpoints of its scope. */
+  boolean isFresh(EncodedSnapshot encoded) {
+    return encoded.endpointsDigest().equals(digest(encoded.meshServices()));
+  }
+
+  /** The endpoints of {@code services} as one canonical line; empty when none has any. */
+  private String digest(Set<String> services) {
+    StringBuilder out = new StringBuilder();
+    for (String service : services) {
+      List<Endpoint> endpoints = meshEndpoints.endpoints(service);
+      if (endpoints.isEmpty()) {
+        continue;
+      }
+      out.append(service).append('=');
+      for (Endpoint endpoint : endpoints) {
+        out.append(endpoint.getAddress()).append(':').append(endpoint.getPort()).append(',');
+      }
+      out.append(';');
+    }
+    return out.toString();
   }
 
   private EncodedSnapshot build(dev.crossgate.policy.server.store.Snapshot state,
@@ -70,13 +138,17 @@ final class ScopedSnapshots {
     }
     String json = SnapshotDeltas.join(resources);
     String scope = scopeKey(hello);
+    Set<String> services = new TreeSet<>();
+    for (Service service : scoped.ofKind(Service.class)) {
+      services.add(service.metadata().namespace() + "/" + service.metadata().name());
+    }
     EncodedSnapshot encoded = EncodedSnapshot.of(Snapshot.newBuilder()
         .setRevision(state.revision())
         .setResourcesJson(json)
         .setHash(DistributionProtocol.hash(json))
         .setCreatedAtMillis(System.currentTimeMillis())
         .setGatewayName(SnapshotScoper.servedGateway(state.bundle(), hello))
-        .build(), resources, lastByScope.get(scope));
+        .build(), resources, lastByScope.get(scope), services);
     lastByScope.merge(scope, encoded, (old, fresh) ->
         fresh.snapshot().getRevision() >= old.snapshot().getRevision() ? fresh : old);
     return encoded;
@@ -84,12 +156,13 @@ final class ScopedSnapshots {
 
   private static String scopeKey(Hello hello) {
     return hello.getRole() == NodeRole.NODE_ROLE_SIDECAR
-        ? "sidecar|" + hello.getNamespace() + "|" + hello.getService()
+        ? "sidecar|" + NodeRegistry.sidecarNamespace(hello) + "|" + hello.getService()
         : "gateway|" + hello.getGatewayName();
   }
 
   private void evictOlderThan(long revision) {
     states.keySet().removeIf(r -> r < revision);
     built.keySet().removeIf(k -> Long.parseLong(k.substring(0, k.indexOf('|'))) < revision);
+    composed.keySet().removeIf(k -> Long.parseLong(k.substring(0, k.indexOf('|'))) < revision);
   }
 }

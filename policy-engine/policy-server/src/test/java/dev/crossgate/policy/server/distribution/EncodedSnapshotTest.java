@@ -5,11 +5,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.crossgate.policy.distribution.DistributionProtocol;
 import dev.crossgate.policy.distribution.SnapshotAssembler;
 import dev.crossgate.policy.distribution.SnapshotDeltas;
+import dev.crossgate.policy.distribution.v1.Endpoint;
 import dev.crossgate.policy.distribution.v1.EngineMessage;
+import dev.crossgate.policy.distribution.v1.ServiceEndpoints;
 import dev.crossgate.policy.distribution.v1.Snapshot;
 import io.vertx.grpc.common.GrpcMessage;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 /** Which encoding of a snapshot each node is written, and that a node rebuilds it exactly. */
@@ -29,7 +32,7 @@ class EncodedSnapshotTest {
     String json = SnapshotDeltas.join(resources);
     return EncodedSnapshot.of(Snapshot.newBuilder().setRevision(revision).setResourcesJson(json)
         .setHash(DistributionProtocol.hash(json)).setGatewayName("edge/public").build(),
-        resources, previous);
+        resources, previous, Set.of("shop/reviews"));
   }
 
   private static Snapshot decode(GrpcMessage message) throws Exception {
@@ -69,5 +72,27 @@ class EncodedSnapshotTest {
     assertThat(decode(two.message())).isEqualTo(two.snapshot());
     EncodedSnapshot plain = EncodedSnapshot.of(two.snapshot());
     assertThat(plain.messageFor(true, one)).isSameAs(plain.message());
+  }
+
+  @Test
+  void deltasChainOnResourcesWhileMeshEndpointsChange() throws Exception {
+    ServiceEndpoints a = ServiceEndpoints.newBuilder().setNamespace("shop").setService("reviews")
+        .addEndpoints(Endpoint.newBuilder().setAddress("10.0.0.1").setPort(4143)).build();
+    ServiceEndpoints ab = a.toBuilder()
+        .addEndpoints(Endpoint.newBuilder().setAddress("10.0.0.2").setPort(4143)).build();
+    EncodedSnapshot one = encoded(1, routes("a"), null).withEndpoints(List.of(a), "a");
+    EncodedSnapshot two = encoded(2, routes("b"), encoded(1, routes("a"), null))
+        .withEndpoints(List.of(ab), "ab");
+    assertThat(two.snapshot().getHash()).isNotEqualTo(one.snapshot().getHash());
+
+    GrpcMessage delta = two.messageFor(true, one);
+    assertThat(delta).isSameAs(two.delta());
+    SnapshotAssembler node = new SnapshotAssembler();
+    Snapshot first = node.assemble(decode(one.messageFor(true, null)));
+    assertThat(first).isEqualTo(one.snapshot());
+    assertThat(first.getMeshEndpointsList()).containsExactly(a);
+    Snapshot second = node.assemble(decode(delta));
+    assertThat(second).isEqualTo(two.snapshot());
+    assertThat(second.getMeshEndpointsList()).containsExactly(ab);
   }
 }

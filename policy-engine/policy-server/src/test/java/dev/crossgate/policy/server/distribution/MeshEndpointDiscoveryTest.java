@@ -1,0 +1,264 @@
+package dev.crossgate.policy.server.distribution;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.crossgate.policy.codec.PolicyLoader;
+import dev.crossgate.policy.distribution.AppliedSnapshot;
+import dev.crossgate.policy.distribution.DistributionClient;
+import dev.crossgate.policy.distribution.DistributionClientSettings;
+import dev.crossgate.policy.distribution.NodeIdentity;
+import dev.crossgate.policy.distribution.v1.Endpoint;
+import dev.crossgate.policy.distribution.v1.NodeRole;
+import dev.crossgate.policy.distribution.v1.ServiceEndpoints;
+import dev.crossgate.policy.distribution.v1.Snapshot;
+import dev.crossgate.policy.model.Resource;
+import dev.crossgate.policy.server.PolicyServer;
+import dev.crossgate.policy.server.PolicyServerOptions;
+import dev.crossgate.policy.server.store.ChangeSet;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.net.SocketAddress;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.OptionalLong;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Mesh service discovery with the real engine and real data-plane clients on loopback: a sidecar
+ * that advertises its inbound endpoint joins its service's set, every node whose scope holds the
+ * service (callers in the namespace, gateways routing to it) gets it in {@code mesh_endpoints},
+ * nobody else is sent anything, and the endpoint leaves the set when its stream ends or it drains.
+ */
+class MeshEndpointDiscoveryTest {
+
+  @TempDir Path data;
+  PolicyServer engine;
+  Vertx vertx;
+  final List<DistributionClient> clients = new CopyOnWriteArrayList<>();
+
+  @BeforeEach
+  void start() throws Exception {
+    engine = PolicyServer.start(PolicyServerOptions.defaults(data).withApi("127.0.0.1", 0)
+        .withDistributionPort(0), new DistributionService.Settings(Duration.ofMillis(200),
+            Duration.ofSeconds(2)));
+    vertx = Vertx.vertx();
+    apply("""
+        apiVersion: gateway.networking.k8s.io/v1
+        kind: Gateway
+        metadata: {name: public, namespace: shop}
+        spec:
+          listeners: [{name: http, port: 8080, protocol: HTTP}]
+        ---
+        apiVersion: gateway.networking.k8s.io/v1
+        kind: Gateway
+        metadata: {name: other, namespace: edge}
+        spec:
+          listeners: [{name: http, port: 8081, protocol: HTTP}]
+        ---
+        apiVersion: crossgate.dev/v1alpha1
+        kind: Service
+        metadata: {name: reviews, namespace: shop}
+        spec:
+          endpoints: [{address: 127.0.0.1, port: 9001}]
+        ---
+        apiVersion: crossgate.dev/v1alpha1
+        kind: Service
+        metadata: {name: front, namespace: shop}
+        spec:
+          endpoints: [{address: 127.0.0.1, port: 9002}]
+        ---
+        apiVersion: crossgate.dev/v1alpha1
+        kind: Service
+        metadata: {name: elsewhere, namespace: edge}
+        spec:
+          endpoints: [{address: 127.0.0.1, port: 9003}]
+        ---
+        apiVersion: gateway.networking.k8s.io/v1
+        kind: HTTPRoute
+        metadata: {name: reviews, namespace: shop}
+        spec:
+          parentRefs: [{name: public}]
+          rules: [{backendRefs: [{name: reviews}]}]
+        ---
+        apiVersion: gateway.networking.k8s.io/v1
+        kind: HTTPRoute
+        metadata: {name: elsewhere, namespace: edge}
+        spec:
+          parentRefs: [{name: other}]
+          rules: [{backendRefs: [{name: elsewhere}]}]
+        ---
+        apiVersion: crossgate.dev/v1alpha1
+        kind: MeshMigration
+        metadata: {name: reviews, namespace: shop}
+        spec:
+          service: {name: reviews}
+          stage: permissive
+          meshWeight: 50
+        """);
+  }
+
+  @AfterEach
+  void stop() throws Exception {
+    for (DistributionClient client : clients) {
+      await(client.close());
+    }
+    await(vertx.close());
+    engine.close();
+  }
+
+  @Test
+  void anAdvertisedSidecarReachesCallersAndGatewaysOfItsServiceOnly() throws Exception {
+    Node caller = new Node(sidecar("front-1", "front"));
+    Node gateway = new Node(NodeIdentity.gateway("gw", "shop/public", "test"));
+    Node unrelated = new Node(NodeIdentity.gateway("gw-other", "edge/other", "test"));
+    eventually(() -> caller.received.size() == 1 && gateway.received.size() == 1
+        && unrelated.received.size() == 1);
+    String callerHashBefore = caller.last().getHash();
+    assertThat(caller.last().getMeshEndpointsList()).isEmpty();
+    // The callers' scopes carry the service's MeshMigration, so they can choose a path.
+    assertThat(caller.last().getResourcesJson()).contains("MeshMigration");
+    assertThat(gateway.last().getResourcesJson()).contains("MeshMigration");
+
+    Node reviews = new Node(sidecar("reviews-1", "reviews"));
+    eventually(() -> reviews.received.size() == 1);
+    // Not ready yet: no endpoint advertised, nothing changes for the callers.
+    assertThat(engine.nodes().meshEndpoints().endpoints("shop/reviews")).isEmpty();
+    await(reviews.client.advertise(endpoint(7001)));
+
+    eventually(() -> endpointsOf(caller.last(), "reviews").equals(List.of(endpoint(7001)))
+        && endpointsOf(gateway.last(), "reviews").equals(List.of(endpoint(7001))));
+    assertThat(caller.last().getHash()).isNotEqualTo(callerHashBefore);
+    assertThat(caller.last().getRevision()).isEqualTo(gateway.last().getRevision());
+    // The sidecar itself calls its own service too; the other gateway's scope has no reviews.
+    eventually(() -> endpointsOf(reviews.last(), "reviews").equals(List.of(endpoint(7001))));
+
+    Node second = new Node(sidecar("reviews-2", "reviews"));
+    await(second.client.advertise(endpoint(7002)));
+    eventually(() -> endpointsOf(caller.last(), "reviews")
+        .equals(List.of(endpoint(7001), endpoint(7002))));
+    assertThat(unrelated.received).hasSize(1);
+    assertThat(unrelated.last().getMeshEndpointsList()).isEmpty();
+  }
+
+  @Test
+  void anEndpointLeavesWhenItsStreamEndsOrItDrains() throws Exception {
+    Node caller = new Node(sidecar("front-1", "front"));
+    Node first = new Node(sidecar("reviews-1", "reviews"));
+    Node second = new Node(sidecar("reviews-2", "reviews"));
+    await(first.client.advertise(endpoint(7001)));
+    await(second.client.advertise(endpoint(7002)));
+    eventually(() -> !caller.received.isEmpty()
+        && endpointsOf(caller.last(), "reviews").size() == 2);
+
+    await(second.client.drain());
+    eventually(() -> endpointsOf(caller.last(), "reviews").equals(List.of(endpoint(7001))));
+    assertThat(engine.nodes().nodes()).hasSize(3); // draining, still connected
+
+    clients.remove(first.client);
+    await(first.client.close());
+    eventually(() -> caller.last().getMeshEndpointsList().isEmpty());
+    assertThat(engine.nodes().meshEndpoints().all()).isEmpty();
+  }
+
+  @Test
+  void aReconnectingCallerWithTheSameEndpointsIsNotSentThemAgain() throws Exception {
+    Node reviews = new Node(sidecar("reviews-1", "reviews"));
+    await(reviews.client.advertise(endpoint(7001)));
+    Node caller = new Node(sidecar("front-1", "front"));
+    eventually(() -> !caller.received.isEmpty()
+        && endpointsOf(caller.last(), "reviews").equals(List.of(endpoint(7001))));
+    AppliedSnapshot running = caller.running.get();
+    clients.remove(caller.client);
+    await(caller.client.close());
+
+    Node again = new Node(sidecar("front-1", "front"));
+    again.running.set(running);
+    eventually(() -> engine.nodes().nodes().stream()
+        .anyMatch(n -> n.nodeId().equals("front-1") && n.appliedRevision() == running.revision()));
+    assertThat(again.received).isEmpty();
+  }
+
+  @Test
+  void anAdvertisedEndpointWithoutAPortIsRefusedWithAPreciseReason() throws Exception {
+    Node bad = new Node(sidecar("reviews-1", "reviews"));
+    eventually(() -> bad.received.size() == 1);
+    await(bad.client.advertise(Endpoint.newBuilder().setAddress("127.0.0.1").setPort(0).build()));
+    eventually(() -> bad.lastDisconnect.get() != null);
+    assertThat(bad.lastDisconnect.get())
+        .contains("(3: hello.inbound.port: 0 (expected: 1..65535))");
+    assertThat(engine.nodes().meshEndpoints().all()).isEmpty();
+  }
+
+  private static NodeIdentity sidecar(String id, String service) {
+    return new NodeIdentity(id, NodeRole.NODE_ROLE_SIDECAR, "", service, "shop", "test");
+  }
+
+  private static Endpoint endpoint(int port) {
+    return Endpoint.newBuilder().setAddress("127.0.0.1").setPort(port).build();
+  }
+
+  private static List<Endpoint> endpointsOf(Snapshot snapshot, String service) {
+    return snapshot.getMeshEndpointsList().stream()
+        .filter(e -> e.getService().equals(service))
+        .findFirst().map(ServiceEndpoints::getEndpointsList).orElse(List.of());
+  }
+
+  /** A data plane that records what it receives. */
+  private final class Node {
+    final List<Snapshot> received = new CopyOnWriteArrayList<>();
+    final AtomicReference<AppliedSnapshot> running = new AtomicReference<>(AppliedSnapshot.NONE);
+    final AtomicReference<String> lastDisconnect = new AtomicReference<>();
+    final DistributionClient client;
+
+    Node(NodeIdentity identity) {
+      client = DistributionClient.start(vertx, new DistributionClientSettings(
+              List.of(SocketAddress.inetSocketAddress(engine.distributionPort(), "127.0.0.1")),
+              Duration.ofMillis(200), Duration.ofSeconds(2), Duration.ofMillis(50),
+              Duration.ofMillis(500)),
+          identity, running::get, snapshot -> {
+            received.add(snapshot);
+            running.set(new AppliedSnapshot(snapshot.getRevision(), snapshot.getHash()));
+            return Future.succeededFuture();
+          }, new DistributionClient.ConnectionListener() {
+            @Override
+            public void disconnected(SocketAddress engine, String reason) {
+              lastDisconnect.set(reason);
+            }
+          });
+      clients.add(client);
+    }
+
+    Snapshot last() {
+      return received.get(received.size() - 1);
+    }
+  }
+
+  private long apply(String yaml) throws Exception {
+    List<Resource> resources = PolicyLoader.loadString("test.yaml", yaml).bundleOrThrow()
+        .resources();
+    return await(engine.store().apply(ChangeSet.puts(resources), OptionalLong.empty(), "test",
+        "test")).revision().number();
+  }
+
+  private static void eventually(BooleanSupplier condition) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+    while (!condition.getAsBoolean()) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("condition not met within 15 s");
+      }
+      Thread.sleep(10);
+    }
+  }
+
+  private static <T> T await(Future<T> future) throws Exception {
+    return future.toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+  }
+}
