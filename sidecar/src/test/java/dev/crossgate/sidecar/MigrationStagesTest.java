@@ -118,6 +118,10 @@ class MigrationStagesTest {
     MeshHopTest.awaitReady(sidecarC);
     MeshHopTest.awaitSnapshotWith(sidecarA, "shop/b");
     MeshHopTest.awaitSnapshotWith(sidecarC, "shop/b");
+    // The mesh path (from permissive on) is b's registered sidecar; the static endpoint is the
+    // direct path, which here is b's inbound port too, as transparent capture would make it.
+    MeshView.awaitMeshEndpoints(sidecarA, "shop/b", List.of(MeshView.inbound(sidecarB)));
+    MeshView.awaitMeshEndpoints(sidecarC, "shop/b", List.of(MeshView.inbound(sidecarB)));
   }
 
   @AfterAll
@@ -140,16 +144,17 @@ class MigrationStagesTest {
     migrate("observe", null);
     appB.reset();
 
+    // At observe callers still take the direct path: plaintext, captured by b's sidecar.
     HttpResponse<String> response = call(sidecarC, "/orders");
 
     assertThat(response.statusCode()).isEqualTo(200);
     assertThat(appB.requests()).hasSize(1);
-    assertThat(appB.requests().get(0).headers().get("x-crossgate-peer")).containsExactly(C);
+    assertThat(appB.requests().get(0).headers().get("x-crossgate-peer")).isNull();
     String metrics = MeshHopTest.admin(sidecarB, "/metrics").body();
     assertThat(metrics).containsPattern(
-        "crossgate_sidecar_authz_would_deny_total\\{caller=\"" + C + "\"} [1-9]");
+        "crossgate_sidecar_authz_would_deny_total\\{caller=\"plaintext/loopback\"} [1-9]");
     assertThat(metrics).containsPattern("crossgate_sidecar_inbound_requests_total\\{caller=\""
-        + C + "\",transport=\"mtls\"} [1-9]");
+        + "plaintext/loopback\",transport=\"plaintext\"} [1-9]");
     assertThat(metrics).contains("crossgate_sidecar_inbound_request_duration_seconds_bucket");
     JsonObject dump = new JsonObject(MeshHopTest.admin(sidecarB, "/config_dump").body());
     assertThat(dump.getString("stage")).isEqualTo("observe");
@@ -159,7 +164,8 @@ class MigrationStagesTest {
     // The engine has it from b's heartbeats (and so the next step's window starts clean).
     JsonObject status = awaitStatus(s -> s.getJsonObject("after").getLong("wouldDeny") >= 1);
     assertThat(status.getString("stage")).isEqualTo("observe");
-    assertThat(caller(status, C, "mtls").getLong("wouldDeny")).isEqualTo(1);
+    assertThat(caller(status, "plaintext/loopback", "plaintext").getLong("wouldDeny"))
+        .isEqualTo(1);
     assertThat(status.getJsonObject("verdict").getString("nextStage")).isEqualTo("permissive");
     assertThat(status.getJsonObject("verdict").getJsonArray("notes").encode())
         .contains("1 request would be denied by no ALLOW policy matches");
@@ -168,7 +174,7 @@ class MigrationStagesTest {
   @Test
   @Order(2)
   void theStatusApiShowsCallersByTransportAndWhyAdvancingIsNotSafe() throws Exception {
-    migrate("permissive", 50);
+    migrate("permissive", 100); // every mesh caller's request over mTLS through b's sidecar
     for (int i = 0; i < 2; i++) {
       assertThat(plaintext("/plain").statusCode()).isEqualTo(200);
     }
@@ -180,9 +186,9 @@ class MigrationStagesTest {
     JsonObject status = awaitStatus(s -> s.getJsonObject("after").getLong("requests") >= 6);
 
     assertThat(status.getString("stage")).isEqualTo("permissive");
-    assertThat(status.getInteger("meshWeight")).isEqualTo(50);
+    assertThat(status.getInteger("meshWeight")).isEqualTo(100);
     assertThat(status.getJsonObject("lastChange").getString("from")).isEqualTo("observe/0");
-    assertThat(status.getJsonObject("lastChange").getString("to")).isEqualTo("permissive/50");
+    assertThat(status.getJsonObject("lastChange").getString("to")).isEqualTo("permissive/100");
     JsonObject after = status.getJsonObject("after");
     assertThat(after.getLong("requests")).isEqualTo(6);
     assertThat(after.getLong("plaintext")).isEqualTo(2);

@@ -94,11 +94,12 @@ final class NodeStream {
       if (message.getHeartbeat().getDraining()) {
         nodes.draining(key);
       }
+      if (message.getHeartbeat().hasTraffic()) {
+        nodes.traffic(hello, message.getHeartbeat().getTraffic());
+      }
     } else if (message.hasAck()) {
       ackedHash = message.getAck().getHash();
       nodes.applied(key, message.getAck().getRevision());
-    } else if (message.hasHeartbeat() && message.getHeartbeat().hasTraffic()) {
-      nodes.traffic(hello, message.getHeartbeat().getTraffic());
     } else if (message.hasNack()) {
       nodes.refused(key, message.getNack().getRevision(), message.getNack().getReason());
       LOG.warn("node {} refused revision {}: {}", hello.getNodeId(),
