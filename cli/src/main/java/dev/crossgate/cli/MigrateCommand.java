@@ -102,6 +102,10 @@ final class MigrateCommand extends ApiCommand {
     PolicyApiClient.Reply migrations = client.read("/resources",
         PolicyApiClient.query("kind", MeshMigration.KIND));
     long base = migrations.revision();
+    if (base < 0) {
+      throw new ApiException(ExitCodes.API_ERROR, "the policy API at " + client.server()
+          + " did not say which revision it read (no ETag); nothing was written");
+    }
     MigrationState current = MigrationState.of(find(migrations.body(), ns, service));
     if (rollback) {
       return rollback(client, out, err, target, base, current);

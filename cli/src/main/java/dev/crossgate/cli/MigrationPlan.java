@@ -62,7 +62,7 @@ final class MigrationPlan {
     }
     checkWeight(target, command, stage, weight);
     List<String> changes = new ArrayList<>();
-    if (stage != from || !current.exists()) {
+    if (stage != from) {
       changes.add(from + " → " + stage);
     }
     if (weight != current.weight()) {

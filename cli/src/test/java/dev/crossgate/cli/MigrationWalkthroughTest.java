@@ -17,7 +17,14 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.net.SocketAddress;
+import com.sun.net.httpserver.HttpServer;
+import dev.crossgate.policy.server.store.ChangeSet;
 import java.io.PrintWriter;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.io.StringWriter;
 import java.net.ServerSocket;
 import java.nio.file.Files;
@@ -376,5 +383,70 @@ class MigrationWalkthroughTest {
     Run missing = cli("crossgate rollback --to 999", "--server", url, "--token", token);
     assertThat(missing.code()).isEqualTo(ExitCodes.NOT_FOUND);
     assertThat(missing.err()).contains("revision 999");
+  }
+
+  @Test
+  void aChangeThatLandsMeanwhileIsAConflictNotOverwritten() throws Exception {
+    ok(walk("crossgate apply -f config-examples/migration/1-observe.yaml"));
+    // A proxy in front of the engine lets another writer land a change just before the
+    // command's write arrives: the command read one revision and writes against it.
+    HttpClient forward = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    HttpServer proxy = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+    proxy.createContext("/", exchange -> {
+      try (exchange) {
+        byte[] body = exchange.getRequestBody().readAllBytes();
+        if (exchange.getRequestMethod().equals("POST")
+            && exchange.getRequestURI().getPath().endsWith("/apply")) {
+          List<Resource> other = PolicyLoader.loadString("other.yaml", MeshMigrationTexts.SERVICE
+              .formatted("ratings")).bundleOrThrow().resources();
+          engine.store().apply(ChangeSet.puts(other), java.util.OptionalLong.empty(), "other",
+              "someone else").toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        }
+        HttpRequest.Builder request = HttpRequest.newBuilder(
+                URI.create(url + exchange.getRequestURI()))
+            .method(exchange.getRequestMethod(), HttpRequest.BodyPublishers.ofByteArray(body));
+        for (String header : List.of("Authorization", "If-Match", "Content-Type", "Accept")) {
+          String value = exchange.getRequestHeaders().getFirst(header);
+          if (value != null) {
+            request.header(header, value);
+          }
+        }
+        HttpResponse<byte[]> response = forward.send(request.build(),
+            HttpResponse.BodyHandlers.ofByteArray());
+        for (String header : List.of("Content-Type", "ETag")) {
+          response.headers().firstValue(header)
+              .ifPresent(value -> exchange.getResponseHeaders().add(header, value));
+        }
+        exchange.sendResponseHeaders(response.statusCode(),
+            response.body().length == 0 ? -1 : response.body().length);
+        exchange.getResponseBody().write(response.body());
+      } catch (Exception e) {
+        exchange.sendResponseHeaders(502, -1);
+      }
+    });
+    proxy.start();
+    try {
+      Run run = cli("crossgate migrate reviews -n shop --to permissive", "--server",
+          "http://127.0.0.1:" + proxy.getAddress().getPort(), "--token", token);
+
+      assertThat(run.code()).as(run.err()).isEqualTo(ExitCodes.CONFLICT);
+      assertThat(run.err()).contains("shop/reviews: the policy changed while this command ran "
+          + "(it read revision").contains("nothing was written. Run it again: it re-reads the "
+          + "migration and re-checks the step.");
+      assertState("1-observe.yaml");
+    } finally {
+      proxy.stop(0);
+    }
+  }
+
+  /** YAML for the other writer. */
+  private static final class MeshMigrationTexts {
+    static final String SERVICE = """
+        apiVersion: crossgate.dev/v1alpha1
+        kind: Service
+        metadata: {name: %s, namespace: shop}
+        spec:
+          endpoints: [{address: 127.0.0.1, port: 9002}]
+        """;
   }
 }
