@@ -386,6 +386,16 @@ class MigrationWalkthroughTest {
   }
 
   @Test
+  void applyWaitsForTheDataPlanesToo() {
+    Run run = cli("crossgate apply -f config-examples/migration/1-observe.yaml --wait", "--server",
+        url, "--token", token);
+
+    ok(run);
+    assertThat(run.out()).containsPattern("revision \\d+ applied: 2 created")
+        .containsPattern(CONVERGED);
+  }
+
+  @Test
   void aChangeThatLandsMeanwhileIsAConflictNotOverwritten() throws Exception {
     ok(walk("crossgate apply -f config-examples/migration/1-observe.yaml"));
     // A proxy in front of the engine lets another writer land a change just before the
