@@ -98,7 +98,7 @@ final class MigrateCommand extends ApiCommand {
         ? ResourceLookup.namespaceOf(spec, client, "Service", service) : namespace;
     String target = ns + "/" + service;
     String command = "crossgate migrate " + service + " -n " + ns;
-    requireService(client, ns, target);
+    requireService(client, ns, service);
     PolicyApiClient.Reply migrations = client.read("/resources",
         PolicyApiClient.query("kind", MeshMigration.KIND));
     long base = migrations.revision();
@@ -140,18 +140,17 @@ final class MigrateCommand extends ApiCommand {
     }
   }
 
-  private static void requireService(PolicyApiClient client, String ns, String target) {
+  private static void requireService(PolicyApiClient client, String ns, String service) {
     try {
-      client.get(ResourceLookup.path("Service", ns, target.substring(ns.length() + 1)),
-          PolicyApiClient.query());
+      client.get(ResourceLookup.path("Service", ns, service), PolicyApiClient.query());
     } catch (ApiException e) {
       if (e.exitCode() != ExitCodes.NOT_FOUND) {
         throw e;
       }
       List<String> known = names(client.get("/resources",
           PolicyApiClient.query("kind", "Service", "namespace", ns)));
-      throw new ApiException(ExitCodes.NOT_FOUND, "unknown service " + target + " (expected: "
-          + "a Service in namespace " + ns + "; known: "
+      throw new ApiException(ExitCodes.NOT_FOUND, "unknown service " + ns + "/" + service
+          + " (expected: a Service in namespace " + ns + "; known: "
           + (known.isEmpty() ? "none" : String.join(", ", known)) + ")");
     }
   }
@@ -273,7 +272,7 @@ final class MigrateCommand extends ApiCommand {
   }
 
   private static List<String> names(JsonNode resources) {
-    java.util.List<String> names = new java.util.ArrayList<>();
+    List<String> names = new java.util.ArrayList<>();
     resources.forEach(r -> names.add(r.path("metadata").path("name").asText()));
     return names;
   }
