@@ -15,9 +15,11 @@ import picocli.CommandLine.Option;
         "  crossgate apply -f config-examples/basic-routing.yaml -m 'first routes'",
         "  crossgate apply -f policies/ --dry-run",
         "  cat route.yaml | crossgate apply -f - --if-match 41",
+        "  crossgate apply -f policies/ --wait --timeout 20s",
         "", "Exit codes: 0 applied (or valid dry run), 1 invalid (every problem is printed as "
             + "file:line: resource: path: message), 4 API unreachable, 5 bad token, "
-            + "6 --if-match is stale."})
+            + "6 --if-match is stale, 11 (--wait) a data plane NACKed, 12 (--wait) not "
+            + "confirmed within --timeout."})
 final class ApplyCommand extends ApiCommand {
 
   @Option(names = {"-f", "--filename"}, required = true, split = ",", paramLabel = "FILE|DIR|-",
@@ -41,6 +43,11 @@ final class ApplyCommand extends ApiCommand {
           + "(env CROSSGATE_IF_MATCH).")
   Long ifMatch;
 
+  @Option(names = "--wait", defaultValue = "${env:CROSSGATE_WAIT:-false}",
+      description = "Wait until every connected data plane runs the new revision (up to "
+          + "--timeout); default ${DEFAULT-VALUE} (env CROSSGATE_WAIT).")
+  boolean waitForNodes;
+
   @Override
   int run(PolicyApiClient client, PrintWriter out, PrintWriter err) {
     ApplyBatch batch = ApplyBatch.read(files, System.in);
@@ -50,10 +57,15 @@ final class ApplyCommand extends ApiCommand {
       return ExitCodes.INVALID_CONFIG;
     }
     JsonNode result;
+    boolean waiting = waitForNodes && !dryRun;
+    long started = System.nanoTime();
     try {
-      result = client.post("/apply", PolicyApiClient.query(
+      result = (waiting ? client.withTimeout(api.timeout.plusSeconds(10)) : client).post(
+          "/apply", PolicyApiClient.query(
               "message", message == null || message.isBlank() ? null : message,
-              "dryRun", dryRun ? "true" : null),
+              "dryRun", dryRun ? "true" : null,
+              "wait", waiting ? "true" : null,
+              "timeout", waiting ? Math.min(999_999, api.timeout.toMillis()) + "ms" : null),
           optional(ifMatch), batch.body());
     } catch (ApiException e) {
       JsonNode problems = e.problem() == null ? null : e.problem().path("problems");
@@ -86,6 +98,7 @@ final class ApplyCommand extends ApiCommand {
         revision.path("number").asLong(), revision.path("created").asInt(),
         revision.path("updated").asInt(), revision.path("deleted").asInt());
     ChangeRenderer.summary(result.path("changes"), out);
-    return ExitCodes.OK;
+    return waiting ? ConvergenceReport.report(result, (System.nanoTime() - started) / 1_000_000,
+        client, out, err) : ExitCodes.OK;
   }
 }

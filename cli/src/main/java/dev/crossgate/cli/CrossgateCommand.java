@@ -13,6 +13,7 @@ import picocli.CommandLine.Command;
         HistoryCommand.class, DiffCommand.class, StatusCommand.class, InjectCommand.class,
         CertsCommand.class,
         SidecarCommand.class, TokenCommand.class,
+        MigrateCommand.class, RollbackCommand.class, CompletionCommand.class,
         CommandLine.HelpCommand.class},
     footer = {"", "Every option also reads an environment variable, shown in its description.",
         "Run 'crossgate <command> --help' for a command's options."})

@@ -23,6 +23,12 @@ final class ExitCodes {
   static final int API_ERROR = 8;
   /** {@code inject}: a workload cannot carry the sidecar (no containers, host network, …). */
   static final int NOT_INJECTABLE = 9;
+  /** {@code migrate}: the step is refused (more than one stage, or strict below weight 100). */
+  static final int STEP_REFUSED = 10;
+  /** {@code --wait}: a data plane refused (NACKed) the new revision; it keeps the old one. */
+  static final int NACKED = 11;
+  /** {@code --wait}: not every data plane confirmed the new revision within the timeout. */
+  static final int NOT_CONVERGED = 12;
 
   private ExitCodes() {}
 }

@@ -54,19 +54,37 @@ final class PolicyApiClient {
     return server;
   }
 
+  /**
+   * A JSON answer and the revision it was read at (its {@code ETag}; {@code -1} without one).
+   *
+   * @param body the JSON body
+   * @param revision the revision from the {@code ETag} header, or {@code -1}
+   */
+  record Reply(JsonNode body, long revision) {}
+
+  /** The same client with another request timeout (for calls that wait on the data planes). */
+  PolicyApiClient withTimeout(Duration requestTimeout) {
+    return new PolicyApiClient(server, token, tokenSource, tokenLocations, requestTimeout);
+  }
+
   /** {@code GET} a JSON answer. */
   JsonNode get(String path, Map<String, String> query) {
+    return send("GET", path, query, OptionalLong.empty(), null).body();
+  }
+
+  /** {@code GET} a JSON answer with the revision it was read at. */
+  Reply read(String path, Map<String, String> query) {
     return send("GET", path, query, OptionalLong.empty(), null);
   }
 
   /** {@code DELETE}, with {@code If-Match} when {@code ifMatch} is set. */
   JsonNode delete(String path, Map<String, String> query, OptionalLong ifMatch) {
-    return send("DELETE", path, query, ifMatch, null);
+    return send("DELETE", path, query, ifMatch, null).body();
   }
 
   /** {@code POST} a YAML body (or none). */
   JsonNode post(String path, Map<String, String> query, OptionalLong ifMatch, String yaml) {
-    return send("POST", path, query, ifMatch, yaml);
+    return send("POST", path, query, ifMatch, yaml).body();
   }
 
   /** Builds a query map, leaving out {@code null} values. */
@@ -85,7 +103,7 @@ final class PolicyApiClient {
     return URLEncoder.encode(value, StandardCharsets.UTF_8).replace("+", "%20");
   }
 
-  private JsonNode send(String method, String path, Map<String, String> query,
+  private Reply send(String method, String path, Map<String, String> query,
       OptionalLong ifMatch, String yaml) {
     URI uri = uri(path, query);
     HttpRequest.Builder request = HttpRequest.newBuilder(uri)
@@ -120,7 +138,7 @@ final class PolicyApiClient {
         throw new ApiException(ExitCodes.API_ERROR, method + " " + uri
             + ": the answer is not JSON (is " + server + " a Crossgate policy API?)");
       }
-      return body;
+      return new Reply(body, etagRevision(response.headers().firstValue("ETag").orElse(null)));
     }
     throw failure(response.statusCode(), body, method + " " + uri);
   }
@@ -172,6 +190,17 @@ final class PolicyApiClient {
       separator = '&';
     }
     return URI.create(uri.toString());
+  }
+
+  private static long etagRevision(String etag) {
+    if (etag == null) {
+      return -1;
+    }
+    try {
+      return Long.parseLong(etag.replace("W/", "").replace("\"", "").strip());
+    } catch (NumberFormatException e) {
+      return -1;
+    }
   }
 
   private static JsonNode parse(String body) {

@@ -14,7 +14,10 @@ import picocli.CommandLine.Option;
 @Command(name = "token",
     mixinStandardHelpOptions = true,
     description = "Mesh join tokens: what a sidecar presents to get its certificate.",
-    subcommands = {TokenCommand.Create.class, CommandLine.HelpCommand.class})
+    subcommands = {TokenCommand.Create.class, CommandLine.HelpCommand.class},
+    footer = {"", "Examples:",
+        "  crossgate token create --namespace shop --service-account reviews",
+        "  crossgate token create --help"})
 final class TokenCommand implements Runnable {
 
   @CommandLine.Spec

@@ -211,14 +211,16 @@ public final class PolicyApi {
     OptionalLong expected = ifMatch(ctx);
     String message = param(ctx, "message", "delete " + key.ref());
     store.apply(ChangeSet.deletes(key), expected, ctx.get(AUTHOR), message)
-        .onComplete(guarded(ctx, result -> ok(ctx, applied(result, false), result.revision().number())));
+        .compose(result -> waitIfAsked(ctx, result, false))
+        .onComplete(guarded(ctx, done -> ok(ctx, done.body(), done.revision())));
   }
 
   private void rollback(RoutingContext ctx) {
     long to = longParam(ctx, "to", null);
     OptionalLong expected = ifMatch(ctx);
     store.rollback(to, expected, ctx.get(AUTHOR))
-        .onComplete(guarded(ctx, result -> ok(ctx, applied(result, false), result.revision().number())));
+        .compose(result -> waitIfAsked(ctx, result, false))
+        .onComplete(guarded(ctx, done -> ok(ctx, done.body(), done.revision())));
   }
 
   private static ObjectNode applied(ApplyResult result, boolean dryRun) {
