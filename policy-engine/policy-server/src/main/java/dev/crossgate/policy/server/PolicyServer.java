@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import dev.crossgate.policy.server.api.ApiTokens;
 import dev.crossgate.policy.server.api.SharedTokens;
+import dev.crossgate.policy.server.api.CaRoutes;
 import dev.crossgate.policy.server.api.JoinTokenRoutes;
 import dev.crossgate.policy.server.ca.CacheSecretStore;
 import dev.crossgate.policy.server.ca.IdentityService;
@@ -102,9 +103,11 @@ public final class PolicyServer implements AutoCloseable {
           ? NodeRegistry.clustered(vertx, infinispan.cacheManager()) : new NodeRegistry(vertx);
       DistributionService distribution = await(DistributionService.start(vertx, store, nodes,
           options.apiHost(), options.distributionPort(), streams,
-          new IdentityService(authority)::register));
+          new IdentityService(authority)::register, authority));
+      authority.watch(nodes, MeshAuthority.DEFAULT_TICK);
       Router api = PolicyApi.router(vertx, store, tokens, nodes, options.bodyLimit());
       JoinTokenRoutes.mount(api, authority.joinTokens());
+      CaRoutes.mount(api, authority);
       HttpServer http =
           await(vertx.createHttpServer()
               .requestHandler(api)
@@ -162,6 +165,7 @@ public final class PolicyServer implements AutoCloseable {
     try {
       await(http.close());
       await(distribution.close());
+      meshAuthority.close();
       nodes.close();
       await(store.close());
     } finally {

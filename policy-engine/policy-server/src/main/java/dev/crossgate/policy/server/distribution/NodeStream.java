@@ -36,6 +36,8 @@ final class NodeStream {
   private final Duration deadAfter;
   private Hello hello;
   private AutoCloseable revisions;
+  private AutoCloseable trustChanges;
+  private Snapshot sent;
   private long heartbeatTimer = -1;
   private long lastHeardNanos = System.nanoTime();
   private long sentRevision = -1;
@@ -79,6 +81,9 @@ final class NodeStream {
     }
     if (message.hasAck()) {
       ackedHash = message.getAck().getHash();
+      if (sent != null && sent.getHash().equals(ackedHash)) {
+        snapshots.trust().trustApplied(hello.getNodeId(), sent.getTrustRootsPemList());
+      }
       nodes.applied(key, message.getAck().getRevision());
     } else if (message.hasNack()) {
       nodes.refused(key, message.getNack().getRevision(), message.getNack().getReason());
@@ -95,6 +100,8 @@ final class NodeStream {
         greeting.getRole(), greeting.getRevision());
     revisions = store.onRevision(revision -> context.runOnContext(v ->
         snapshots.at(revision.number(), hello).onSuccess(this::offer)));
+    trustChanges = snapshots.trust().onTrustChange(() -> context.runOnContext(v ->
+        snapshots.latest(hello).onSuccess(this::offer)));
     snapshots.latest(greeting).onSuccess(this::offer)
         .onFailure(e -> LOG.warn("no snapshot for node {}: {}", greeting.getNodeId(),
             e.toString()));
@@ -102,7 +109,9 @@ final class NodeStream {
 
   private void offer(EncodedSnapshot encoded) {
     Snapshot snapshot = encoded.snapshot();
-    if (closed || snapshot.getRevision() <= sentRevision) {
+    // The same revision again only when its content changed (e.g. the trust bundle).
+    if (closed || snapshot.getRevision() < sentRevision
+        || (snapshot.getRevision() == sentRevision && snapshot.getHash().equals(sentHash))) {
       return;
     }
     if (!snapshot.getHash().equals(ackedHash) && response.writeQueueFull()) {
@@ -122,9 +131,11 @@ final class NodeStream {
       return;
     }
     sentRevision = snapshot.getRevision();
+    sent = snapshot;
     if (snapshot.getHash().equals(ackedHash)) {
       // The node already runs exactly this content: it is at this revision too.
       sentHash = snapshot.getHash();
+      snapshots.trust().trustApplied(hello.getNodeId(), snapshot.getTrustRootsPemList());
       nodes.applied(key, snapshot.getRevision());
       return;
     }
@@ -174,6 +185,13 @@ final class NodeStream {
     }
     closed = true;
     vertx.cancelTimer(heartbeatTimer);
+    if (trustChanges != null) {
+      try {
+        trustChanges.close();
+      } catch (Exception e) {
+        LOG.debug("closing the trust subscription failed", e);
+      }
+    }
     if (revisions != null) {
       try {
         revisions.close();

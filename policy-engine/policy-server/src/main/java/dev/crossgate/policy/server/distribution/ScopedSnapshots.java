@@ -31,9 +31,17 @@ final class ScopedSnapshots {
   private final com.github.benmanes.caffeine.cache.Cache<Resource, String> resourceJson =
       com.github.benmanes.caffeine.cache.Caffeine.newBuilder().weakKeys().build();
 
-  ScopedSnapshots(Vertx vertx, PolicyStore store) {
+  private final TrustSource trust;
+
+  ScopedSnapshots(Vertx vertx, PolicyStore store, TrustSource trust) {
     this.vertx = vertx;
     this.store = store;
+    this.trust = trust;
+  }
+
+  /** The trust bundle every snapshot carries. */
+  TrustSource trust() {
+    return trust;
   }
 
   /** The latest revision's snapshot for the node that said {@code hello}. */
@@ -50,14 +58,16 @@ final class ScopedSnapshots {
 
   private Future<EncodedSnapshot> forState(dev.crossgate.policy.server.store.Snapshot state,
       Hello hello) {
-    String key = state.revision() + "|" + scopeKey(hello);
+    java.util.List<String> roots = trust.trustRootsPem();
+    String signing = trust.signingRootSha256();
+    String key = state.revision() + "|" + scopeKey(hello) + "|" + signing + "|" + roots.hashCode();
     evictOlderThan(state.revision());
-    return built.computeIfAbsent(key, k -> vertx.executeBlocking(() -> build(state, hello),
-        false));
+    return built.computeIfAbsent(key, k -> vertx.executeBlocking(
+        () -> build(state, hello, roots, signing), false));
   }
 
   private EncodedSnapshot build(dev.crossgate.policy.server.store.Snapshot state,
-      Hello hello) {
+      Hello hello, java.util.List<String> roots, String signing) {
     PolicyBundle scoped = SnapshotScoper.scope(state.bundle(), hello);
     StringBuilder out = new StringBuilder("[");
     for (Resource resource : scoped.resources()) {
@@ -70,7 +80,11 @@ final class ScopedSnapshots {
     return EncodedSnapshot.of(Snapshot.newBuilder()
         .setRevision(state.revision())
         .setResourcesJson(json)
-        .setHash(DistributionProtocol.hash(json))
+        // The hash covers the trust bundle too, so a node gets (and ACKs) a bundle change.
+        .setHash(DistributionProtocol.hash(roots.isEmpty() ? json
+            : json + "\n" + String.join("", roots) + signing))
+        .addAllTrustRootsPem(roots)
+        .setSigningRootSha256(signing)
         .setCreatedAtMillis(System.currentTimeMillis())
         .setGatewayName(SnapshotScoper.servedGateway(state.bundle(), hello))
         .build());
