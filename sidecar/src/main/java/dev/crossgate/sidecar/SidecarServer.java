@@ -99,7 +99,7 @@ public final class SidecarServer implements AutoCloseable {
     SocketAddress engine = DistributionClientSettings.parseEngines(options.controlPlane()).get(0);
     identityClient = new IdentityClient(vertx, engine);
     certificates = new CertificateManager(vertx, identityClient, options.joinToken(), registry,
-        Clock.systemUTC());
+        Clock.systemUTC(), options.nodeId(), CertificateManager.DEFAULT_RENEWAL_JITTER);
     distribution = DistributionClient.start(vertx,
         DistributionClientSettings.defaults(
             DistributionClientSettings.parseEngines(options.controlPlane())),
@@ -109,7 +109,9 @@ public final class SidecarServer implements AutoCloseable {
         snapshot -> {
           try {
             services.set(MeshServices.of(snapshot));
-            return Future.succeededFuture();
+            // The trust bundle is in use (listeners updated) before the snapshot is ACKed.
+            return certificates.trust(snapshot.getTrustRootsPemList(),
+                snapshot.getSigningRootSha256());
           } catch (IllegalArgumentException e) {
             return Future.failedFuture(e.getMessage());
           }
@@ -122,9 +124,12 @@ public final class SidecarServer implements AutoCloseable {
     outbound = new OutboundListener(vertx, options.localAddress(), options.outboundPort(),
         options.namespace(), services::get);
     await(outbound.start(certificate));
-    certificates.onCertificate(renewed -> {
-      inbound.updateCertificate(renewed);
-      outbound.updateCertificate(renewed);
+    certificates.onCertificateUpdate(renewed -> Future.all(inbound.updateCertificate(renewed),
+        outbound.updateCertificate(renewed)));
+    // A snapshot may have changed the trust bundle while the listeners were starting.
+    certificates.current().filter(now -> !now.equals(certificate)).ifPresent(now -> {
+      inbound.updateCertificate(now);
+      outbound.updateCertificate(now);
     });
     LOG.info("sidecar for {}/{} as {}: inbound {} → app {}, outbound {}, admin {} ({})",
         options.namespace(), options.service(), certificate.spiffeId(), inbound.port(),
