@@ -23,6 +23,8 @@ final class ExitCodes {
   static final int API_ERROR = 8;
   /** {@code inject}: a workload cannot carry the sidecar (no containers, host network, …). */
   static final int NOT_INJECTABLE = 9;
+  /** {@code --wait}: the awaited state was not reached in time (the work goes on). */
+  static final int WAIT_TIMED_OUT = 10;
 
   private ExitCodes() {}
 }
