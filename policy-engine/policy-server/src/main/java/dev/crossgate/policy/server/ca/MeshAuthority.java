@@ -50,8 +50,10 @@ public final class MeshAuthority implements TrustSource, AutoCloseable {
   private final Clock clock;
   private final List<Runnable> trustListeners = new CopyOnWriteArrayList<>();
   private final Set<String> trustRecorded = ConcurrentHashMap.newKeySet();
-  private volatile CaRoots roots;
-  private volatile MeshCa ca;
+  /** The roots and the CA signing with them, swapped together. */
+  private record Installed(CaRoots roots, MeshCa ca) {}
+
+  private volatile Installed installed;
   private volatile List<String> waitingFor = List.of();
   private volatile NodeStatusRegistry nodes = NodeStatusRegistry.NONE;
   private volatile long timer = -1;
@@ -66,6 +68,10 @@ public final class MeshAuthority implements TrustSource, AutoCloseable {
     this.verifier = joinTokens;
     this.clock = clock;
     install(roots);
+  }
+
+  private MeshCa ca() {
+    return installed.ca();
   }
 
   /** Loads or creates the roots as {@code options} say and returns the ready authority. */
@@ -144,7 +150,7 @@ public final class MeshAuthority implements TrustSource, AutoCloseable {
    * connected node holds a certificate from the new root.
    */
   public Future<IssuedCertificate> issue(String csrPem, String credential, String nodeId) {
-    MeshCa signer = ca;
+    MeshCa signer = ca();
     return verifier.verify(credential).compose(identity -> vertx.executeBlocking(
             () -> signer.issue(csrPem, identity, clock.instant()), false))
         .compose(issued -> nodeId == null || nodeId.isEmpty() ? Future.succeededFuture(issued)
@@ -154,24 +160,24 @@ public final class MeshAuthority implements TrustSource, AutoCloseable {
 
   /** The roots every mesh peer trusts, as PEM. */
   public String trustBundlePem() {
-    return ca.trustBundlePem();
+    return ca().trustBundlePem();
   }
 
   /** The trusted roots, one PEM block each, newest first: what snapshots carry. */
   @Override
   public List<String> trustRootsPem() {
-    return ca.trustRootsPem();
+    return ca().trustRootsPem();
   }
 
   /** Hex SHA-256 of the root that signs new certificates now. */
   @Override
   public String signingRootSha256() {
-    return ca.signingRootSha256();
+    return ca().signingRootSha256();
   }
 
   /** The roots and the rotation's state. */
   public CaRoots roots() {
-    return roots;
+    return installed.roots();
   }
 
   /** The connected nodes a rotation waits for now (empty when it waits for none). */
@@ -192,7 +198,7 @@ public final class MeshAuthority implements TrustSource, AutoCloseable {
    */
   @Override
   public void trustApplied(String nodeId, List<String> rootsPem) {
-    CaRoots now = roots;
+    CaRoots now = roots();
     Optional<TrustedRoot> incoming = now.find(RootState.INCOMING);
     if (nodeId.isEmpty() || incoming.isEmpty()) {
       return;
@@ -210,7 +216,7 @@ public final class MeshAuthority implements TrustSource, AutoCloseable {
    * {@link IllegalArgumentException} for an operator root that cannot be used.
    */
   public Future<CaRoots> rotate(Optional<RootCa> operatorRoot) {
-    CaRoots before = roots;
+    CaRoots before = roots();
     if (!before.phase().equals("stable")) {
       return Future.failedFuture(new IllegalStateException("a root rotation is already "
           + before.phase() + " (expected: wait until it finishes; GET /api/v1/ca shows where it is)"));
@@ -237,12 +243,12 @@ public final class MeshAuthority implements TrustSource, AutoCloseable {
     store.get(ROOTS_KEY)
         .compose(json -> {
           if (json.isEmpty()
-              || new io.vertx.core.json.JsonObject(json.get()).getLong("version") <= roots.version()) {
+              || new io.vertx.core.json.JsonObject(json.get()).getLong("version") <= roots().version()) {
             return Future.succeededFuture();
           }
           return vertx.executeBlocking(() -> CaRoots.parseStored(json.get()), false)
               .map(read -> {
-                if (read.version() > roots.version()) {
+                if (read.version() > roots().version()) {
                   LOG.info("mesh CA roots changed by another engine: {}", read.phase());
                   install(read);
                 }
@@ -255,7 +261,7 @@ public final class MeshAuthority implements TrustSource, AutoCloseable {
   }
 
   private Future<Void> advance() {
-    CaRoots now = roots;
+    CaRoots now = roots();
     Instant at = clock.instant();
     List<String> connected = nodes.nodes().stream().map(NodeStatus::nodeId).distinct().toList();
     if (now.phase().equals("propagating")) {
@@ -326,10 +332,15 @@ public final class MeshAuthority implements TrustSource, AutoCloseable {
     });
   }
 
+  /** Swaps in {@code next} unless a newer version is installed already. */
   private void install(CaRoots next) {
-    roots = next;
-    ca = new MeshCa(next.signing().root(), next.trustedCertificates(), options.trustDomain(),
-        options.certificateTtl());
+    synchronized (this) {
+      if (installed != null && installed.roots().version() >= next.version()) {
+        return;
+      }
+      installed = new Installed(next, new MeshCa(next.signing().root(),
+          next.trustedCertificates(), options.trustDomain(), options.certificateTtl()));
+    }
     trustListeners.forEach(Runnable::run);
   }
 
