@@ -12,7 +12,7 @@ import picocli.CommandLine.Command;
         ValidateCommand.class, ApplyCommand.class, GetCommand.class, DeleteCommand.class,
         HistoryCommand.class, DiffCommand.class, StatusCommand.class, InjectCommand.class,
         CertsCommand.class,
-        SidecarCommand.class, TokenCommand.class,
+        SidecarCommand.class, TokenCommand.class, CaCommand.class,
         MigrateCommand.class, RollbackCommand.class, CompletionCommand.class,
         CommandLine.HelpCommand.class},
     footer = {"", "Every option also reads an environment variable, shown in its description.",

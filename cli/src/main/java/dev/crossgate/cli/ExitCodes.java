@@ -27,7 +27,8 @@ final class ExitCodes {
   static final int STEP_REFUSED = 10;
   /** {@code --wait}: a data plane refused (NACKed) the new revision; it keeps the old one. */
   static final int NACKED = 11;
-  /** {@code --wait}: not every data plane confirmed the new revision within the timeout. */
+  /** {@code --wait}: not every data plane confirmed the new revision (or the awaited
+   * state, as a root rotation) within the timeout. */
   static final int NOT_CONVERGED = 12;
 
   private ExitCodes() {}

@@ -49,6 +49,14 @@ final class GatewayCommand implements Callable<Integer> {
           + "${DEFAULT-VALUE} (env CROSSGATE_STATE_DIR).")
   Path stateDir;
 
+  @Option(names = "--join-token", paramLabel = "TOKEN",
+      defaultValue = "${env:CROSSGATE_JOIN_TOKEN}",
+      description = "Join the mesh: a token from 'crossgate token create' for the gateway's "
+          + "namespace and service account. The gateway then gets a mesh certificate and sends "
+          + "a MeshMigration's meshWeight% of requests to mesh services over mTLS to their "
+          + "sidecars. Needs --control-plane (env CROSSGATE_JOIN_TOKEN).")
+  String joinToken;
+
   @Option(names = "--node-id", paramLabel = "ID", defaultValue = "${env:CROSSGATE_NODE_ID}",
       description = "This gateway's id toward the policy engine; default gateway-<pid> "
           + "(env CROSSGATE_NODE_ID).")
@@ -171,6 +179,10 @@ final class GatewayCommand implements Callable<Integer> {
         throw new ParameterException(spec.commandLine(), "--control-plane: " + e.getMessage());
       }
     }
+    if (blankToNull(joinToken) != null && engines == null) {
+      throw new ParameterException(spec.commandLine(), "--join-token: given without "
+          + "--control-plane (expected: both; the policy engine is the mesh CA)");
+    }
     checkPort("--port", port);
     checkPort("--admin-port", adminPort);
     listenerPorts.forEach((name, value) -> checkPort("--listener-port " + name, value));
@@ -184,7 +196,7 @@ final class GatewayCommand implements Callable<Integer> {
         new UpstreamClient.Settings(connectTimeout, idleTimeout, 64), accessLogStream(),
         listenerSettings(), engines, stateDir, blankToNull(nodeId));
     var err = spec.commandLine().getErr();
-    return GatewayRunner.runUntilStopped(options, err, server -> {
+    return GatewayRunner.runUntilStopped(options, blankToNull(joinToken), err, server -> {
       err.printf("crossgate: gateway serving %s on %s, admin on http://%s:%d%n",
           server.listenerPorts(), address, adminAddress, server.adminPort());
       err.flush();

@@ -20,9 +20,15 @@ final class GatewayRunner {
    */
   static int runUntilStopped(GatewayOptions options, PrintWriter err,
       Consumer<GatewayServer> onStarted, Runnable onStopped) {
+    return runUntilStopped(options, null, err, onStarted, onStopped);
+  }
+
+  /** The same, joining the mesh with {@code meshJoinToken} (null: not). */
+  static int runUntilStopped(GatewayOptions options, String meshJoinToken, PrintWriter err,
+      Consumer<GatewayServer> onStarted, Runnable onStopped) {
     GatewayServer server;
     try {
-      server = GatewayServer.start(options);
+      server = GatewayServer.start(options, meshJoinToken);
     } catch (ConfigException e) {
       err.println("crossgate: not starting: " + e.getMessage());
       err.flush();

@@ -136,6 +136,17 @@ class GatewayCommandTest {
   }
 
   @Test
+  void aJoinTokenNeedsAControlPlane() {
+    int code = execute("gateway", "--config", "x.yaml", "--join-token", "abc.def");
+
+    assertThat(code).isEqualTo(ExitCodes.USAGE);
+    assertThat(err.toString()).contains("--join-token: given without --control-plane "
+        + "(expected: both; the policy engine is the mesh CA)");
+    assertThat(parse("gateway", "--control-plane", "127.0.0.1:9081", "--join-token", "t.s")
+        .joinToken).isEqualTo("t.s");
+  }
+
+  @Test
   void portOutOfRangeIsRejectedBeforeAnythingStarts() {
     int code = execute("gateway", "--config", "does-not-exist.yaml", "--port", "70000");
 

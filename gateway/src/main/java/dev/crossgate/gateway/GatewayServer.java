@@ -68,6 +68,7 @@ public final class GatewayServer implements AutoCloseable {
   private final AtomicBoolean ready = new AtomicBoolean();
   private ConfigReloader reloader;
   private ControlPlaneSubscription subscription;
+  private GatewayMeshIdentity mesh;
   private HealthChecks healthChecks;
   private final ConnectionGuard connectionGuard;
 
@@ -110,6 +111,15 @@ public final class GatewayServer implements AutoCloseable {
    * @throws ConfigException when the configuration is invalid (nothing is left running)
    */
   public static GatewayServer start(GatewayOptions options) throws ConfigException {
+    return start(options, null);
+  }
+
+  /**
+   * The same, joining the mesh with {@code meshJoinToken} (null: no mesh identity): see
+   * {@link GatewayMeshIdentity}. Needs a control plane.
+   */
+  public static GatewayServer start(GatewayOptions options, String meshJoinToken)
+      throws ConfigException {
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     Vertx vertx = Vertx.builder()
         .with(new VertxOptions().setEventLoopPoolSize(options.eventLoops())
@@ -125,6 +135,8 @@ public final class GatewayServer implements AutoCloseable {
           DistributionClientSettings.parseEngines(options.controlPlane()), LEASE_TIMEOUT) : null;
       GlobalLeases leases = leaseClient == null ? GlobalLeases.none(registry)
           : GlobalLeases.from(LeaseSource.of(leaseClient), Duration.ofSeconds(1), registry);
+      GatewayMeshIdentity mesh = meshJoinToken == null ? null
+          : GatewayMeshIdentity.start(vertx, options, meshJoinToken, registry, client);
       RoutingConfigCompiler compiler = new RoutingConfigCompiler(client,
           List.of(new TraceContextFilter(), new ForwardedHeadersFilter()),
           dev.crossgate.routing.ratelimit.RateLimitPolicies.defaults(leases),
@@ -164,6 +176,7 @@ public final class GatewayServer implements AutoCloseable {
       GatewayServer server = new GatewayServer(vertx, options, holder, client, metrics,
           accessLog);
       self[0] = server;
+      server.mesh = mesh;
       server.healthChecks = healthChecks;
       server.tlsServers.configApplied(initial);
       server.deployListeners(initial);
@@ -185,7 +198,8 @@ public final class GatewayServer implements AutoCloseable {
             DistributionClientSettings.defaults(DistributionClientSettings.parseEngines(
                 options.controlPlane())),
             NodeIdentity.gateway(options.nodeId(), options.gatewayName(), VERSION), holder,
-            snapshots, lastKnownGood, metrics, initialSnapshot);
+            snapshots, lastKnownGood, metrics, initialSnapshot,
+            mesh == null ? snapshot -> { } : mesh::applied);
       }
       server.ready.set(true);
       LOG.info("gateway {} serving {} (config {}), admin on {}:{}", initial.gatewayName(),
@@ -326,6 +340,16 @@ public final class GatewayServer implements AutoCloseable {
     return vertx;
   }
 
+  /** The gateway's mesh certificate, when it joined the mesh. */
+  public java.util.Optional<dev.crossgate.routing.mesh.CertificateManager> meshCertificates() {
+    return java.util.Optional.ofNullable(mesh).map(GatewayMeshIdentity::certificates);
+  }
+
+  /** The gateway's mesh path, when it joined the mesh. */
+  public java.util.Optional<dev.crossgate.routing.mesh.MeshUpstreams> meshUpstreams() {
+    return java.util.Optional.ofNullable(mesh).map(GatewayMeshIdentity::upstreams);
+  }
+
   /**
    * Drains and stops: readiness goes false, the listeners stop accepting, requests in flight may
    * finish until the drain deadline ({@link ListenerSettings#drainTimeout}), then every
@@ -345,6 +369,9 @@ public final class GatewayServer implements AutoCloseable {
     }
     if (subscription != null) {
       await(subscription.close());
+    }
+    if (mesh != null) {
+      mesh.close();
     }
     Deployment listeners = deployment.getAndSet(null);
     if (listeners != null) {

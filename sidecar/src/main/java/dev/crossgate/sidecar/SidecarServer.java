@@ -122,7 +122,7 @@ public final class SidecarServer implements AutoCloseable {
     SocketAddress engine = DistributionClientSettings.parseEngines(options.controlPlane()).get(0);
     identityClient = new IdentityClient(vertx, engine);
     certificates = new CertificateManager(vertx, identityClient, options.joinToken(), registry,
-        Clock.systemUTC());
+        Clock.systemUTC(), options.nodeId(), CertificateManager.DEFAULT_RENEWAL_JITTER);
     TrafficRecorder traffic = new TrafficRecorder(options.namespace(), options.service(), registry);
     distribution = DistributionClient.start(vertx,
         DistributionClientSettings.defaults(
@@ -153,9 +153,12 @@ public final class SidecarServer implements AutoCloseable {
     outbound = new OutboundListener(vertx, options.localAddress(), options.outboundPort(),
         options.namespace(), services::get, registry);
     await(outbound.start(certificate));
-    certificates.onCertificate(renewed -> {
-      inbound.updateCertificate(renewed);
-      outbound.updateCertificate(renewed);
+    certificates.onCertificateUpdate(renewed -> Future.all(inbound.updateCertificate(renewed),
+        outbound.updateCertificate(renewed)));
+    // A snapshot may have changed the trust bundle while the listeners were starting.
+    certificates.current().filter(now -> !now.equals(certificate)).ifPresent(now -> {
+      inbound.updateCertificate(now);
+      outbound.updateCertificate(now);
     });
     WorkloadCertificate now = certificates.current().orElse(certificate);
     if (now != certificate) {
@@ -217,8 +220,9 @@ public final class SidecarServer implements AutoCloseable {
       }, true).onFailure(e -> LOG.warn("could not write the last-known-good file {}: {}",
           state.snapshot().file(), e.toString()));
     }
-    advertiseWhenReady();
-    return Future.succeededFuture();
+    // The trust bundle is in use (listeners updated) before the snapshot is ACKed.
+    return certificates.trust(snapshot.getTrustRootsPemList(), snapshot.getSigningRootSha256())
+        .onSuccess(v -> advertiseWhenReady());
   }
 
   /** Once ready (certificate, snapshot, listeners), tells the engine the inbound endpoint. */

@@ -35,6 +35,7 @@ public final class ControlPlaneSubscription {
   private final AtomicReference<AppliedSnapshot> applied;
   private final AtomicReference<String> engine = new AtomicReference<>();
   private DistributionClient client;
+  private java.util.function.Consumer<Snapshot> onApplied = snapshot -> {};
 
   private ControlPlaneSubscription(Vertx vertx, ConfigHolder holder, SnapshotCompiler compiler,
       LastKnownGoodStore lastKnownGood, ProxyMetrics metrics, AppliedSnapshot initial) {
@@ -85,11 +86,25 @@ public final class ControlPlaneSubscription {
   public static ControlPlaneSubscription start(Vertx vertx, DistributionClientSettings settings,
       NodeIdentity identity, ConfigHolder holder, SnapshotCompiler compiler,
       LastKnownGoodStore lastKnownGood, ProxyMetrics metrics, AppliedSnapshot initial) {
+    return start(vertx, settings, identity, holder, compiler, lastKnownGood, metrics, initial,
+        snapshot -> {});
+  }
+
+  /**
+   * The same, calling {@code onApplied} (on a worker thread) with each snapshot the node runs
+   * once applied, also when it already ran it: what the configuration does not hold (the mesh
+   * trust bundle and endpoints) goes there.
+   */
+  public static ControlPlaneSubscription start(Vertx vertx, DistributionClientSettings settings,
+      NodeIdentity identity, ConfigHolder holder, SnapshotCompiler compiler,
+      LastKnownGoodStore lastKnownGood, ProxyMetrics metrics, AppliedSnapshot initial,
+      java.util.function.Consumer<Snapshot> onApplied) {
     ControlPlaneSubscription subscription = new ControlPlaneSubscription(
         Objects.requireNonNull(vertx, "vertx"), Objects.requireNonNull(holder, "holder"),
         Objects.requireNonNull(compiler, "compiler"),
         Objects.requireNonNull(lastKnownGood, "lastKnownGood"),
         Objects.requireNonNull(metrics, "metrics"), Objects.requireNonNull(initial, "initial"));
+    subscription.onApplied = Objects.requireNonNull(onApplied, "onApplied");
     subscription.client = DistributionClient.start(vertx, settings, identity,
         subscription.applied::get, subscription::apply,
         new DistributionClient.ConnectionListener() {
@@ -113,7 +128,11 @@ public final class ControlPlaneSubscription {
     AppliedSnapshot running = applied.get();
     if (running.revision() == snapshot.getRevision() && running.hash().equals(snapshot.getHash())
         && !running.hash().isEmpty()) {
-      return Future.succeededFuture(); // already running it, e.g. from the last-known-good file
+      // Already running it, e.g. from the last-known-good file.
+      return vertx.executeBlocking(() -> {
+        onApplied.accept(snapshot);
+        return null;
+      }, false);
     }
     String source = "control plane " + engine.get() + " (revision " + snapshot.getRevision()
         + ")";
@@ -121,6 +140,7 @@ public final class ControlPlaneSubscription {
       RoutingConfig next = compiler.compile(snapshot, source, holder.current());
       holder.swap(next);
       applied.set(new AppliedSnapshot(snapshot.getRevision(), snapshot.getHash()));
+      onApplied.accept(snapshot);
       try {
         lastKnownGood.save(snapshot);
       } catch (IOException e) {

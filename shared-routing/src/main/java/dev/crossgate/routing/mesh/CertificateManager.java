@@ -25,6 +25,7 @@ import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,18 +34,33 @@ import org.slf4j.LoggerFactory;
  * thread) and CSR each time, sent with the join token; renewal at half-life; when renewal keeps
  * failing, a retry every few seconds and, in the last quarter of the certificate's life, a
  * warning in the log and in {@code crossgate_sidecar_certificate_expiring}.
+ *
+ * <p>The trust bundle that snapshots carry is fed in through {@link #trust}: a changed bundle
+ * reaches every listener (so TLS servers and clients trust a new root before any peer presents
+ * a certificate from it), and a certificate from a root other than the one signing now is
+ * renewed at once, after a random delay of up to the renewal jitter so a fleet does not renew in
+ * the same second.
  */
 public final class CertificateManager implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(CertificateManager.class);
   static final Duration MAX_RETRY = Duration.ofSeconds(30);
+  /** The longest random delay before renewing a certificate from a root that no longer signs. */
+  public static final Duration DEFAULT_RENEWAL_JITTER = Duration.ofSeconds(10);
 
   private final Vertx vertx;
   private final IdentityClient client;
   private final String joinToken;
   private final Clock clock;
   private final AtomicReference<WorkloadCertificate> current = new AtomicReference<>();
-  private final List<Consumer<WorkloadCertificate>> listeners = new CopyOnWriteArrayList<>();
+  private final List<Function<WorkloadCertificate, Future<?>>> listeners =
+      new CopyOnWriteArrayList<>();
+  private final String nodeId;
+  private final Duration renewalJitter;
+  /** The root that signs now, as the last snapshot said; empty until one did. */
+  private volatile String signingRoot = "";
+  /** The signing root a pending early renewal is for, so repeated snapshots do not re-arm it. */
+  private volatile String renewingFor = "";
   private final Counter renewals;
   private final Counter renewalFailures;
   private volatile boolean expiring;
@@ -53,6 +69,22 @@ public final class CertificateManager implements AutoCloseable {
 
   public CertificateManager(Vertx vertx, IdentityClient client, String joinToken,
       MeterRegistry registry, Clock clock) {
+    this(vertx, client, joinToken, registry, clock, "", DEFAULT_RENEWAL_JITTER);
+  }
+
+  /**
+   * A manager that names its node ({@code nodeId}, the id of its distribution stream) to the
+   * engine, so a root rotation can tell which root this node's certificate chains to, and that
+   * renews a certificate from a retiring root after a random delay of up to
+   * {@code renewalJitter}.
+   */
+  public CertificateManager(Vertx vertx, IdentityClient client, String joinToken,
+      MeterRegistry registry, Clock clock, String nodeId, Duration renewalJitter) {
+    this.nodeId = requireNonNull(nodeId, "nodeId");
+    this.renewalJitter = requireNonNull(renewalJitter, "renewalJitter");
+    if (renewalJitter.isNegative()) {
+      throw new IllegalArgumentException("renewalJitter: " + renewalJitter + " (expected: >= 0)");
+    }
     this.vertx = requireNonNull(vertx, "vertx");
     this.client = requireNonNull(client, "client");
     this.joinToken = requireNonNull(joinToken, "joinToken");
@@ -109,7 +141,7 @@ public final class CertificateManager implements AutoCloseable {
     if (current.compareAndSet(null, kept)) {
       LOG.info("serving with the kept certificate {} valid until {} until the mesh CA issues one",
           kept.spiffeId(), kept.notAfter());
-      listeners.forEach(listener -> listener.accept(kept));
+      listeners.forEach(listener -> listener.apply(kept));
     }
   }
 
@@ -120,7 +152,71 @@ public final class CertificateManager implements AutoCloseable {
 
   /** Calls {@code listener} with each new certificate (the first one included). */
   public void onCertificate(Consumer<WorkloadCertificate> listener) {
+    requireNonNull(listener, "listener");
+    listeners.add(certificate -> {
+      listener.accept(certificate);
+      return Future.succeededFuture();
+    });
+  }
+
+  /**
+   * Calls {@code listener} with each new certificate and each trust bundle change; the future it
+   * answers says when the change is in use (e.g. a TLS server's {@code updateSSLOptions}).
+   */
+  public void onCertificateUpdate(Function<WorkloadCertificate, Future<?>> listener) {
     listeners.add(requireNonNull(listener, "listener"));
+  }
+
+  /**
+   * Takes the trust bundle of a snapshot: the roots to trust (one PEM block each; nothing
+   * changes when empty) and the hex SHA-256 of the root that signs now. A changed bundle goes to
+   * every listener; the answer completes once they have it in use. A certificate from another
+   * root than the signing one is renewed after a random delay of up to the renewal jitter.
+   */
+  public Future<Void> trust(List<String> rootsPem, String signingRootSha256) {
+    requireNonNull(rootsPem, "rootsPem");
+    signingRoot = signingRootSha256 == null ? "" : signingRootSha256;
+    WorkloadCertificate held = current.get();
+    if (held == null || rootsPem.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    renewIfFromAnotherRoot(held);
+    String bundle = String.join("", rootsPem);
+    if (bundle.equals(held.trustBundlePem())) {
+      return Future.succeededFuture();
+    }
+    WorkloadCertificate updated = held.withTrustBundle(bundle);
+    if (!current.compareAndSet(held, updated)) {
+      return Future.succeededFuture(); // a new certificate arrived meanwhile, with its own bundle
+    }
+    LOG.info("mesh trust bundle changed: {} root(s), signing root sha256 {}", rootsPem.size(),
+        signingRoot);
+    return notifyListeners(updated);
+  }
+
+  private void renewIfFromAnotherRoot(WorkloadCertificate held) {
+    String signing = signingRoot;
+    if (signing.isEmpty() || closed || signing.equals(renewingFor)) {
+      return;
+    }
+    String issuer = held.issuerRootSha256();
+    if (issuer.equals(signing)) {
+      return;
+    }
+    renewingFor = signing;
+    long delay = renewalJitter.isZero() ? 0
+        : java.util.concurrent.ThreadLocalRandom.current().nextLong(renewalJitter.toMillis() + 1);
+    LOG.info("the certificate {} chains to root sha256 {}, not to the signing root {}: renewing in "
+        + "{} ms", held.spiffeId(), issuer, signing, delay);
+    schedule(Duration.ofMillis(delay));
+  }
+
+  private Future<Void> notifyListeners(WorkloadCertificate certificate) {
+    List<Future<?>> updates = new java.util.ArrayList<>();
+    for (Function<WorkloadCertificate, Future<?>> listener : listeners) {
+      updates.add(listener.apply(certificate));
+    }
+    return Future.all(updates).mapEmpty();
   }
 
   /** Renews now, whatever the certificate's age (also what the half-life timer calls). */
@@ -153,7 +249,7 @@ public final class CertificateManager implements AutoCloseable {
     return vertx.executeBlocking(() -> {
       KeyPair pair = CsrBuilder.newKeyPair();
       return new Object[] {CsrBuilder.privateKeyPem(pair), CsrBuilder.csr(pair)};
-    }, false).compose(material -> client.issue((String) material[1], joinToken)
+    }, false).compose(material -> client.issue((String) material[1], joinToken, nodeId)
         .map(response -> certificate((String) material[0], response)))
         .onSuccess(this::install);
   }
@@ -162,10 +258,15 @@ public final class CertificateManager implements AutoCloseable {
     current.set(certificate);
     expiring = false;
     renewals.increment();
-    LOG.info("sidecar certificate {} valid until {}", certificate.spiffeId(), certificate.notAfter());
-    listeners.forEach(listener -> listener.accept(certificate));
+    renewingFor = "";
+    LOG.info("mesh certificate {} valid until {}, from root sha256 {}", certificate.spiffeId(),
+        certificate.notAfter(), certificate.issuerRootSha256());
+    notifyListeners(certificate).onFailure(e ->
+        LOG.warn("a listener could not take the new certificate: {}", e.toString()));
     Duration untilHalfLife = Duration.between(clock.instant(), certificate.halfLife());
     schedule(untilHalfLife.isNegative() ? Duration.ofSeconds(1) : untilHalfLife);
+    // Issued just before the signing root changed: renew again from the new one.
+    renewIfFromAnotherRoot(certificate);
   }
 
   private void schedule(Duration delay) {

@@ -39,6 +39,35 @@ public record WorkloadCertificate(String spiffeId, Instant notBefore, Instant no
     return new PemTrustOptions().addCertValue(Buffer.buffer(trustBundlePem));
   }
 
+  /** The same certificate and key with another trust bundle. */
+  public WorkloadCertificate withTrustBundle(String bundlePem) {
+    return new WorkloadCertificate(spiffeId, notBefore, notAfter, privateKeyPem, chainPem,
+        bundlePem);
+  }
+
+  /**
+   * Hex SHA-256 of the DER of the last certificate in the chain (the root the engine signed
+   * with); empty when the chain holds the leaf alone.
+   */
+  public String issuerRootSha256() {
+    try {
+      var certificates = java.security.cert.CertificateFactory.getInstance("X.509")
+          .generateCertificates(new java.io.ByteArrayInputStream(
+              chainPem.getBytes(java.nio.charset.StandardCharsets.US_ASCII)));
+      if (certificates.size() < 2) {
+        return "";
+      }
+      java.security.cert.Certificate root = null;
+      for (java.security.cert.Certificate certificate : certificates) {
+        root = certificate;
+      }
+      return java.util.HexFormat.of().formatHex(
+          java.security.MessageDigest.getInstance("SHA-256").digest(root.getEncoded()));
+    } catch (java.security.GeneralSecurityException e) {
+      throw new IllegalStateException("unreadable certificate chain: " + e.getMessage(), e);
+    }
+  }
+
   /** The instant halfway through the certificate's life, when it is renewed. */
   public Instant halfLife() {
     return notBefore.plus(Duration.between(notBefore, notAfter).dividedBy(2));

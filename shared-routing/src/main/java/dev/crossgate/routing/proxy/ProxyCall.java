@@ -161,7 +161,7 @@ final class ProxyCall {
   }
 
   private void forward() {
-    Backend backend = rule.backends() == null ? null : rule.backends().pick();
+    Backend backend = rule.backends() == null ? null : client.path(rule.backends().pick());
     if (backend == null) {
       fail(new ProxyException(ErrorReason.UPSTREAM_UNAVAILABLE, "route " + rule.routeName()
           + " rule " + rule.ruleIndex() + " has no backend with a weight above 0"));

@@ -36,6 +36,8 @@ public final class UpstreamClient {
   private final Vertx vertx;
   private final Settings settings;
   private final BackendPools pools;
+  private volatile java.util.function.UnaryOperator<Backend> paths =
+      java.util.function.UnaryOperator.identity();
 
   /**
    * Timeouts, pool sizes and limits toward backends.
@@ -113,6 +115,19 @@ public final class UpstreamClient {
         .setMaxHeaderSize(settings.maxResponseHeaderSize())
         .setDecompressionSupported(false)
         .setTcpNoDelay(true);
+  }
+
+  /**
+   * Routes every chosen backend through {@code router} first, which may answer another backend
+   * for the request (the gateway's mesh path: the service's sidecars over mTLS).
+   */
+  public void routeBackendsThrough(java.util.function.UnaryOperator<Backend> router) {
+    paths = java.util.Objects.requireNonNull(router, "router");
+  }
+
+  /** The backend a request picked for {@code chosen}: itself unless a router says otherwise. */
+  public Backend path(Backend chosen) {
+    return chosen == null ? null : paths.apply(chosen);
   }
 
   /** The Vert.x instance this client runs on. */

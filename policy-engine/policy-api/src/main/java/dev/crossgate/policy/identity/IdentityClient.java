@@ -30,9 +30,18 @@ public final class IdentityClient implements AutoCloseable {
 
   /** Sends a CSR and a join token; answers with the certificate chain and trust bundle. */
   public Future<IssueCertificateResponse> issue(String csrPem, String joinToken) {
+    return issue(csrPem, joinToken, "");
+  }
+
+  /**
+   * The same, naming the node id of the caller's distribution stream, so the engine can tell
+   * during a root rotation which root each connected node's certificate chains to.
+   */
+  public Future<IssueCertificateResponse> issue(String csrPem, String joinToken, String nodeId) {
     return call(IdentityProtocol.ISSUE_CLIENT, IssueCertificateRequest.newBuilder()
         .setCsrPem(requireNonNull(csrPem, "csrPem"))
         .setJoinToken(joinToken == null ? "" : joinToken)
+        .setNodeId(nodeId == null ? "" : nodeId)
         .build());
   }
 

@@ -3,14 +3,15 @@ package dev.crossgate.policy.server;
 import static java.util.Objects.requireNonNull;
 
 import dev.crossgate.policy.server.api.ApiTokens;
-import dev.crossgate.policy.server.api.SharedTokens;
+import dev.crossgate.policy.server.api.CaRoutes;
 import dev.crossgate.policy.server.api.JoinTokenRoutes;
 import dev.crossgate.policy.server.api.MigrationRoutes;
-import dev.crossgate.policy.server.migration.MigrationEvidence;
+import dev.crossgate.policy.server.api.SharedTokens;
 import dev.crossgate.policy.server.ca.CacheSecretStore;
 import dev.crossgate.policy.server.ca.IdentityService;
 import dev.crossgate.policy.server.ca.MeshAuthority;
 import dev.crossgate.policy.server.ca.MeshCaOptions;
+import dev.crossgate.policy.server.migration.MigrationEvidence;
 import dev.crossgate.policy.server.distribution.DistributionService;
 import dev.crossgate.policy.server.distribution.NodeRegistry;
 import dev.crossgate.policy.server.api.PolicyApi;
@@ -111,9 +112,11 @@ public final class PolicyServer implements AutoCloseable {
           options.apiHost(), options.distributionPort(), streams, grpc -> {
             identity.register(grpc);
             rateLimits.register(grpc);
-          }));
+          }, authority));
+      authority.watch(nodes, MeshAuthority.DEFAULT_TICK);
       Router api = PolicyApi.router(vertx, store, tokens, nodes, options.bodyLimit());
       JoinTokenRoutes.mount(api, authority.joinTokens());
+      CaRoutes.mount(api, authority);
       MigrationRoutes.mount(api, MigrationEvidence.start(store, nodes, Clock.systemUTC(),
           infinispan.clustered() ? infinispan.cacheManager() : null));
       HttpServer http =
@@ -173,6 +176,7 @@ public final class PolicyServer implements AutoCloseable {
     try {
       await(http.close());
       await(distribution.close());
+      meshAuthority.close();
       nodes.close();
       await(store.close());
     } finally {

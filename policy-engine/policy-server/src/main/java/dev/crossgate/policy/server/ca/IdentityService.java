@@ -28,7 +28,8 @@ public final class IdentityService {
   /** Adds the service's methods to {@code grpc}. */
   public void register(GrpcServer grpc) {
     grpc.callHandler(IdentityProtocol.ISSUE_SERVER, request -> request.last()
-        .compose(message -> authority.issue(message.getCsrPem(), message.getJoinToken()))
+        .compose(message -> authority.issue(message.getCsrPem(), message.getJoinToken(),
+            message.getNodeId()))
         .onComplete(result -> {
           GrpcServerResponse<?, IssueCertificateResponse> response = request.response();
           if (result.succeeded()) {

@@ -8,6 +8,7 @@ import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Date;
+import java.util.List;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x509.BasicConstraints;
 import org.bouncycastle.asn1.x509.ExtendedKeyUsage;
@@ -35,11 +36,29 @@ public final class MeshCa {
   static final Duration BACKDATE = Duration.ofMinutes(1);
 
   private final RootCa root;
+  private final List<X509Certificate> trusted;
+  private final String trustBundlePem;
   private final String trustDomain;
   private final Duration certificateTtl;
 
+  /** A CA whose one root signs and is the only one trusted. */
   public MeshCa(RootCa root, String trustDomain, Duration certificateTtl) {
+    this(root, List.of(root.certificate()), trustDomain, certificateTtl);
+  }
+
+  /**
+   * A CA signing with {@code root} whose trust bundle is {@code trusted} (during a rotation, old
+   * and new roots).
+   */
+  public MeshCa(RootCa root, List<X509Certificate> trusted, String trustDomain,
+      Duration certificateTtl) {
     this.root = requireNonNull(root, "root");
+    this.trusted = List.copyOf(trusted);
+    if (!this.trusted.contains(root.certificate())) {
+      throw new IllegalArgumentException("trusted: the signing root is missing (expected: "
+          + "the bundle to hold it)");
+    }
+    this.trustBundlePem = Pem.write(this.trusted.toArray());
     this.trustDomain = SpiffeId.checkTrustDomain(trustDomain);
     this.certificateTtl = MeshCaOptions.checkTtl(certificateTtl);
   }
@@ -67,7 +86,17 @@ public final class MeshCa {
 
   /** The roots peers trust, as PEM. */
   public String trustBundlePem() {
-    return root.certificatePem();
+    return trustBundlePem;
+  }
+
+  /** The trusted roots, each as its own PEM block. */
+  public List<String> trustRootsPem() {
+    return trusted.stream().map(c -> Pem.write(c)).toList();
+  }
+
+  /** Hex SHA-256 of the signing root's DER. */
+  public String signingRootSha256() {
+    return Pem.sha256(root.certificate());
   }
 
   /** The trust domain of every certificate this CA issues. */

@@ -100,4 +100,14 @@ final class Pem {
         + (object == null ? "no PEM block" : "a " + object.getClass().getSimpleName() + " block")
         + " (expected: a CERTIFICATE REQUEST block)");
   }
+
+  /** Hex SHA-256 of {@code certificate}'s DER encoding. */
+  static String sha256(X509Certificate certificate) {
+    try {
+      return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+          .digest(certificate.getEncoded()));
+    } catch (java.security.GeneralSecurityException e) {
+      throw new IllegalStateException("cannot hash a certificate: " + e.getMessage(), e);
+    }
+  }
 }

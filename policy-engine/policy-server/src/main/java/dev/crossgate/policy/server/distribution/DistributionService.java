@@ -47,8 +47,16 @@ public final class DistributionService {
   public static Future<DistributionService> start(Vertx vertx, PolicyStore store,
       NodeRegistry nodes, String host, int port, Settings settings,
       java.util.function.Consumer<GrpcServer> moreServices) {
+    return start(vertx, store, nodes, host, port, settings, moreServices, TrustSource.NONE);
+  }
+
+  /** The same, with snapshots carrying {@code trust}'s mesh trust bundle. */
+  public static Future<DistributionService> start(Vertx vertx, PolicyStore store,
+      NodeRegistry nodes, String host, int port, Settings settings,
+      java.util.function.Consumer<GrpcServer> moreServices, TrustSource trust) {
     Objects.requireNonNull(store, "store");
-    ScopedSnapshots snapshots = new ScopedSnapshots(vertx, store, nodes.meshEndpoints());
+    ScopedSnapshots snapshots = new ScopedSnapshots(vertx, store, nodes.meshEndpoints(),
+        Objects.requireNonNull(trust, "trust"));
     GrpcServer grpc = GrpcServer.server(vertx, new GrpcServerOptions()
         .setMaxMessageSize(DistributionProtocol.MAX_MESSAGE_SIZE));
     grpc.callHandler(DistributionProtocol.SUBSCRIBE_SERVER, request ->

@@ -77,7 +77,8 @@ record EncodedSnapshot(Snapshot snapshot, GrpcMessage message, List<String> reso
    * hash that covers them, so a node running the same resources and endpoints is not resent.
    */
   EncodedSnapshot withEndpoints(List<ServiceEndpoints> endpoints, String digest) {
-    String hash = DistributionProtocol.hash(resourcesHash + "\n" + digest);
+    // Over the snapshot's own hash, which covers its resources and trust bundle.
+    String hash = DistributionProtocol.hash(snapshot.getHash() + "\n" + digest);
     Snapshot whole = snapshot.toBuilder().clearMeshEndpoints().addAllMeshEndpoints(endpoints)
         .setHash(hash).build();
     Snapshot newParts = partsForm == null ? null : partsForm.toBuilder().clearMeshEndpoints()

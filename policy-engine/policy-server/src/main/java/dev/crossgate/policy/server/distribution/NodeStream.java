@@ -39,6 +39,8 @@ final class NodeStream {
   private AutoCloseable endpointChanges;
   /** The Services in the scope of the snapshot last offered, whose endpoint changes matter. */
   private java.util.Set<String> meshServices = java.util.Set.of();
+  private AutoCloseable trustChanges;
+  private Snapshot sent;
   private long heartbeatTimer = -1;
   private long lastHeardNanos = System.nanoTime();
   private long sentRevision = -1;
@@ -99,6 +101,9 @@ final class NodeStream {
       }
     } else if (message.hasAck()) {
       ackedHash = message.getAck().getHash();
+      if (sent != null && sent.getHash().equals(ackedHash)) {
+        snapshots.trust().trustApplied(hello.getNodeId(), sent.getTrustRootsPemList());
+      }
       nodes.applied(key, message.getAck().getRevision());
     } else if (message.hasNack()) {
       nodes.refused(key, message.getNack().getRevision(), message.getNack().getReason());
@@ -168,6 +173,8 @@ final class NodeStream {
         snapshots.latest(hello).onSuccess(this::offer);
       }
     }));
+    trustChanges = snapshots.trust().onTrustChange(() -> context.runOnContext(v ->
+        snapshots.latest(hello).onSuccess(this::offer)));
     snapshots.latest(greeting).onSuccess(this::offer)
         .onFailure(e -> LOG.warn("no snapshot for node {}: {}", greeting.getNodeId(),
             e.toString()));
@@ -175,6 +182,7 @@ final class NodeStream {
 
   private void offer(EncodedSnapshot encoded) {
     Snapshot snapshot = encoded.snapshot();
+    // The same revision again only when its content changed (e.g. the trust bundle).
     if (closed || snapshot.getRevision() < sentRevision
         || (snapshot.getRevision() == sentRevision && snapshot.getHash().equals(sentHash))) {
       return;
@@ -202,9 +210,11 @@ final class NodeStream {
       return;
     }
     sentRevision = snapshot.getRevision();
+    sent = snapshot;
     if (snapshot.getHash().equals(ackedHash)) {
       // The node already runs exactly this content: it is at this revision too.
       sentHash = snapshot.getHash();
+      snapshots.trust().trustApplied(hello.getNodeId(), snapshot.getTrustRootsPemList());
       nodes.applied(key, snapshot.getRevision());
       return;
     }
@@ -255,7 +265,8 @@ final class NodeStream {
     }
     closed = true;
     vertx.cancelTimer(heartbeatTimer);
-    for (AutoCloseable subscription : new AutoCloseable[] {revisions, endpointChanges}) {
+    for (AutoCloseable subscription : new AutoCloseable[] {revisions, endpointChanges,
+        trustChanges}) {
       if (subscription != null) {
         try {
           subscription.close();

@@ -47,14 +47,31 @@ final class ScopedSnapshots {
   /** Each scope's last built snapshot: the base of the next one's delta. */
   private final Map<String, EncodedSnapshot> lastByScope = new ConcurrentHashMap<>();
 
+  private final TrustSource trust;
+
   ScopedSnapshots(Vertx vertx, PolicyStore store) {
-    this(vertx, store, new MeshEndpointIndex());
+    this(vertx, store, new MeshEndpointIndex(), TrustSource.NONE);
   }
 
   ScopedSnapshots(Vertx vertx, PolicyStore store, MeshEndpointIndex meshEndpoints) {
+    this(vertx, store, meshEndpoints, TrustSource.NONE);
+  }
+
+  ScopedSnapshots(Vertx vertx, PolicyStore store, TrustSource trust) {
+    this(vertx, store, new MeshEndpointIndex(), trust);
+  }
+
+  ScopedSnapshots(Vertx vertx, PolicyStore store, MeshEndpointIndex meshEndpoints,
+      TrustSource trust) {
     this.vertx = vertx;
     this.store = store;
     this.meshEndpoints = meshEndpoints;
+    this.trust = trust;
+  }
+
+  /** The trust bundle every snapshot carries. */
+  TrustSource trust() {
+    return trust;
   }
 
   /** The latest revision's snapshot for the node that said {@code hello}. */
@@ -71,10 +88,13 @@ final class ScopedSnapshots {
 
   private Future<EncodedSnapshot> forState(dev.crossgate.policy.server.store.Snapshot state,
       Hello hello) {
-    String key = state.revision() + "|" + scopeKey(hello);
+    java.util.List<String> roots = trust.trustRootsPem();
+    String signing = trust.signingRootSha256();
+    String key = state.revision() + "|" + scopeKey(hello) + "|" + signing + "|" + roots.hashCode();
     evictOlderThan(state.revision());
-    return built.computeIfAbsent(key, k -> vertx.executeBlocking(() -> build(state, hello),
-        false)).compose(base -> withEndpoints(key, base));
+    return built.computeIfAbsent(key, k -> vertx.executeBlocking(
+        () -> build(state, hello, roots, signing), false))
+        .compose(base -> withEndpoints(key, base));
   }
 
   /**
@@ -130,7 +150,7 @@ final class ScopedSnapshots {
   }
 
   private EncodedSnapshot build(dev.crossgate.policy.server.store.Snapshot state,
-      Hello hello) {
+      Hello hello, java.util.List<String> roots, String signing) {
     PolicyBundle scoped = SnapshotScoper.scope(state.bundle(), hello);
     List<String> resources = new ArrayList<>(scoped.resources().size());
     for (Resource resource : scoped.resources()) {
@@ -145,7 +165,11 @@ final class ScopedSnapshots {
     EncodedSnapshot encoded = EncodedSnapshot.of(Snapshot.newBuilder()
         .setRevision(state.revision())
         .setResourcesJson(json)
-        .setHash(DistributionProtocol.hash(json))
+        // The hash covers the trust bundle too, so a node gets (and ACKs) a bundle change.
+        .setHash(DistributionProtocol.hash(roots.isEmpty() ? json
+            : json + "\n" + String.join("", roots) + signing))
+        .addAllTrustRootsPem(roots)
+        .setSigningRootSha256(signing)
         .setCreatedAtMillis(System.currentTimeMillis())
         .setGatewayName(SnapshotScoper.servedGateway(state.bundle(), hello))
         .build(), resources, lastByScope.get(scope), services);

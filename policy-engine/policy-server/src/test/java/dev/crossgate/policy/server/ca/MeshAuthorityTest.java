@@ -34,7 +34,17 @@ class MeshAuthorityTest {
     MeshAuthority first = await(MeshAuthority.start(vertx, store, MeshCaOptions.defaults(), clock));
     MeshAuthority second = await(MeshAuthority.start(vertx, store, MeshCaOptions.defaults(), clock));
     assertThat(second.trustBundlePem()).isEqualTo(first.trustBundlePem());
-    assertThat(await(store.get(MeshAuthority.ROOT_KEY))).get().asString().contains("PRIVATE KEY");
+    assertThat(await(store.get(MeshAuthority.ROOTS_KEY))).get().asString().contains("PRIVATE KEY");
+    assertThat(second.roots().phase()).isEqualTo("stable");
+  }
+
+  @Test
+  void aRootStoredBeforeRotationSupportIsCarriedOver() throws Exception {
+    RootCa old = RootCa.generate("crossgate.local", clock.instant());
+    await(store.put(MeshAuthority.ROOT_KEY, old.toPem()));
+    MeshAuthority authority = await(MeshAuthority.start(vertx, store, MeshCaOptions.defaults(), clock));
+    assertThat(authority.trustBundlePem()).isEqualTo(old.certificatePem());
+    assertThat(authority.signingRootSha256()).isEqualTo(Pem.sha256(old.certificate()));
   }
 
   @Test
