@@ -320,8 +320,12 @@ class DistributionServiceTest {
     List<Snapshot> all = new java.util.ArrayList<>(gateway.received);
     all.addAll(again.received);
     assertThat(all).hasSize(5).allSatisfy(snapshot -> {
-      assertThat(dev.crossgate.policy.distribution.DistributionProtocol.hash(
-          snapshot.getResourcesJson())).isEqualTo(snapshot.getHash());
+      // The engine's hash covers the resources and the trust bundle (no mesh endpoints here).
+      String covered = snapshot.getTrustRootsPemCount() == 0 ? snapshot.getResourcesJson()
+          : snapshot.getResourcesJson() + "\n" + String.join("", snapshot.getTrustRootsPemList())
+              + snapshot.getSigningRootSha256();
+      assertThat(dev.crossgate.policy.distribution.DistributionProtocol.hash(covered))
+          .isEqualTo(snapshot.getHash());
       assertThat(snapshot.getDelta()).isFalse();
       assertThat(PolicyLoader.loadString("snapshot.json", snapshot.getResourcesJson())
           .problems()).isEmpty();
