@@ -22,7 +22,8 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     description = "The mesh certificate authority: its roots, and rotating them with no failed "
         + "request.",
-    subcommands = {CaCommand.Status.class, CaCommand.Rotate.class, CommandLine.HelpCommand.class})
+    subcommands = {CaCommand.Status.class, CaCommand.Rotate.class, CommandLine.HelpCommand.class},
+    footer = {"", "Examples:", "  crossgate ca status", "  crossgate ca rotate --wait"})
 final class CaCommand implements Runnable {
 
   @CommandLine.Spec
