@@ -59,7 +59,9 @@ class GatewayEndToEndTest {
         """.formatted(APP.port()));
     gateway = CrossgateProcess.start(Map.of("JAVA_OPTS", "-Xmx64m -XX:MaxDirectMemorySize=64m"),
         "gateway", "--config", config.toString(), "--port", "0", "--admin-port", "0",
-        "--access-log", "off");
+        "--access-log", "off",
+        // Room for the 1 GiB streamed upload; the default limit (64 MiB) counts chunked bodies.
+        "--max-body-size", String.valueOf(2 * ONE_GIB));
     int[] ports = gateway.awaitServing();
     port = ports[0];
     adminPort = ports[1];

@@ -81,12 +81,13 @@ class GatewayMeshPathTest {
 
   @Test
   void sendsTheMeshWeightOverMtlsToTheSidecarAndTheRestDirect() throws Exception {
-    PolicyBundle bundle = apply(50);
+    apply(50);
     MeshUpstreams mesh = gateway.meshUpstreams().orElseThrow();
-    mesh.services(MeshMigrationWeights.of(PolicyCodec.toJson(bundle)),
-        List.of(endpoints("shop", "b", sidecarB.inboundPort())));
-    assertThat(mesh.services().get("shop/b").weight()).isEqualTo(50);
-
+    // The weight comes from the MeshMigration, the endpoints from b's sidecar registering with
+    // the engine (Snapshot.mesh_endpoints): both through the real distribution stream.
+    awaitMeshService(mesh, 50, sidecarB.inboundPort());
+    double meshBefore = metric("mesh");
+    double directBefore = metric("direct");
     appB.reset();
     int requests = 200;
     for (int i = 0; i < requests; i++) {
@@ -101,12 +102,12 @@ class GatewayMeshPathTest {
     assertThat(meshed + direct).isEqualTo(requests);
     // 50% of 200: outside 50..150 has a probability below 1e-12.
     assertThat(meshed).isBetween(50L, 150L);
-    String metrics = admin("/metrics");
-    assertThat(metrics).contains("crossgate_gateway_mesh_path_requests_total{path=\"mesh\",service=\"shop/b\"} " + meshed + ".0")
-        .contains("crossgate_gateway_mesh_path_requests_total{path=\"direct\",service=\"shop/b\"} " + direct + ".0");
+    assertThat(metric("mesh") - meshBefore).isEqualTo(meshed);
+    assertThat(metric("direct") - directBefore).isEqualTo(direct);
 
+    apply(100);
+    awaitMeshService(mesh, 100, sidecarB.inboundPort());
     appB.reset();
-    mesh.services(Map.of("shop/b", 100), List.of(endpoints("shop", "b", sidecarB.inboundPort())));
     for (int i = 0; i < 20; i++) {
       assertThat(get("/all-mesh").statusCode()).isEqualTo(200);
     }
@@ -178,6 +179,23 @@ class GatewayMeshPathTest {
       }
     }, "the gateway to serve the route");
     return bundle;
+  }
+
+  private static void awaitMeshService(MeshUpstreams mesh, int weight, int port)
+      throws Exception {
+    eventually(() -> {
+      MeshUpstreams.MeshService service = mesh.services().get("shop/b");
+      return service != null && service.weight() == weight
+          && service.endpoints().stream().anyMatch(e -> e.port() == port);
+    }, "shop/b in the gateway's mesh path at weight " + weight + " with b's sidecar");
+  }
+
+  /** The gateway's count of requests to shop/b by {@code path} (mesh or direct). */
+  private double metric(String path) throws Exception {
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile(
+        "crossgate_gateway_mesh_path_requests_total\\{path=\"" + path
+            + "\",service=\"shop/b\"} ([0-9.E]+)").matcher(admin("/metrics"));
+    return m.find() ? Double.parseDouble(m.group(1)) : 0;
   }
 
   private static ServiceEndpoints endpoints(String namespace, String service, int port) {
