@@ -291,6 +291,21 @@ class JwtAuthenticationTest {
   }
 
   @Test
+  void aVerifiedTokenIsRememberedButATamperedCopyIsVerifiedAgain() throws Exception {
+    String good = tokens.rs256(Tokens.claims().build());
+    for (int i = 0; i < 3; i++) { // the second and third skip the signature check
+      HttpResponse<String> response = get("/api/x", id(), "authorization", "Bearer " + good);
+      assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+    }
+    // The same header and claims under another key's signature: a different token string.
+    String forged = tokens.sign(new JWSHeader.Builder(JWSAlgorithm.RS256).keyID("rsa-1").build(),
+        Tokens.claims().build(), tokens.rsa2);
+    String sameClaims = good.substring(0, good.lastIndexOf('.'))
+        + forged.substring(forged.lastIndexOf('.'));
+    assertRejected(sameClaims, "signature does not verify");
+  }
+
+  @Test
   void badBase64UrlIsRejected() throws Exception {
     String good = tokens.rs256(Tokens.claims().build());
     assertRejected("eyJ!bGci." + good.substring(good.indexOf('.') + 1), "bad base64url in the token header");

@@ -34,6 +34,7 @@ public final class JwtAuthnFilter implements HttpFilter {
   private final List<JwtProvider> providers;
   private final TokenLocator locator;
   private final List<String> outputHeaders;
+  private final VerifiedTokens verified = new VerifiedTokens();
 
   /** A filter accepting tokens of these providers. */
   public JwtAuthnFilter(List<JwtProvider> providers) {
@@ -59,12 +60,15 @@ public final class JwtAuthnFilter implements HttpFilter {
     }
     TokenLocator.Found found;
     JwsParts parts;
+    VerifiedTokens.Verified known;
     try {
       found = locator.find(exchange.request(), exchange.view());
       if (found == null) {
         return CONTINUE;
       }
-      parts = JwsParts.parse(found.token(), found.provider().algorithms());
+      known = verified.get(found.token());
+      parts = known != null ? known.parts()
+          : JwsParts.parse(found.token(), found.provider().algorithms());
     } catch (AuthnFailure failure) {
       return reject(exchange, failure.reason());
     }
@@ -79,7 +83,7 @@ public final class JwtAuthnFilter implements HttpFilter {
       try {
         JWK key = JwtVerifier.selectKey(parts, ar.result());
         if (key != null) {
-          return accept(exchange, found, parts, key);
+          return accept(exchange, found, parts, key, known);
         }
       } catch (AuthnFailure failure) {
         return reject(exchange, failure.reason());
@@ -90,7 +94,7 @@ public final class JwtAuthnFilter implements HttpFilter {
           if (key == null) {
             return reject(exchange, "unknown kid " + JwsParts.printable(parts.kid()));
           }
-          return accept(exchange, found, parts, key);
+          return accept(exchange, found, parts, key, known);
         } catch (AuthnFailure failure) {
           return reject(exchange, failure.reason());
         }
@@ -113,9 +117,17 @@ public final class JwtAuthnFilter implements HttpFilter {
   }
 
   private Future<Void> accept(ProxyExchange exchange, TokenLocator.Found found, JwsParts parts,
-      JWK key) throws AuthnFailure {
+      JWK key, VerifiedTokens.Verified known) throws AuthnFailure {
     JwtProvider provider = found.provider();
-    Map<String, Object> claims = JwtVerifier.verify(parts, key, provider, Instant.now());
+    Map<String, Object> claims;
+    if (known != null && known.key() == key) {
+      // The same token verified with this very key before: only its claims are checked again.
+      claims = parts.claimsJson();
+      JwtVerifier.checkClaims(claims, provider, Instant.now());
+    } else {
+      claims = JwtVerifier.verify(parts, key, provider, Instant.now());
+      verified.verified(found.token(), parts, key);
+    }
     String principal = provider.issuer() + "/" + (claims.get("sub") == null ? ""
         : claims.get("sub"));
     exchange.identity(exchange.identity().withJwt(principal, claims));

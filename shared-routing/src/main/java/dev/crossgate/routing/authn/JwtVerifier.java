@@ -181,7 +181,7 @@ public final class JwtVerifier {
     }
   }
 
-  private static void checkClaims(Map<String, Object> claims, JwtProvider provider, Instant now)
+  static void checkClaims(Map<String, Object> claims, JwtProvider provider, Instant now)
       throws AuthnFailure {
     Object iss = claims.get("iss");
     if (!provider.issuer().equals(iss)) {
