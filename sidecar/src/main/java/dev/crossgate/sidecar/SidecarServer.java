@@ -113,11 +113,7 @@ public final class SidecarServer implements AutoCloseable {
     advertiseAddress = options.effectiveAdvertiseAddress();
     state = options.stateDir() == null ? null : SidecarState.in(options.stateDir());
     KeptState.register(registry, this);
-    WorkloadCertificate kept = KeptState.load(state, snapshot -> {
-      MeshServices saved = MeshServices.of(snapshot);
-      inboundPolicy.set(InboundPolicy.of(snapshot, options.namespace(), options.service()));
-      services.set(saved);
-    }, Clock.systemUTC());
+    WorkloadCertificate kept = KeptState.load(state, this::use, Clock.systemUTC());
     fromLastKnownGood = services.get() != null;
     SocketAddress engine = DistributionClientSettings.parseEngines(options.controlPlane()).get(0);
     identityClient = new IdentityClient(vertx, engine);
@@ -201,17 +197,25 @@ public final class SidecarServer implements AutoCloseable {
   }
 
   /** Applies a snapshot from the engine, keeps it on disk, and advertises once ready. */
+  /**
+   * Validates {@code snapshot} into the outbound services and the inbound policy and uses both,
+   * or neither.
+   *
+   * @throws IllegalArgumentException naming every problem when the snapshot does not validate
+   */
+  private void use(dev.crossgate.policy.distribution.v1.Snapshot snapshot) {
+    MeshServices next = MeshServices.of(snapshot);
+    InboundPolicy policy = InboundPolicy.of(snapshot, options.namespace(), options.service());
+    services.set(next);
+    inboundPolicy.set(policy);
+  }
+
   private Future<Void> apply(dev.crossgate.policy.distribution.v1.Snapshot snapshot) {
-    MeshServices next;
-    InboundPolicy policy;
     try {
-      next = MeshServices.of(snapshot);
-      policy = InboundPolicy.of(snapshot, options.namespace(), options.service());
+      use(snapshot);
     } catch (IllegalArgumentException e) {
       return Future.failedFuture(e.getMessage());
     }
-    services.set(next);
-    inboundPolicy.set(policy);
     fromLastKnownGood = false;
     if (state != null) {
       vertx.executeBlocking(() -> {
