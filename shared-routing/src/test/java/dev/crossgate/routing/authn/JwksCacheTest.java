@@ -53,11 +53,11 @@ class JwksCacheTest {
   }
 
   private JwksCache cache(Duration refresh, Duration minGap) {
-    return new JwksCache(vertx, uri, refresh, minGap, Duration.ofSeconds(5));
+    return new JwksCache(vertx, uri, refresh, minGap, Duration.ofSeconds(30));
   }
 
   private static <T> T await(Future<T> future) throws Exception {
-    return future.toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    return future.toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
   }
 
   @Test
