@@ -8,7 +8,7 @@
 # archive): A for a caller app "a", B in front of the backend. Then:
 #   1. start to ready of A and B (launch to the first 200 from /ready; CPU time used by then)
 #   2. VmRSS and PSS of each after BENCH_IDLE_SECONDS idle
-#   3. interleaved rounds at a fixed BENCH_RATE req/s (h2load --h1, 10 connections):
+#   3. interleaved rounds at a fixed BENCH_RATE req/s (h2load, h2c, 10 connections):
 #        direct: load client -> backend
 #        mesh:   load client -> A outbound (Host: b) -> mTLS -> B inbound -> backend
 #      p50/p99 per round (h2load's per-request log), VmRSS of A and B sampled every second,
@@ -70,7 +70,7 @@ cds="no"
 [ -f "$root/cli/target/sidecar.jsa" ] && cds="yes ($(du -m "$root/cli/target/sidecar.jsa" | cut -f1) MiB)"
 
 # ---------------------------------------------------------------- backend and engine
-backend=$(free_port)
+backend=$(free_port); backend_h2c=$(free_port)
 mkdir -p "$work/www"
 body="$(head -c 1023 /dev/zero | tr '\0' 'a')"
 cat > "$work/nginx.conf" <<EOF
@@ -85,6 +85,7 @@ http {
   uwsgi_temp_path $work/nu; scgi_temp_path $work/ns;
   server {
     listen 127.0.0.1:$backend;
+    listen 127.0.0.1:$backend_h2c http2;
     location = / { default_type text/plain; return 200 "$body\n"; }
   }
 }
@@ -167,10 +168,13 @@ log "idle VmRSS: a $(mib "${idle_rss[a]}") MiB, b $(mib "${idle_rss[b]}") MiB"
 
 # ---------------------------------------------------------------- fixed-rate rounds
 declare -A url hdr
-url[direct]="http://127.0.0.1:$backend/"; hdr[direct]="host: 127.0.0.1"
-url[mesh]="http://127.0.0.1:${out_of[a]}/"; hdr[mesh]="host: b"
+# h2c from the load client in both (h2load's HTTP/1.1 mode cannot replace the Host header; with
+# HTTP/2 it sets :authority). The mesh path is then h2c to A, HTTP/1.1 over mTLS to B and to the
+# backend; direct is h2c to the same nginx.
+url[direct]="http://127.0.0.1:$backend_h2c/"; hdr[direct]=":authority: 127.0.0.1"
+url[mesh]="http://127.0.0.1:${out_of[a]}/"; hdr[mesh]=":authority: b"
 log "warm-up: ${WARMUP}s of mesh traffic at $RATE req/s (not measured)"
-taskset -c "$LOAD_CPU" h2load --h1 -c"$CLIENTS" --rps "$((RATE / CLIENTS))" -D"$WARMUP" \
+taskset -c "$LOAD_CPU" h2load -c"$CLIENTS" --rps "$((RATE / CLIENTS))" -D"$WARMUP" \
   -H "${hdr[mesh]}" "${url[mesh]}" > /dev/null 2>&1 || true
 
 rows=""; peak_rss_a=0; peak_rss_b=0; cpu_rows=""
@@ -186,7 +190,7 @@ for r in $(seq 1 "$ROUNDS"); do
   for t in direct mesh; do
     logf="$work/h2load-$t-$r.log"
     ca0=$(cpu_ms "${pid_of[a]}"); cb0=$(cpu_ms "${pid_of[b]}"); t0=$(now_ms)
-    taskset -c "$LOAD_CPU" h2load --h1 -c"$CLIENTS" --rps "$((RATE / CLIENTS))" -D"$RATE_SECONDS" \
+    taskset -c "$LOAD_CPU" h2load -c"$CLIENTS" --rps "$((RATE / CLIENTS))" -D"$RATE_SECONDS" \
       --warm-up-time 2 -H "${hdr[$t]}" --log-file "$logf" "${url[$t]}" > "$work/h2load-$t-$r.out" 2>&1 &
     load=$!
     while kill -0 "$load" 2>/dev/null; do
@@ -244,9 +248,9 @@ mkdir -p "$(dirname "$OUT")"
   echo
   echo "## Mesh hop at $RATE req/s"
   echo
-  echo "h2load \`--h1\`, $CLIENTS connections × $((RATE / CLIENTS)) req/s, ${RATE_SECONDS} s per round after 2 s warm-up,"
+  echo "h2load (h2c, one stream per connection), $CLIENTS connections × $((RATE / CLIENTS)) req/s, ${RATE_SECONDS} s per round after 2 s warm-up,"
   echo "$ROUNDS rounds, direct and mesh interleaved, after ${WARMUP} s of unmeasured mesh traffic."
-  echo "direct: client → backend. mesh: client → A outbound (\`Host: b\`) → mTLS (TLS 1.3) → B inbound → backend,"
+  echo "direct: client → backend (h2c). mesh: client → A outbound (h2c, \`:authority: b\`) → mTLS (TLS 1.3, HTTP/1.1) → B inbound → backend (HTTP/1.1),"
   echo "i.e. app → sidecar → sidecar → app. Latency from h2load's per-request log (2xx only), µs."
   echo
   echo "| | p50 | p99 |"
