@@ -8,10 +8,10 @@
 # archive): A for a caller app "a", B in front of the backend. Then:
 #   1. start to ready of A and B (launch to the first 200 from /ready; CPU time used by then)
 #   2. VmRSS and PSS of each after BENCH_IDLE_SECONDS idle
-#   3. interleaved rounds at a fixed BENCH_RATE req/s (h2load, h2c, 10 connections):
+#   3. interleaved rounds at ~BENCH_RATE req/s (wrk paced by load/wrk-rate.lua, 10 connections):
 #        direct: load client -> backend
 #        mesh:   load client -> A outbound (Host: b) -> mTLS -> B inbound -> backend
-#      p50/p99 per round (h2load's per-request log), VmRSS of A and B sampled every second,
+#      p50/p99 per round (wrk), VmRSS of A and B sampled every second,
 #      CPU time (utime+stime) of A and B over each mesh round
 #   4. writes bench/results/<date>-sidecar-bench.md (BENCH_OUT)
 # The sidecars run on core BENCH_PROXY_CPU [0]; load client and backend on BENCH_LOAD_CPU [1].
@@ -36,8 +36,8 @@ HZ="$(getconf CLK_TCK)"
 log() { printf '[sidecar-bench %s] %s\n' "$(date +%T)" "$*" >&2; }
 die() { log "error: $*"; exit 1; }
 
-for tool in h2load nginx curl taskset python3; do
-  command -v "$tool" >/dev/null || die "$tool is missing (apt-get install nghttp2-client nginx curl util-linux python3)"
+for tool in wrk nginx curl taskset python3; do
+  command -v "$tool" >/dev/null || die "$tool is missing (apt-get install wrk nginx curl util-linux python3)"
 done
 
 work="$(mktemp -d /tmp/crossgate-sidecar-bench.XXXXXX)"
@@ -70,7 +70,7 @@ cds="no"
 [ -f "$root/cli/target/sidecar.jsa" ] && cds="yes ($(du -m "$root/cli/target/sidecar.jsa" | cut -f1) MiB)"
 
 # ---------------------------------------------------------------- backend and engine
-backend=$(free_port); backend_h2c=$(free_port)
+backend=$(free_port)
 mkdir -p "$work/www"
 body="$(head -c 1023 /dev/zero | tr '\0' 'a')"
 cat > "$work/nginx.conf" <<EOF
@@ -85,7 +85,6 @@ http {
   uwsgi_temp_path $work/nu; scgi_temp_path $work/ns;
   server {
     listen 127.0.0.1:$backend;
-    listen 127.0.0.1:$backend_h2c http2;
     location = / { default_type text/plain; return 200 "$body\n"; }
   }
 }
@@ -168,30 +167,23 @@ log "idle VmRSS: a $(mib "${idle_rss[a]}") MiB, b $(mib "${idle_rss[b]}") MiB"
 
 # ---------------------------------------------------------------- fixed-rate rounds
 declare -A url hdr
-# h2c from the load client in both (h2load's HTTP/1.1 mode cannot replace the Host header; with
-# HTTP/2 it sets :authority). The mesh path is then h2c to A, HTTP/1.1 over mTLS to B and to the
-# backend; direct is h2c to the same nginx.
-url[direct]="http://127.0.0.1:$backend_h2c/"; hdr[direct]=":authority: 127.0.0.1"
-url[mesh]="http://127.0.0.1:${out_of[a]}/"; hdr[mesh]=":authority: b"
-log "warm-up: ${WARMUP}s of mesh traffic at $RATE req/s (not measured)"
-taskset -c "$LOAD_CPU" h2load -c"$CLIENTS" --rps "$((RATE / CLIENTS))" -D"$WARMUP" \
-  -H "${hdr[mesh]}" "${url[mesh]}" > /dev/null 2>&1 || true
+# wrk, paced (bench/load/wrk-rate.lua): h2load's HTTP/1.1 mode cannot replace the Host header
+# the outbound routes on, so the same paced wrk client drives both targets.
+declare -A url hdr
+url[direct]="http://127.0.0.1:$backend/"; hdr[direct]="Host: 127.0.0.1"
+url[mesh]="http://127.0.0.1:${out_of[a]}/"; hdr[mesh]="Host: b"
+pause=$((CLIENTS * 1000 / RATE))
+log "warm-up: ${WARMUP}s of mesh traffic at ~$RATE req/s (not measured)"
+taskset -c "$LOAD_CPU" wrk -t1 -c"$CLIENTS" -d"${WARMUP}s" -H "${hdr[mesh]}" -s "$here/load/wrk-rate.lua" \
+  "${url[mesh]}" -- "$pause" > /dev/null 2>&1 || true
 
 rows=""; peak_rss_a=0; peak_rss_b=0; cpu_rows=""
-percentiles() { # h2load log -> "n p50 p99 p999" in µs (2xx only)
-  awk -F'\t' '$2 >= 200 && $2 < 300 {print $3}' "$1" | sort -n | awk '
-    {a[NR] = $1} END {
-      i50 = int(NR * 0.50); if (i50 < 1) i50 = 1
-      i99 = int(NR * 0.99); if (i99 < 1) i99 = 1
-      i999 = int(NR * 0.999); if (i999 < 1) i999 = 1
-      print NR, a[i50], a[i99], a[i999]}'
-}
+field() { sed -n "s/.* $1=\([0-9]*\).*/\1/p" <<<"$2"; }
 for r in $(seq 1 "$ROUNDS"); do
   for t in direct mesh; do
-    logf="$work/h2load-$t-$r.log"
     ca0=$(cpu_ms "${pid_of[a]}"); cb0=$(cpu_ms "${pid_of[b]}"); t0=$(now_ms)
-    taskset -c "$LOAD_CPU" h2load -c"$CLIENTS" --rps "$((RATE / CLIENTS))" -D"$RATE_SECONDS" \
-      --warm-up-time 2 -H "${hdr[$t]}" --log-file "$logf" "${url[$t]}" > "$work/h2load-$t-$r.out" 2>&1 &
+    taskset -c "$LOAD_CPU" wrk -t1 -c"$CLIENTS" -d"${RATE_SECONDS}s" --timeout 5s -H "${hdr[$t]}" \
+      -s "$here/load/wrk-rate.lua" "${url[$t]}" -- "$pause" > "$work/wrk-$t-$r.out" 2>&1 &
     load=$!
     while kill -0 "$load" 2>/dev/null; do
       if [ "$t" = mesh ]; then
@@ -203,16 +195,19 @@ for r in $(seq 1 "$ROUNDS"); do
     done
     wait "$load" || true
     t1=$(now_ms); ca1=$(cpu_ms "${pid_of[a]}"); cb1=$(cpu_ms "${pid_of[b]}")
-    out="$(cat "$work/h2load-$t-$r.out")"
-    failed="$(sed -n 's/^requests: .* \([0-9]*\) failed, \([0-9]*\) errored, \([0-9]*\) timeout.*/\1 \2 \3/p' <<<"$out" | awk '{print $1 + $2 + $3}')"
-    rps="$(sed -n 's/^finished in [0-9.]*s, \([0-9.]*\) req\/s.*/\1/p' <<<"$out")"
-    read -r n p50 p99 p999 <<<"$(percentiles "$logf")"
+    line="$(grep '^RESULT' "$work/wrk-$t-$r.out" || true)"
+    [ -n "$line" ] || die "wrk $t round $r: no result ($(tail -2 "$work/wrk-$t-$r.out"))"
+    n=$(field requests "$line"); dur=$(field duration_us "$line")
+    rps=$(awk -v n="$n" -v d="$dur" 'BEGIN {printf "%.0f", n / (d / 1e6)}')
+    failed=$(( $(field err_connect "$line") + $(field err_read "$line") + $(field err_write "$line") \
+      + $(field err_status "$line") + $(field err_timeout "$line") ))
+    p50=$(field p50_us "$line"); p99=$(field p99_us "$line"); p999=$(field p999_us "$line")
     if [ "$t" = mesh ]; then
       secs=$(awk -v a="$t0" -v b="$t1" 'BEGIN {print (b - a) / 1000}')
       cpu_rows+="$r	$((ca1 - ca0))	$((cb1 - cb0))	$secs	$rps"$'\n'
     fi
-    rows+="$r	$t	${rps:-0}	${n:-0}	${p50:-0}	${p99:-0}	${p999:-0}	${failed:-?}"$'\n'
-    log "round $r $t: ${rps:-0} req/s, p50 ${p50:-?} us, p99 ${p99:-?} us, failed ${failed:-?}"
+    rows+="$r	$t	$rps	$n	$p50	$p99	$p999	$failed"$'\n'
+    log "round $r $t: $rps req/s, p50 $p50 us, p99 $p99 us, failed $failed"
   done
 done
 
@@ -234,7 +229,7 @@ mkdir -p "$(dirname "$OUT")"
   echo
   echo "Written by \`bench/run.sh sidecar\` (\`bench/sidecar.sh\`). Load average at start: $load_start."
   echo "Sidecars through \`./crossgate sidecar\` (the launcher's footprint settings; class-data archive: $cds),"
-  echo "pinned to core $PROXY_CPU; nginx backend and h2load on core $LOAD_CPU. Java: $(java -version 2>&1 | head -1)."
+  echo "pinned to core $PROXY_CPU; nginx backend and wrk on core $LOAD_CPU. Java: $(java -version 2>&1 | head -1)."
   echo
   echo "| measure | sidecar A (caller) | sidecar B (in front of the backend) | goal |"
   echo "|---|---:|---:|---|"
@@ -248,10 +243,12 @@ mkdir -p "$(dirname "$OUT")"
   echo
   echo "## Mesh hop at $RATE req/s"
   echo
-  echo "h2load (h2c, one stream per connection), $CLIENTS connections × $((RATE / CLIENTS)) req/s, ${RATE_SECONDS} s per round after 2 s warm-up,"
+  echo "wrk paced by bench/load/wrk-rate.lua: $CLIENTS connections, each waiting ${pause} ms before each request (≤ $RATE req/s),"
+  echo "${RATE_SECONDS} s per round,"
   echo "$ROUNDS rounds, direct and mesh interleaved, after ${WARMUP} s of unmeasured mesh traffic."
-  echo "direct: client → backend (h2c). mesh: client → A outbound (h2c, \`:authority: b\`) → mTLS (TLS 1.3, HTTP/1.1) → B inbound → backend (HTTP/1.1),"
-  echo "i.e. app → sidecar → sidecar → app. Latency from h2load's per-request log (2xx only), µs."
+  echo "direct: client → backend. mesh: client → A outbound (\`Host: b\`) → mTLS (TLS 1.3) → B inbound → backend, all HTTP/1.1,"
+  echo "i.e. app → sidecar → sidecar → app. Latency percentiles from wrk (µs; measured from each send, no"
+  echo "coordinated-omission correction). CPU per 1,000 requests = sidecar CPU time over a round / requests served × 1,000."
   echo
   echo "| | p50 | p99 |"
   echo "|---|---:|---:|"
