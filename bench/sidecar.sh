@@ -211,6 +211,12 @@ for r in $(seq 1 "$ROUNDS"); do
   done
 done
 
+# How many mTLS connections B accepted for how many requests (1 per request = no reuse).
+b_metrics="$(curl -sf "http://127.0.0.1:${admin_of[b]}/metrics" || true)"
+printf '%s\n' "$b_metrics" > "$work/b-metrics.txt"
+b_conns=$(awk '/^crossgate_sidecar_inbound_connections_total\{.*transport="mtls"/ {s += $NF} END {printf "%d", s}' <<<"$b_metrics")
+b_reqs=$(awk '/^crossgate_sidecar_inbound_requests_total\{.*transport="mtls"/ {s += $NF} END {printf "%d", s}' <<<"$b_metrics")
+
 # ---------------------------------------------------------------- report
 median() { sort -n | awk '{a[NR] = $1} END {print a[int((NR + 1) / 2)]}'; }
 med() { printf '%s' "$rows" | awk -F'\t' -v t="$1" -v c="$2" '$2 == t {print $c}' | median; }
@@ -240,6 +246,7 @@ mkdir -p "$(dirname "$OUT")"
   echo "| VmRSS peak at $RATE req/s with mTLS (1 s samples) | $(mib "$peak_rss_a") MiB | $(mib "$peak_rss_b") MiB | ≤ 96 MB: $( [ "$peak_rss_a" -le 98304 ] && [ "$peak_rss_b" -le 98304 ] && echo met || echo "not met") |"
   echo "| CPU per 1,000 requests (ms), mesh rounds | $cpu_a | $cpu_b | |"
   echo "| CPU at $RATE req/s (% of one core) | $cpu_pct_a % | $cpu_pct_b % | |"
+  echo "| mTLS connections B accepted / mTLS requests B served (whole run) | | $b_conns / $b_reqs | |"
   echo
   echo "## Mesh hop at $RATE req/s"
   echo
