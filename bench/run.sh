@@ -12,6 +12,9 @@
 #   bench/run.sh policy-jmh  the JWT-verification and CEL JMH benchmarks (AuthnAuthzBenchmark)
 #   bench/run.sh propagation [routes=1000] [subscribers=100] [changes=50] [churn=1000] [rps=1000]
 #                         the policy engine's propagation and churn bench (bench/propagation.sh)
+#   bench/run.sh sidecar  two sidecars and a backend: start to ready, idle RSS, RSS/CPU at 1,000 req/s
+#                         with mTLS, added p99 of a full mesh hop (bench/sidecar.sh, ~4 min);
+#                         writes bench/results/<date>-sidecar-bench.md
 #   bench/run.sh waf      Crossgate + OWASP CRS vs nginx + ModSecurity + CRS (bench/waf.sh);
 #                         writes bench/results/<date>-waf.md
 #
@@ -42,7 +45,8 @@ fi
 case "$mode" in
   proxy|soak|smoke|policy|policy-jmh) ;;
   waf) exec "$here/waf.sh" ;;   # Crossgate + CRS vs nginx + ModSecurity + CRS; see bench/waf.sh
-  *) sed -n '2,32p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 2 ;;
+  sidecar) exec "$here/sidecar.sh" ;;   # footprint and mesh hop; see bench/sidecar.sh
+  *) sed -n '2,35p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 2 ;;
 esac
 
 PROXY_CPU="${BENCH_PROXY_CPU:-0}"

@@ -36,7 +36,13 @@ import org.bouncycastle.pkcs.PKCS8EncryptedPrivateKeyInfo;
  */
 public final class PemReader {
 
-  private static final Provider BC = new BouncyCastleProvider();
+  /**
+   * BouncyCastle's JCA provider, made on first use only (encrypted PKCS#8 keys): building it
+   * registers thousands of algorithms, megabytes of heap a sidecar reading certificates never needs.
+   */
+  private static final class Bc {
+    static final Provider PROVIDER = new BouncyCastleProvider();
+  }
 
   static final String KEY_BLOCKS = "a PEM private key: PRIVATE KEY (PKCS#8), RSA PRIVATE KEY"
       + " (PKCS#1), EC PRIVATE KEY (SEC1) or ENCRYPTED PRIVATE KEY";
@@ -101,7 +107,7 @@ public final class PemReader {
       if (object instanceof PKCS8EncryptedPrivateKeyInfo encrypted) {
         requirePassword(pem, password);
         InputDecryptorProvider decryptor = new JceOpenSSLPKCS8DecryptorProviderBuilder()
-            .setProvider(BC).build(password);
+            .setProvider(Bc.PROVIDER).build(password);
         return jdkKey(pem, encrypted.decryptPrivateKeyInfo(decryptor));
       }
       if (object instanceof PEMEncryptedKeyPair) {

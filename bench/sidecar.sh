@@ -1,0 +1,279 @@
+#!/usr/bin/env bash
+# The sidecar bench (issue 7, "Small and quick"): footprint and the cost of a full mesh hop.
+#
+#   bench/run.sh sidecar        (or bench/sidecar.sh)   ~4 minutes on an idle 2-core machine
+#
+# Starts a policy engine (not measured), an nginx backend with a 1 KB body (service "b"), and two
+# sidecars through the ./crossgate launcher (so with its footprint JVM settings and class-data
+# archive): A for a caller app "a", B in front of the backend. Then:
+#   1. start to ready of A and B (launch to the first 200 from /ready; CPU time used by then)
+#   2. VmRSS and PSS of each after BENCH_IDLE_SECONDS idle
+#   3. interleaved rounds at ~BENCH_RATE req/s (wrk paced by load/wrk-rate.lua, 10 connections):
+#        direct: load client -> backend
+#        mesh:   load client -> A outbound (Host: b) -> mTLS -> B inbound -> backend
+#      p50/p99 per round (wrk), VmRSS of A and B sampled every second,
+#      CPU time (utime+stime) of A and B over each mesh round
+#   4. writes bench/results/<date>-sidecar-bench.md (BENCH_OUT)
+# The sidecars run on core BENCH_PROXY_CPU [0]; load client and backend on BENCH_LOAD_CPU [1].
+# Knobs: BENCH_RATE [1000] BENCH_ROUNDS [5] BENCH_RATE_SECONDS [15] BENCH_WARMUP_SECONDS [30]
+#        BENCH_IDLE_SECONDS [10] BENCH_KEEP=1 (keep the temp dir) JAVA_OPTS (extra sidecar flags)
+set -euo pipefail
+
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+root="$(dirname "$here")"
+PROXY_CPU="${BENCH_PROXY_CPU:-0}"
+LOAD_CPU="${BENCH_LOAD_CPU:-1}"
+RATE="${BENCH_RATE:-1000}"
+ROUNDS="${BENCH_ROUNDS:-5}"
+RATE_SECONDS="${BENCH_RATE_SECONDS:-15}"
+WARMUP="${BENCH_WARMUP_SECONDS:-30}"
+IDLE="${BENCH_IDLE_SECONDS:-10}"
+CLIENTS=10
+TODAY="$(date +%F)"
+OUT="${BENCH_OUT:-$here/results/$TODAY-sidecar-bench.md}"
+HZ="$(getconf CLK_TCK)"
+
+log() { printf '[sidecar-bench %s] %s\n' "$(date +%T)" "$*" >&2; }
+die() { log "error: $*"; exit 1; }
+
+for tool in wrk nginx curl taskset python3; do
+  command -v "$tool" >/dev/null || die "$tool is missing (apt-get install wrk nginx curl util-linux python3)"
+done
+
+work="$(mktemp -d /tmp/crossgate-sidecar-bench.XXXXXX)"
+chmod 755 "$work"
+pids=()
+cleanup() {
+  local pid
+  local i
+  for ((i = ${#pids[@]} - 1; i >= 0; i--)); do kill "${pids[$i]}" 2>/dev/null || true; done
+  for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
+  if [ "${BENCH_KEEP:-}" = 1 ]; then log "kept $work"; else rm -rf "$work"; fi
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
+now_ms() { date +%s%3N; }
+cpu_ms() { awk -v hz="$HZ" '{printf "%d", ($14 + $15) * 1000 / hz}' "/proc/$1/stat"; }
+rss_kb() { awk '/^VmRSS:/ {print $2}' "/proc/$1/status"; }
+pss_kb() { awk '/^Pss:/ {print $2}' "/proc/$1/smaps_rollup" 2>/dev/null || echo 0; }
+mib() { awk -v k="$1" 'BEGIN {printf "%.1f", k / 1024}'; }
+
+# ---------------------------------------------------------------- the CLI and its archive
+load_start="$(cut -d' ' -f1-3 /proc/loadavg)"
+"$root/crossgate" --version >/dev/null   # builds the CLI (and the sidecar archive) when stale
+if [ ! -f "$root/cli/target/sidecar.jsa" ] || [ "$root/cli/target/crossgate-sidecar.jar" -nt "$root/cli/target/sidecar.jsa" ]; then
+  CROSSGATE_NO_BUILD=1 "$root/crossgate" sidecar --cds
+fi
+cds="no"
+[ -f "$root/cli/target/sidecar.jsa" ] && cds="yes ($(du -m "$root/cli/target/sidecar.jsa" | cut -f1) MiB)"
+
+# ---------------------------------------------------------------- backend and engine
+backend=$(free_port)
+mkdir -p "$work/www"
+body="$(head -c 1023 /dev/zero | tr '\0' 'a')"
+cat > "$work/nginx.conf" <<EOF
+worker_processes 1;
+pid $work/nginx.pid;
+error_log $work/nginx.error.log warn;
+events { worker_connections 4096; }
+http {
+  access_log off;
+  keepalive_requests 10000000;
+  client_body_temp_path $work/nb; proxy_temp_path $work/np; fastcgi_temp_path $work/nf;
+  uwsgi_temp_path $work/nu; scgi_temp_path $work/ns;
+  server {
+    listen 127.0.0.1:$backend;
+    location = / { default_type text/plain; return 200 "$body\n"; }
+  }
+}
+EOF
+taskset -c "$LOAD_CPU" nginx -p "$work/" -c "$work/nginx.conf" -g 'daemon off;' > "$work/nginx.out" 2>&1 &
+pids+=($!)
+
+api=$(free_port); dist=$(free_port)
+CROSSGATE_NO_BUILD=1 "$root/crossgate" policy-engine --data-dir "$work/engine" --api-port "$api" \
+  --distribution-port "$dist" > "$work/engine.log" 2>&1 &
+pids+=($!)
+for _ in $(seq 1 1200); do
+  curl -sf "http://127.0.0.1:$api/api/v1/schemas" >/dev/null 2>&1 && break
+  sleep 0.1
+done
+[ -f "$work/engine/tokens/admin.token" ] || die "the engine did not start (log: $work/engine.log)"
+admin_token="$(cat "$work/engine/tokens/admin.token")"
+cat > "$work/b.yaml" <<EOF
+apiVersion: crossgate.dev/v1alpha1
+kind: Service
+metadata:
+  name: b
+  namespace: bench
+spec:
+  endpoints:
+    - address: 127.0.0.1
+      port: $backend
+EOF
+CROSSGATE_NO_BUILD=1 "$root/crossgate" apply --server "http://127.0.0.1:$api" --token "$admin_token" \
+  -f "$work/b.yaml" > "$work/apply.out" 2>&1 || die "apply failed: $(cat "$work/apply.out")"
+token() {
+  CROSSGATE_NO_BUILD=1 "$root/crossgate" token create --server "http://127.0.0.1:$api" \
+    --token "$admin_token" --namespace bench --service-account "$1" --ttl 1h 2>/dev/null
+}
+token_a="$(token a)"; token_b="$(token b)"
+
+# ---------------------------------------------------------------- sidecars
+declare -A pid_of admin_of out_of ready_ms ready_cpu
+start_sidecar() { # name app-port token
+  local name="$1" admin out inbound start ready=""
+  admin=$(free_port); out=$(free_port); inbound=$(free_port)
+  start=$(now_ms)
+  CROSSGATE_NO_BUILD=1 taskset -c "$PROXY_CPU" "$root/crossgate" sidecar --service "$name" \
+    --namespace bench --app-port "$2" --control-plane "127.0.0.1:$dist" --join-token "$3" \
+    --inbound-port "$inbound" --outbound-port "$out" --admin-port "$admin" \
+    --advertise-address 127.0.0.1 --state-dir "$work/state" > "$work/sidecar-$name.log" 2>&1 &
+  local pid=$!
+  pids+=($pid)
+  for _ in $(seq 1 6000); do
+    if curl -sf "http://127.0.0.1:$admin/ready" >/dev/null 2>&1; then ready=$(now_ms); break; fi
+    kill -0 "$pid" 2>/dev/null || break
+    sleep 0.01
+  done
+  [ -n "$ready" ] || die "sidecar $name not ready (log: $work/sidecar-$name.log)"
+  pid_of[$name]=$pid; admin_of[$name]=$admin; out_of[$name]=$out
+  ready_ms[$name]=$((ready - start)); ready_cpu[$name]=$(cpu_ms "$pid")
+  log "sidecar $name ready in ${ready_ms[$name]} ms (${ready_cpu[$name]} ms CPU)"
+}
+start_sidecar b "$backend" "$token_b"
+start_sidecar a 9 "$token_a"
+
+# A must know B's sidecar as an endpoint of b (the mesh path), then one request proves the path.
+for _ in $(seq 1 300); do
+  curl -sf "http://127.0.0.1:${admin_of[a]}/config_dump" | tr -d ' \n' | grep -q '"meshEndpoints":\["127.0.0.1' && break
+  sleep 0.1
+done
+size="$(curl -sf -H 'Host: b' "http://127.0.0.1:${out_of[a]}/" | wc -c)"
+[ "$size" = 1024 ] || die "A -> B -> backend returned $size bytes (expected: 1024)"
+if ! curl -sf "http://127.0.0.1:${admin_of[b]}/metrics" | grep -q 'crossgate_sidecar_inbound_requests_total{.*transport="mtls"'; then
+  curl -sf "http://127.0.0.1:${admin_of[a]}/config_dump" > "$work/a-config-dump.json" || true
+  curl -sf "http://127.0.0.1:${admin_of[b]}/metrics" > "$work/b-metrics.txt" || true
+  die "B counted no mTLS request: the mesh path was not taken (see $work/a-config-dump.json, b-metrics.txt)"
+fi
+log "A -> mTLS -> B -> backend answers 1 KB; B counts it as mTLS"
+
+sleep "$IDLE"
+declare -A idle_rss idle_pss
+for s in a b; do idle_rss[$s]=$(rss_kb "${pid_of[$s]}"); idle_pss[$s]=$(pss_kb "${pid_of[$s]}"); done
+log "idle VmRSS: a $(mib "${idle_rss[a]}") MiB, b $(mib "${idle_rss[b]}") MiB"
+
+# ---------------------------------------------------------------- fixed-rate rounds
+declare -A url hdr
+# wrk, paced (bench/load/wrk-rate.lua): h2load's HTTP/1.1 mode cannot replace the Host header
+# the outbound routes on, so the same paced wrk client drives both targets.
+declare -A url hdr
+url[direct]="http://127.0.0.1:$backend/"; hdr[direct]="Host: 127.0.0.1"
+url[mesh]="http://127.0.0.1:${out_of[a]}/"; hdr[mesh]="Host: b"
+pause=$((CLIENTS * 1000 / RATE))
+log "warm-up: ${WARMUP}s of mesh traffic at ~$RATE req/s (not measured)"
+taskset -c "$LOAD_CPU" wrk -t1 -c"$CLIENTS" -d"${WARMUP}s" -H "${hdr[mesh]}" -s "$here/load/wrk-rate.lua" \
+  "${url[mesh]}" -- "$pause" > /dev/null 2>&1 || true
+
+rows=""; peak_rss_a=0; peak_rss_b=0; cpu_rows=""
+field() { sed -n "s/.* $1=\([0-9]*\).*/\1/p" <<<"$2"; }
+for r in $(seq 1 "$ROUNDS"); do
+  for t in direct mesh; do
+    ca0=$(cpu_ms "${pid_of[a]}"); cb0=$(cpu_ms "${pid_of[b]}"); t0=$(now_ms)
+    taskset -c "$LOAD_CPU" wrk -t1 -c"$CLIENTS" -d"${RATE_SECONDS}s" --timeout 5s -H "${hdr[$t]}" \
+      -s "$here/load/wrk-rate.lua" "${url[$t]}" -- "$pause" > "$work/wrk-$t-$r.out" 2>&1 &
+    load=$!
+    while kill -0 "$load" 2>/dev/null; do
+      if [ "$t" = mesh ]; then
+        ra=$(rss_kb "${pid_of[a]}"); rb=$(rss_kb "${pid_of[b]}")
+        [ "$ra" -gt "$peak_rss_a" ] && peak_rss_a=$ra
+        [ "$rb" -gt "$peak_rss_b" ] && peak_rss_b=$rb
+      fi
+      sleep 1
+    done
+    wait "$load" || true
+    t1=$(now_ms); ca1=$(cpu_ms "${pid_of[a]}"); cb1=$(cpu_ms "${pid_of[b]}")
+    line="$(grep '^RESULT' "$work/wrk-$t-$r.out" || true)"
+    [ -n "$line" ] || die "wrk $t round $r: no result ($(tail -2 "$work/wrk-$t-$r.out"))"
+    n=$(field requests "$line"); dur=$(field duration_us "$line")
+    rps=$(awk -v n="$n" -v d="$dur" 'BEGIN {printf "%.0f", n / (d / 1e6)}')
+    failed=$(( $(field err_connect "$line") + $(field err_read "$line") + $(field err_write "$line") \
+      + $(field err_status "$line") + $(field err_timeout "$line") ))
+    p50=$(field p50_us "$line"); p99=$(field p99_us "$line"); p999=$(field p999_us "$line")
+    if [ "$t" = mesh ]; then
+      secs=$(awk -v a="$t0" -v b="$t1" 'BEGIN {print (b - a) / 1000}')
+      cpu_rows+="$r	$((ca1 - ca0))	$((cb1 - cb0))	$secs	$rps"$'\n'
+    fi
+    rows+="$r	$t	$rps	$n	$p50	$p99	$p999	$failed"$'\n'
+    log "round $r $t: $rps req/s, p50 $p50 us, p99 $p99 us, failed $failed"
+  done
+done
+
+# How many mTLS connections B accepted for how many requests (1 per request = no reuse).
+b_metrics="$(curl -sf "http://127.0.0.1:${admin_of[b]}/metrics" || true)"
+printf '%s\n' "$b_metrics" > "$work/b-metrics.txt"
+b_conns=$(awk '/^crossgate_sidecar_inbound_connections_total\{.*transport="mtls"/ {s += $NF} END {printf "%d", s}' <<<"$b_metrics")
+b_reqs=$(awk '/^crossgate_sidecar_inbound_requests_total\{.*transport="mtls"/ {s += $NF} END {printf "%d", s}' <<<"$b_metrics")
+
+# ---------------------------------------------------------------- report
+median() { sort -n | awk '{a[NR] = $1} END {print a[int((NR + 1) / 2)]}'; }
+med() { printf '%s' "$rows" | awk -F'\t' -v t="$1" -v c="$2" '$2 == t {print $c}' | median; }
+d_p50=$(med direct 5); d_p99=$(med direct 6); m_p50=$(med mesh 5); m_p99=$(med mesh 6)
+# Per round: added p99 = mesh p99 - direct p99 of the same round; the median of those.
+added_rounds="$(printf '%s' "$rows" | awk -F'\t' '$2 == "direct" {d[$1] = $6} $2 == "mesh" {print $6 - d[$1]}')"
+added_med=$(printf '%s\n' "$added_rounds" | median)
+cpu_a=$(printf '%s' "$cpu_rows" | awk -F'\t' '{c += $2; s += $4; n += $5 * $4} END {printf "%.0f", c / (n / 1000)}')
+cpu_b=$(printf '%s' "$cpu_rows" | awk -F'\t' '{c += $3; s += $4; n += $5 * $4} END {printf "%.0f", c / (n / 1000)}')
+cpu_pct_a=$(printf '%s' "$cpu_rows" | awk -F'\t' '{c += $2; s += $4} END {printf "%.1f", c / s / 10}')
+cpu_pct_b=$(printf '%s' "$cpu_rows" | awk -F'\t' '{c += $3; s += $4} END {printf "%.1f", c / s / 10}')
+goal() { [ "$1" -le "$2" ] && echo met || echo "not met"; }
+mkdir -p "$(dirname "$OUT")"
+{
+  echo "# Sidecar bench, $TODAY"
+  echo
+  echo "Written by \`bench/run.sh sidecar\` (\`bench/sidecar.sh\`). Load average at start: $load_start."
+  echo "Sidecars through \`./crossgate sidecar\` (the launcher's footprint settings; class-data archive: $cds),"
+  echo "pinned to core $PROXY_CPU; nginx backend and wrk on core $LOAD_CPU. Java: $(java -version 2>&1 | head -1)."
+  echo
+  echo "| measure | sidecar A (caller) | sidecar B (in front of the backend) | goal |"
+  echo "|---|---:|---:|---|"
+  echo "| start to ready (launch → first 200 from /ready) | ${ready_ms[a]} ms | ${ready_ms[b]} ms | ≤ 1 s: $( [ "${ready_ms[a]}" -le 1000 ] && [ "${ready_ms[b]}" -le 1000 ] && echo met || echo "not met") |"
+  echo "| CPU time used by then | ${ready_cpu[a]} ms | ${ready_cpu[b]} ms | |"
+  echo "| VmRSS idle (${IDLE} s after ready) | $(mib "${idle_rss[a]}") MiB | $(mib "${idle_rss[b]}") MiB | ≤ 64 MB: $( [ "${idle_rss[a]}" -le 65536 ] && [ "${idle_rss[b]}" -le 65536 ] && echo met || echo "not met") |"
+  echo "| PSS idle (archive pages shared by the two) | $(mib "${idle_pss[a]}") MiB | $(mib "${idle_pss[b]}") MiB | |"
+  echo "| VmRSS peak at $RATE req/s with mTLS (1 s samples) | $(mib "$peak_rss_a") MiB | $(mib "$peak_rss_b") MiB | ≤ 96 MB: $( [ "$peak_rss_a" -le 98304 ] && [ "$peak_rss_b" -le 98304 ] && echo met || echo "not met") |"
+  echo "| CPU per 1,000 requests (ms), mesh rounds | $cpu_a | $cpu_b | |"
+  echo "| CPU at $RATE req/s (% of one core) | $cpu_pct_a % | $cpu_pct_b % | |"
+  echo "| mTLS connections B accepted / mTLS requests B served (whole run) | | $b_conns / $b_reqs | |"
+  echo
+  echo "## Mesh hop at $RATE req/s"
+  echo
+  echo "wrk paced by bench/load/wrk-rate.lua: $CLIENTS connections, each waiting ${pause} ms before each request (≤ $RATE req/s),"
+  echo "${RATE_SECONDS} s per round,"
+  echo "$ROUNDS rounds, direct and mesh interleaved, after ${WARMUP} s of unmeasured mesh traffic."
+  echo "direct: client → backend. mesh: client → A outbound (\`Host: b\`) → mTLS (TLS 1.3) → B inbound → backend, all HTTP/1.1,"
+  echo "i.e. app → sidecar → sidecar → app. Latency percentiles from wrk (µs; measured from each send, no"
+  echo "coordinated-omission correction). CPU per 1,000 requests = sidecar CPU time over a round / requests served × 1,000."
+  echo
+  echo "| | p50 | p99 |"
+  echo "|---|---:|---:|"
+  echo "| direct (median of rounds) | $d_p50 | $d_p99 |"
+  echo "| mesh (median of rounds) | $m_p50 | $m_p99 |"
+  echo "| **added p99** (median over rounds of mesh − direct) | | **$added_med** ($(awk -v u="$added_med" 'BEGIN {printf "%.2f", u / 1000}') ms; goal ≤ 1.5 ms: $(goal "$added_med" 1500)) |"
+  echo
+  echo "| round | target | req/s | requests | p50 | p99 | p99.9 | failed |"
+  echo "|---|---|---:|---:|---:|---:|---:|---:|"
+  printf '%s' "$rows" | awk -F'\t' '{printf "| %s | %s | %s | %s | %s | %s | %s | %s |\n", $1, $2, $3, $4, $5, $6, $7, $8}'
+  echo
+  echo "CPU of the sidecars per mesh round (ms of utime+stime from /proc/PID/stat):"
+  echo
+  echo "| round | A | B | seconds | req/s |"
+  echo "|---|---:|---:|---:|---:|"
+  printf '%s' "$cpu_rows" | awk -F'\t' '{printf "| %s | %s | %s | %s | %s |\n", $1, $2, $3, $4, $5}'
+  echo
+  echo "Reproduce: \`bench/run.sh sidecar\` (knobs at the top of bench/sidecar.sh)."
+} > "$OUT"
+log "wrote $OUT"
+cat "$OUT"
