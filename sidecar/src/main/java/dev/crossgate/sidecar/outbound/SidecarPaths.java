@@ -68,8 +68,12 @@ public final class SidecarPaths implements UnaryOperator<Backend> {
   }
 
   private void rebuild() {
+    // The last built twin of each service still in the snapshot: its endpoints' health carries.
     Map<String, Backend> carried = new HashMap<>(previous);
     carried.putAll(built);
+    MeshServices current = services;
+    carried.keySet().removeIf(name -> current == null || !name.endsWith("@mesh")
+        || !current.services().containsKey(name.substring(0, name.length() - 5)));
     previous = Map.copyOf(carried);
     built = new ConcurrentHashMap<>();
   }
