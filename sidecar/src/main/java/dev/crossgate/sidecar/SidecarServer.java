@@ -13,8 +13,11 @@ import dev.crossgate.routing.mesh.CertificateManager;
 import dev.crossgate.routing.mesh.WorkloadCertificate;
 import dev.crossgate.sidecar.inbound.InboundPolicy;
 import dev.crossgate.sidecar.proxy.InboundListener;
+import dev.crossgate.sidecar.proxy.MeshService;
 import dev.crossgate.sidecar.proxy.MeshServices;
+import dev.crossgate.routing.upstream.BackendProtocol;
 import dev.crossgate.sidecar.proxy.OutboundListener;
+import dev.crossgate.sidecar.outbound.OutboundRouting;
 import dev.crossgate.sidecar.traffic.TrafficRecorder;
 import dev.crossgate.sidecar.state.SidecarState;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -77,6 +80,7 @@ public final class SidecarServer implements AutoCloseable {
   private volatile DistributionClient distribution;
   private volatile InboundListener inbound;
   private volatile OutboundListener outbound;
+  private OutboundRouting outboundRouting;
   private HttpServer admin;
 
   private SidecarServer(SidecarOptions options, Vertx vertx, PrometheusMeterRegistry registry) {
@@ -113,6 +117,8 @@ public final class SidecarServer implements AutoCloseable {
     advertiseAddress = options.effectiveAdvertiseAddress();
     state = options.stateDir() == null ? null : SidecarState.in(options.stateDir());
     KeptState.register(registry, this);
+    outboundRouting = new OutboundRouting(vertx, options.namespace(), options.service(),
+        options.localAddress(), registry);
     WorkloadCertificate kept = KeptState.load(state, this::use, Clock.systemUTC());
     fromLastKnownGood = services.get() != null;
     SocketAddress engine = DistributionClientSettings.parseEngines(options.controlPlane()).get(0);
@@ -146,8 +152,11 @@ public final class SidecarServer implements AutoCloseable {
         options.appHost(), options.appPort(), options.mtlsMode(), registry, inboundPolicy::get,
         traffic);
     await(inbound.start(certificate));
+    if (services.get() != null) {
+      inbound.appProtocol(appProtocol(services.get()));
+    }
     outbound = new OutboundListener(vertx, options.localAddress(), options.outboundPort(),
-        options.namespace(), services::get, registry);
+        options.namespace(), services::get, outboundRouting);
     await(outbound.start(certificate));
     certificates.onCertificateUpdate(renewed -> Future.all(inbound.updateCertificate(renewed),
         outbound.updateCertificate(renewed)));
@@ -206,8 +215,24 @@ public final class SidecarServer implements AutoCloseable {
   private void use(dev.crossgate.policy.distribution.v1.Snapshot snapshot) {
     MeshServices next = MeshServices.of(snapshot);
     InboundPolicy policy = InboundPolicy.of(snapshot, options.namespace(), options.service());
+    OutboundRouting.Compiled routes = outboundRouting.compile(next);
+    outboundRouting.use(routes);
     services.set(next);
+    if (inbound != null) {
+      inbound.appProtocol(appProtocol(next));
+    }
     inboundPolicy.set(policy);
+  }
+
+  /** How the inbound side talks to the app: its own Service's {@code spec.protocol}. */
+  private BackendProtocol appProtocol(MeshServices known) {
+    MeshService own = known.service(options.namespace(), options.service());
+    try {
+      return BackendProtocol.parse(own == null || own.spec() == null ? null
+          : own.spec().protocol());
+    } catch (IllegalArgumentException e) {
+      return BackendProtocol.HTTP1;
+    }
   }
 
   private Future<Void> apply(dev.crossgate.policy.distribution.v1.Snapshot snapshot) {
@@ -304,6 +329,8 @@ public final class SidecarServer implements AutoCloseable {
       current.services().forEach((name, service) -> {
         JsonObject entry = new JsonObject()
             .put("name", name)
+            .put("protocol", service.spec() == null || service.spec().protocol() == null
+                ? "HTTP" : service.spec().protocol())
             .put("endpoints", new JsonArray(service.direct().endpoints().stream()
                 .map(e -> e.address() + ":" + e.port()).toList()))
             .put("meshEndpoints", new JsonArray(service.mesh().endpoints().stream()

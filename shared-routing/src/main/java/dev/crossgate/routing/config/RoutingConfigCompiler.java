@@ -500,7 +500,7 @@ public final class RoutingConfigCompiler {
     }
     for (HttpRoute.ParentRef ref : parentRefs) {
       String namespace = ref.namespace() == null ? metadata.namespace() : ref.namespace();
-      if (ref.name().equals(gateway.metadata().name())
+      if (!ref.service() && ref.name().equals(gateway.metadata().name())
           && namespace.equals(gateway.metadata().namespace())
           && (ref.sectionName() == null || ref.sectionName().equals(listener.name()))) {
         return true;

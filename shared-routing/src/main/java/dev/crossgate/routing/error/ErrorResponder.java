@@ -46,6 +46,11 @@ public final class ErrorResponder {
           "the backend reset the stream (code " + reset.getCode() + ")");
     }
     javax.net.ssl.SSLException tls = tlsFailure(failure);
+    for (Throwable t = tls; t != null && t.getCause() != t; t = t.getCause()) {
+      if (t instanceof dev.crossgate.routing.mesh.PeerIdentityException peer) {
+        return new ProxyException(ErrorReason.PEER_IDENTITY_MISMATCH, peer.getMessage());
+      }
+    }
     if (tls != null) {
       Throwable root = tls;
       while (root.getCause() != null && root.getCause() != root) {

@@ -13,9 +13,7 @@ import dev.crossgate.routing.upstream.Backend;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.net.ClientSSLOptions;
-import io.vertx.core.net.TrustOptions;
 import java.util.HashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -125,13 +123,7 @@ public final class MeshUpstreams implements UnaryOperator<Backend> {
     int slash = name.indexOf('/');
     String expected = PeerIdentity.expected(PeerIdentity.trustDomainOf(held.spiffeId()),
         name.substring(0, slash), name.substring(slash + 1));
-    ClientSSLOptions tls = new ClientSSLOptions()
-        .setKeyCertOptions(held.keyCertOptions())
-        .setTrustOptions(TrustOptions.wrap(SpiffeTrustManager.of(held.trustBundlePem(), expected)))
-        // Mesh peers are named by SPIFFE id, checked by the trust manager, not by host name.
-        .setHostnameVerificationAlgorithm("")
-        .setEnabledSecureTransportProtocols(new LinkedHashSet<>(List.of("TLSv1.3")))
-        .setUseAlpn(direct.protocol().http2());
+    ClientSSLOptions tls = MeshTls.client(held, expected, direct.protocol().http2());
     // Peak-EWMA, as the sidecar uses toward mesh peers.
     LoadBalancer balancer = LoadBalancers.create(
         new dev.crossgate.policy.model.Service.LoadBalancer("PeakEwma", null), service.endpoints());

@@ -60,8 +60,7 @@ final class SpiffeTrustManager extends X509ExtendedTrustManager {
     String actual = PeerIdentity.spiffeId(chain.length == 0 ? List.of() : List.of(chain[0]))
         .orElse("none");
     if (!actual.equals(expected)) {
-      throw new CertificateException("the mesh peer presented " + actual + " (expected: "
-          + expected + ")");
+      throw new PeerIdentityException(actual, expected);
     }
   }
 

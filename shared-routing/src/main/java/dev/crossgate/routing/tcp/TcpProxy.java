@@ -48,8 +48,20 @@ public final class TcpProxy {
     }
   }
 
+  /** Opens the backend connection of one accepted connection (plaintext, or e.g. mesh TLS). */
+  @FunctionalInterface
+  public interface Connector {
+
+    /** A plain TCP connect. */
+    Connector PLAIN = (client, endpoint) -> client.connect(endpoint.port(), endpoint.address());
+
+    /** Connects {@code client} to {@code endpoint}. */
+    Future<NetSocket> connect(NetClient client, UpstreamEndpoint endpoint);
+  }
+
   private final Vertx vertx;
   private final Settings settings;
+  private final Connector connector;
   private final Supplier<UpstreamEndpoint> endpoints;
   private final ConnectionEvents events;
   private final AtomicLong connectFailures = new AtomicLong();
@@ -75,6 +87,15 @@ public final class TcpProxy {
    */
   public TcpProxy(Vertx vertx, Settings settings, Supplier<UpstreamEndpoint> endpoints,
       ConnectionEvents events) {
+    this(vertx, settings, endpoints, events, Connector.PLAIN);
+  }
+
+  /**
+   * A proxy opening backend connections with {@code connector}; call {@link #start()} to bind.
+   */
+  public TcpProxy(Vertx vertx, Settings settings, Supplier<UpstreamEndpoint> endpoints,
+      ConnectionEvents events, Connector connector) {
+    this.connector = Objects.requireNonNull(connector, "connector");
     this.vertx = Objects.requireNonNull(vertx, "vertx");
     this.settings = Objects.requireNonNull(settings, "settings");
     this.endpoints = Objects.requireNonNull(endpoints, "endpoints");
@@ -113,7 +134,7 @@ public final class TcpProxy {
       session.connectFailed();
       return;
     }
-    client.connect(endpoint.port(), endpoint.address()).onComplete(ar -> {
+    connector.connect(client, endpoint).onComplete(ar -> {
       if (ar.failed()) {
         connectFailures.incrementAndGet();
         done[0] = true;

@@ -41,7 +41,8 @@ final class BackendPools {
           .setKeepAliveTimeout((int) Math.max(1, settings.keepAlive().toSeconds()));
       PoolOptions pool = new PoolOptions().setMaxWaitQueueSize(settings.maxPendingRequests());
       if (http2) {
-        options.setProtocolVersion(HttpVersion.HTTP_2).setHttp2ClearTextUpgrade(false);
+        options.setProtocolVersion(HttpVersion.HTTP_2).setHttp2ClearTextUpgrade(false)
+            .setUseAlpn(true);
         pool.setHttp2MaxSize(1);
       } else {
         pool.setHttp1MaxSize(settings.maxConnections());

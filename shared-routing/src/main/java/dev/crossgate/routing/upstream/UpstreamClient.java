@@ -95,7 +95,9 @@ public final class UpstreamClient {
     this.http2 = vertx.httpClientBuilder()
         .with(baseOptions(settings)
             .setProtocolVersion(HttpVersion.HTTP_2)
-            .setHttp2ClearTextUpgrade(false))
+            .setHttp2ClearTextUpgrade(false)
+            // h2 over TLS (mesh hops, TLS backends) is negotiated by ALPN; h2c ignores it
+            .setUseAlpn(true))
         .with(new PoolOptions().setHttp2MaxSize(1).setMaxWaitQueueSize(-1))
         .build();
     this.pools = new BackendPools(vertx, settings);

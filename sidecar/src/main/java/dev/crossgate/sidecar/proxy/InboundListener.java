@@ -14,12 +14,9 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.ClientAuth;
-import io.vertx.core.http.HttpClient;
-import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
-import io.vertx.core.http.RequestOptions;
 import io.vertx.core.net.NetClient;
 import io.vertx.core.net.NetServer;
 import io.vertx.core.net.NetServerOptions;
@@ -40,7 +37,10 @@ import org.slf4j.LoggerFactory;
  * client certificate from the trust bundle, plaintext to a plain one. What each request may do
  * follows the service's {@link InboundPolicy} (its MeshMigration stage: PERMISSIVE or STRICT,
  * authorization audited or enforced; see {@link InboundGate}); every request is counted per
- * caller by the {@link TrafficRecorder}.
+ * caller by the {@link TrafficRecorder}. Requests reach the app through the shared proxy core
+ * ({@link LocalApp}: HTTP/1.1, or h2c for HTTP2 and gRPC services). For a {@code protocol: TCP}
+ * service the port carries opaque bytes instead: mTLS connections are piped to the app once the
+ * caller's certificate verified, plaintext ones too unless the stage is STRICT.
  */
 public final class InboundListener {
 
@@ -60,10 +60,13 @@ public final class InboundListener {
   private final Map<Integer, String> origins = new ConcurrentHashMap<>();
   private volatile MtlsMode mode;
   private InboundGate gate;
-  private HttpClient app;
+  private LocalApp app;
   private HttpServer tls;
   private HttpServer plain;
   private NetServer front;
+  /** mTLS for an opaque TCP service: bytes piped to the app. */
+  private NetServer tlsTcp;
+  private volatile boolean opaque;
   private NetClient relay;
 
   public InboundListener(Vertx vertx, String bindAddress, int port, String appHost, int appPort,
@@ -93,7 +96,7 @@ public final class InboundListener {
 
   /** Binds the port with {@code certificate}; answers with the bound port. */
   public Future<Integer> start(WorkloadCertificate certificate) {
-    app = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true).setTcpNoDelay(true));
+    app = new LocalApp(vertx, appHost, appPort, registry);
     relay = vertx.createNetClient();
     HttpServerOptions tlsOptions = new HttpServerOptions().setHost("127.0.0.1").setPort(0)
         .setSsl(true).setClientAuth(ClientAuth.REQUIRED)
@@ -111,6 +114,15 @@ public final class InboundListener {
         })
         .compose(server -> {
           plain = server;
+          return vertx.createNetServer(new NetServerOptions().setHost("127.0.0.1").setPort(0)
+                  .setSsl(true).setClientAuth(ClientAuth.REQUIRED)
+                  .setKeyCertOptions(certificate.keyCertOptions())
+                  .setTrustOptions(certificate.trustOptions())
+                  .setEnabledSecureTransportProtocols(TLS_1_3))
+              .connectHandler(this::opaqueMtls).listen();
+        })
+        .compose(server -> {
+          tlsTcp = server;
           return vertx.createNetServer(new NetServerOptions().setHost(bindAddress).setPort(port)
               .setTcpNoDelay(true)).connectHandler(this::sniff).listen();
         })
@@ -123,6 +135,10 @@ public final class InboundListener {
 
   /** Uses a renewed certificate for new connections. */
   public Future<Boolean> updateCertificate(WorkloadCertificate certificate) {
+    tlsTcp.updateSSLOptions(new ServerSSLOptions().setClientAuth(ClientAuth.REQUIRED)
+        .setKeyCertOptions(certificate.keyCertOptions())
+        .setTrustOptions(certificate.trustOptions())
+        .setEnabledSecureTransportProtocols(TLS_1_3));
     return tls.updateSSLOptions(new ServerSSLOptions().setClientAuth(ClientAuth.REQUIRED)
         .setKeyCertOptions(certificate.keyCertOptions())
         .setTrustOptions(certificate.trustOptions())
@@ -156,7 +172,16 @@ public final class InboundListener {
       if (!tlsHello) {
         count("plaintext", socket.remoteAddress().hostAddress());
       }
-      relay.connect(tlsHello ? tls.actualPort() : plain.actualPort(), "127.0.0.1")
+      boolean bytes = opaque;
+      if (bytes && !tlsHello && effectiveMode() == MtlsMode.STRICT) {
+        count("plaintext_refused", socket.remoteAddress().hostAddress());
+        socket.close(); // an opaque port cannot answer with an error: STRICT just closes
+        return;
+      }
+      // An opaque TCP service: mTLS to the piping TLS server, plaintext straight to the app.
+      int to = tlsHello ? (bytes ? tlsTcp.actualPort() : tls.actualPort())
+          : bytes ? appPort : plain.actualPort();
+      relay.connect(to, tlsHello || !bytes ? "127.0.0.1" : appHost)
           .onSuccess(inner -> {
             int relayPort = inner.localAddress().port();
             origins.put(relayPort, socket.remoteAddress().hostAddress());
@@ -172,7 +197,32 @@ public final class InboundListener {
     });
   }
 
+  /** An mTLS connection to an opaque TCP service: the bytes go to the app, both ways. */
+  private void opaqueMtls(NetSocket socket) {
+    socket.pause();
+    String peer;
+    try {
+      peer = PeerIdentity.spiffeId(socket.peerCertificates()).orElse("unknown");
+    } catch (SSLPeerUnverifiedException e) {
+      peer = "unknown";
+    }
+    count("mtls_tcp", peer);
+    relay.connect(appPort, appHost)
+        .onSuccess(app -> {
+          socket.pipeTo(app);
+          app.pipeTo(socket);
+        })
+        .onFailure(e -> {
+          LOG.warn("inbound TCP to the app {}:{} failed: {}", appHost, appPort, e.toString());
+          socket.close();
+        });
+  }
+
   private void mtlsRequest(HttpServerRequest request) {
+    Counter.builder("crossgate_sidecar_inbound_mtls_requests")
+        .description("Requests that arrived over mutual TLS, by HTTP version (h2 is negotiated "
+            + "by ALPN between sidecars)")
+        .tag("version", request.version().alpnName()).register(registry).increment();
     handle(request, peerOf(request.connection()));
   }
 
@@ -186,7 +236,8 @@ public final class InboundListener {
     String source = remote == null ? null : origins.get(remote.port());
     String caller = CallerNames.of(peer, source);
     InboundGate.Admission admission = gate.admit(request, peer, source);
-    request.response().endHandler(v -> traffic.record(caller, peer != null, admission.outcome(),
+    // The body end, not the end: the proxy core owns the response's end handler.
+    request.response().bodyEndHandler(v -> traffic.record(caller, peer != null, admission.outcome(),
         admission.policy(), request.response().getStatusCode(), System.nanoTime() - start));
     if (admission.refusal() != null) {
       if (admission.outcome() == TrafficRecorder.Outcome.REFUSED_PLAINTEXT) {
@@ -200,15 +251,23 @@ public final class InboundListener {
   }
 
   private void forward(HttpServerRequest request, String peer) {
-    request.pause();
-    Forwarder.forward(request, in -> {
-      var headers = Forwarder.upstreamHeaders(in);
-      if (peer != null) {
-        headers.set(Forwarder.PEER_HEADER, peer);
-      }
-      return app.request(new RequestOptions().setHost(appHost).setPort(appPort)
-          .setMethod(in.method()).setURI(in.uri()).setHeaders(headers));
-    });
+    // Only the sidecar may say who the caller is.
+    request.headers().remove(ProxyProblems.PEER_HEADER);
+    if (peer != null) {
+      request.headers().set(ProxyProblems.PEER_HEADER, peer);
+    }
+    app.forward(request);
+  }
+
+  /**
+   * Speaks {@code protocol} to the app from the next request on: its {@code Service}'s
+   * {@code spec.protocol} (h2c for {@code HTTP2} and {@code GRPC}).
+   */
+  public void appProtocol(dev.crossgate.routing.upstream.BackendProtocol protocol) {
+    opaque = protocol == dev.crossgate.routing.upstream.BackendProtocol.TCP;
+    if (app != null) {
+      app.protocol(protocol);
+    }
   }
 
   private static String peerOf(io.vertx.core.http.HttpConnection connection) {
@@ -235,7 +294,8 @@ public final class InboundListener {
   public Future<Void> close() {
     return Future.join(front == null ? Future.succeededFuture() : front.close(),
             tls == null ? Future.succeededFuture() : tls.close(),
-            plain == null ? Future.succeededFuture() : plain.close())
+            plain == null ? Future.succeededFuture() : plain.close(),
+            tlsTcp == null ? Future.succeededFuture() : tlsTcp.close())
         .compose(v -> app == null ? Future.succeededFuture() : app.close())
         .mapEmpty();
   }

@@ -3,6 +3,7 @@ package dev.crossgate.sidecar.proxy;
 import static java.util.Objects.requireNonNull;
 
 import dev.crossgate.policy.model.MeshMigration;
+import dev.crossgate.policy.model.Service;
 import dev.crossgate.routing.lb.LoadBalancer;
 import java.util.Optional;
 
@@ -15,9 +16,16 @@ import java.util.Optional;
  * @param direct the static {@code Service.spec.endpoints}
  * @param mesh the inbound endpoints of the service's live, ready sidecars
  * @param migration the service's migration switch, or null
+ * @param spec the Service's spec (balancer, outlier detection, retry budget...), or null
  */
 public record MeshService(String namespace, String name, LoadBalancer direct, LoadBalancer mesh,
-    MeshMigration migration) {
+    MeshMigration migration, Service.Spec spec) {
+
+  /** A service without a spec: no resilience settings on its mesh path. */
+  public MeshService(String namespace, String name, LoadBalancer direct, LoadBalancer mesh,
+      MeshMigration migration) {
+    this(namespace, name, direct, mesh, migration, null);
+  }
 
   public MeshService {
     requireNonNull(namespace, "namespace");

@@ -6,6 +6,7 @@ import dev.crossgate.policy.distribution.v1.Endpoint;
 import dev.crossgate.policy.distribution.v1.ServiceEndpoints;
 import dev.crossgate.policy.distribution.v1.Snapshot;
 import dev.crossgate.policy.model.MeshMigration;
+import dev.crossgate.policy.model.PolicyBundle;
 import dev.crossgate.policy.model.Service;
 import dev.crossgate.routing.lb.LoadBalancers;
 import dev.crossgate.routing.lb.UpstreamEndpoint;
@@ -25,8 +26,10 @@ import java.util.TreeMap;
  * @param revision the snapshot's revision
  * @param hash the snapshot's hash
  * @param services {@code namespace/name} to the service
+ * @param bundle the snapshot's validated resources (the routes the outbound port compiles)
  */
-public record MeshServices(long revision, String hash, Map<String, MeshService> services) {
+public record MeshServices(long revision, String hash, Map<String, MeshService> services,
+    PolicyBundle bundle) {
 
   /** The default balancer of mesh services. */
   static final Service.LoadBalancer PEAK_EWMA = new Service.LoadBalancer("PeakEwma", null);
@@ -81,9 +84,10 @@ public record MeshServices(long revision, String hash, Map<String, MeshService> 
       services.put(key, new MeshService(service.metadata().namespace(),
           service.metadata().name(), LoadBalancers.create(spec, endpoints),
           LoadBalancers.create(spec, meshEndpoints.getOrDefault(key, List.of())),
-          migrations.get(key)));
+          migrations.get(key), service.spec()));
     }
-    return new MeshServices(snapshot.getRevision(), snapshot.getHash(), services);
+    return new MeshServices(snapshot.getRevision(), snapshot.getHash(), services,
+        result.bundle());
   }
 
   /** The service {@code namespace/name}, or null. */

@@ -43,16 +43,36 @@ public record HttpRoute(
   }
 
   /**
-   * A reference to a parent gateway.
+   * A reference to a parent: a gateway (and listener), or a {@code Service} whose callers'
+   * sidecars apply the route to the calls they send it (the Gateway API's GAMMA mesh routes).
    *
-   * @param name the gateway name
-   * @param namespace the gateway namespace; the route's own when omitted
-   * @param sectionName a listener name of that gateway
+   * @param name the gateway (or Service) name
+   * @param namespace the parent's namespace; the route's own when omitted
+   * @param sectionName a listener name of that gateway; none for a Service
+   * @param kind {@code Gateway} (default) or {@code Service}
    */
   public record ParentRef(
-      @Doc("The gateway name.") String name,
-      @Doc("The gateway namespace; the route's own when omitted.") String namespace,
-      @Doc("A listener name of that gateway.") String sectionName) {}
+      @Doc("The gateway (or Service) name.") String name,
+      @Doc("The parent's namespace; the route's own when omitted.") String namespace,
+      @Doc("A listener name of that gateway; none for a Service.") String sectionName,
+      @Doc(value = "Gateway: the route serves that gateway. Service: callers' sidecars apply it"
+              + " to calls to that Service (mesh routing).", defaultValue = "Gateway",
+              allowed = {"Gateway", "Service"})
+          String kind) {
+
+    /** The kind of a mesh route's parent. */
+    public static final String SERVICE = "Service";
+
+    /** A reference to a gateway. */
+    public ParentRef(String name, String namespace, String sectionName) {
+      this(name, namespace, sectionName, null);
+    }
+
+    /** Whether this names a Service (a mesh route), not a gateway. */
+    public boolean service() {
+      return SERVICE.equals(kind);
+    }
+  }
 
   /**
    * A routing rule: matches, filters, and where matching requests go.

@@ -36,6 +36,8 @@ public record Service(
    * @param timeouts connect and idle timeouts; the defaults when omitted
    * @param retryBudget how much extra load retries may add; the defaults when omitted
    * @param tls TLS toward the endpoints; plaintext when omitted
+   * @param meshPort for {@code protocol: TCP}: the port each calling sidecar listens on (on its
+   *     local address) and forwards, as opaque bytes, to this service; none when omitted
    */
   public record Spec(
       @Doc("Static endpoints.") List<Endpoint> endpoints,
@@ -50,9 +52,19 @@ public record Service(
       @Doc("Circuit breaking on the error rate; none when omitted.") CircuitBreaker circuitBreaker,
       @Doc("Connect and idle timeouts.") Timeouts timeouts,
       @Doc("How much extra load retries may add.") RetryBudget retryBudget,
-      @Doc("TLS toward the endpoints; plaintext when omitted.") Tls tls) {
+      @Doc("TLS toward the endpoints; plaintext when omitted.") Tls tls,
+      @Doc("For protocol TCP: the port each calling sidecar listens on (its local address) and"
+          + " forwards, as opaque bytes, to this service; none when omitted.") Integer meshPort) {
     public Spec {
       endpoints = endpoints == null ? List.of() : List.copyOf(endpoints);
+    }
+
+    /** A spec without a mesh TCP port. */
+    public Spec(List<Endpoint> endpoints, LoadBalancer loadBalancer, String protocol,
+        HealthCheck healthCheck, OutlierDetection outlierDetection, ConnectionPool connectionPool,
+        CircuitBreaker circuitBreaker, Timeouts timeouts, RetryBudget retryBudget, Tls tls) {
+      this(endpoints, loadBalancer, protocol, healthCheck, outlierDetection, connectionPool,
+          circuitBreaker, timeouts, retryBudget, tls, null);
     }
 
     /** A spec without upstream TLS. */

@@ -203,8 +203,8 @@ final class GrpcRouteRules {
       return listeners;
     }
     for (HttpRoute.ParentRef ref : parents) {
-      if (ref == null || ref.name() == null) {
-        continue;
+      if (ref == null || ref.name() == null || ref.service()) {
+        continue; // a mesh route's Service parent is not a gateway listener
       }
       String namespace = ref.namespace() == null ? route.metadata().namespace() : ref.namespace();
       index.gateway(namespace, ref.name()).ifPresent(gateway -> {

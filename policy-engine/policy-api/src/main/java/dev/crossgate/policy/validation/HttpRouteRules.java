@@ -148,6 +148,10 @@ final class HttpRouteRules {
       problems.expected(owner, path + ".name", null, "the name of a Gateway");
       return;
     }
+    if (ref.kind() != null && !"Gateway".equals(ref.kind())) {
+      checkServiceParent(ref, path, gatewayNamespace, protocols);
+      return;
+    }
     Optional<Gateway> gateway = index.gateway(gatewayNamespace, ref.name());
     if (gateway.isEmpty()) {
       checkParentRef(ref, path);
@@ -176,6 +180,28 @@ final class HttpRouteRules {
           "a " + String.join(" or ", protocols) + " listener for " + owner.kind() + ", but it is "
               + listener.get().protocol()
               + (compatible.isEmpty() ? "" : "; compatible: " + String.join(", ", compatible)));
+    }
+  }
+
+  /** A mesh route's parent: an existing Service, without a listener; HTTP and gRPC only. */
+  private void checkServiceParent(HttpRoute.ParentRef ref, String path, String serviceNamespace,
+      List<String> protocols) {
+    if (!ref.service()) {
+      problems.expected(owner, path + ".kind", ref.kind(), "Gateway or Service");
+      return;
+    }
+    if (!protocols.containsAll(HTTP_PROTOCOLS)) {
+      problems.expected(owner, path + ".kind", ref.kind(),
+          "Gateway (a " + owner.kind() + " attaches to gateway listeners only)");
+      return;
+    }
+    if (ref.sectionName() != null) {
+      problems.expected(owner, path + ".sectionName", ref.sectionName(),
+          "none for a Service parent (a Service has no listeners)");
+    }
+    if (index.service(serviceNamespace, ref.name()).isEmpty()) {
+      problems.expected(owner, path + ".name", ref.name(),
+          "an existing Service in namespace " + serviceNamespace);
     }
   }
 

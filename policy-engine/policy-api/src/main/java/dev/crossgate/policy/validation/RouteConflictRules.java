@@ -171,8 +171,8 @@ final class RouteConflictRules {
       return listeners;
     }
     for (HttpRoute.ParentRef ref : route.spec().parentRefs()) {
-      if (ref == null || ref.name() == null) {
-        continue;
+      if (ref == null || ref.name() == null || ref.service()) {
+        continue; // a mesh route's Service parent is not a gateway listener
       }
       String namespace = ref.namespace() == null ? route.metadata().namespace() : ref.namespace();
       index

@@ -51,6 +51,15 @@ final class ServiceRules {
 
   private static void checkResilience(Service service, Service.Spec spec, FieldChecks checks) {
     checks.oneOf("spec.protocol", spec.protocol(), Service.Spec.class, "protocol");
+    if (spec.meshPort() != null) {
+      if (!"TCP".equals(spec.protocol())) {
+        checks.expected("spec.meshPort", spec.meshPort(),
+            "no meshPort unless spec.protocol is TCP (HTTP services are called through the"
+                + " sidecar's outbound port)");
+      } else {
+        checks.range("spec.meshPort", spec.meshPort(), 1, 65535);
+      }
+    }
     Service.HealthCheck health = spec.healthCheck();
     if (health != null) {
       String path = "spec.healthCheck";

@@ -78,7 +78,7 @@ class BindingProblemsTest {
         .containsExactly(
             "routes.yaml:10: Service shop/users: spec.probes: unknown field (expected: one of"
                 + " endpoints, loadBalancer, protocol, healthCheck, outlierDetection,"
-                + " connectionPool, circuitBreaker, timeouts, retryBudget, tls)");
+                + " connectionPool, circuitBreaker, timeouts, retryBudget, tls, meshPort)");
   }
 
   @Test

@@ -48,6 +48,35 @@ class HttpRouteProblemsTest {
   }
 
   @Test
+  void serviceParentsMustNameAServiceWithoutAListener() {
+    String yaml =
+        HEAD
+            + """
+              parentRefs:
+                - kind: Service
+                  name: users
+                - kind: Service
+                  name: payments
+                - kind: Service
+                  name: orders
+                  sectionName: http
+                - kind: Mesh
+                  name: users
+              rules:
+                - backendRefs:
+                    - name: users
+            """;
+    assertThat(problemsWithGateway(yaml))
+        .containsExactly(
+            "routes.yaml:11: HTTPRoute shop/users: spec.parentRefs[1].name: payments (expected:"
+                + " an existing Service in namespace shop)",
+            "routes.yaml:14: HTTPRoute shop/users: spec.parentRefs[2].sectionName: http"
+                + " (expected: none for a Service parent (a Service has no listeners))",
+            "routes.yaml:15: HTTPRoute shop/users: spec.parentRefs[3].kind: Mesh (expected:"
+                + " Gateway or Service)");
+  }
+
+  @Test
   void backendRefsMustExistAndWeightsBeInRange() {
     String yaml =
         HEAD

@@ -1,5 +1,6 @@
 package dev.crossgate.policy.codec;
 
+import static dev.crossgate.policy.codec.PolicyTexts.problemsOf;
 import static dev.crossgate.policy.codec.PolicyTexts.problemsWithGateway;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -694,5 +695,40 @@ class PolicyKindProblemsTest {
     MeshMigration migration = result.bundle().ofKind(MeshMigration.class).get(0);
     assertThat(migration.spec().stage()).isEqualTo("off");
     assertThat(migration.stage()).contains(MeshMigration.Stage.off);
+  }
+
+  @Test
+  void meshPortOnlyForTcpServicesAndInRange() {
+    String yaml =
+        """
+        apiVersion: crossgate.dev/v1alpha1
+        kind: Service
+        metadata: {name: db, namespace: shop}
+        spec:
+          protocol: TCP
+          meshPort: 70000
+          endpoints: [{address: 127.0.0.1, port: 5432}]
+        ---
+        apiVersion: crossgate.dev/v1alpha1
+        kind: Service
+        metadata: {name: web, namespace: shop}
+        spec:
+          meshPort: 8080
+          endpoints: [{address: 127.0.0.1, port: 80}]
+        ---
+        apiVersion: crossgate.dev/v1alpha1
+        kind: Service
+        metadata: {name: cache, namespace: shop}
+        spec:
+          protocol: TCP
+          meshPort: 6379
+          endpoints: [{address: 127.0.0.1, port: 6379}]
+        """;
+    assertThat(problemsOf(yaml))
+        .containsExactly(
+            "routes.yaml:6: Service shop/db: spec.meshPort: 70000 (expected: 1..65535)",
+            "routes.yaml:13: Service shop/web: spec.meshPort: 8080 (expected: no meshPort"
+                + " unless spec.protocol is TCP (HTTP services are called through the sidecar's"
+                + " outbound port))");
   }
 }

@@ -68,8 +68,8 @@ final class ResourceReferences {
   private static void parents(List<HttpRoute.ParentRef> parents, String ns,
       Set<ResourceKey> refs) {
     for (HttpRoute.ParentRef parent : parents) {
-      refs.add(new ResourceKey(Gateway.KIND, parent.namespace() == null ? ns : parent.namespace(),
-          parent.name()));
+      refs.add(new ResourceKey(parent.service() ? Service.KIND : Gateway.KIND,
+          parent.namespace() == null ? ns : parent.namespace(), parent.name()));
     }
   }
 

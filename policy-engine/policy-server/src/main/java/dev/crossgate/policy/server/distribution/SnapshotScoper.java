@@ -3,6 +3,8 @@ package dev.crossgate.policy.server.distribution;
 import dev.crossgate.policy.distribution.v1.Hello;
 import dev.crossgate.policy.distribution.v1.NodeRole;
 import dev.crossgate.policy.model.Gateway;
+import dev.crossgate.policy.model.GrpcRoute;
+import dev.crossgate.policy.model.HttpRoute;
 import dev.crossgate.policy.model.PolicyBundle;
 import dev.crossgate.policy.model.Resource;
 import dev.crossgate.policy.model.Service;
@@ -53,7 +55,8 @@ final class SnapshotScoper {
       }
       work.addAll(ResourceReferences.of(byKey.get(key)));
       for (ResourceKey referrer : referrers.getOrDefault(key, List.of())) {
-        if (belongsToNode(referrer, key, roots)) {
+        if (belongsToNode(referrer, key, roots)
+            || meshRouteOf(byKey.get(referrer), byKey.get(key), roots, key)) {
           work.add(referrer);
         }
       }
@@ -81,6 +84,27 @@ final class SnapshotScoper {
       return target.kind().equals(Gateway.KIND) && roots.contains(target);
     }
     return true;
+  }
+
+  /**
+   * Whether {@code route} is a mesh route (a {@code parentRefs[].kind: Service}) of the chosen
+   * Service {@code target}, one of a sidecar's roots: its callers' sidecars apply it.
+   */
+  private static boolean meshRouteOf(Resource route, Resource target, Set<ResourceKey> roots,
+      ResourceKey targetKey) {
+    if (!(target instanceof Service) || !roots.contains(targetKey)) {
+      return false;
+    }
+    List<HttpRoute.ParentRef> parents = route instanceof HttpRoute http ? http.spec().parentRefs()
+        : route instanceof GrpcRoute grpc ? grpc.spec().parentRefs() : List.of();
+    for (HttpRoute.ParentRef parent : parents) {
+      if (parent.service() && parent.name().equals(targetKey.name())
+          && (parent.namespace() == null ? route.metadata().namespace() : parent.namespace())
+              .equals(targetKey.namespace())) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /**

@@ -74,4 +74,40 @@ class SidecarScopeTest {
         .containsExactlyInAnyOrder("Service shop/b", "MeshMigration shop/b",
             "AuthorizationPolicy shop/allow-a", "Role shop/reader", "RoleBinding shop/c-reads");
   }
+
+  @Test
+  void aSidecarGetsTheMeshRoutesOfItsServicesButNotGatewayRoutes() {
+    PolicyBundle all = PolicyLoader.loadString("all.yaml", ALL + """
+        ---
+        apiVersion: crossgate.dev/v1alpha1
+        kind: Service
+        metadata: {name: b-v2, namespace: shop}
+        spec: {endpoints: [{address: 127.0.0.1, port: 3}]}
+        ---
+        apiVersion: crossgate.dev/v1alpha1
+        kind: Gateway
+        metadata: {name: edge, namespace: shop}
+        spec: {listeners: [{name: http, port: 8080, protocol: HTTP}]}
+        ---
+        apiVersion: gateway.networking.k8s.io/v1
+        kind: HTTPRoute
+        metadata: {name: b-split, namespace: shop}
+        spec:
+          parentRefs: [{kind: Service, name: b}]
+          rules: [{backendRefs: [{name: b, weight: 9}, {name: b-v2, weight: 1}]}]
+        ---
+        apiVersion: gateway.networking.k8s.io/v1
+        kind: HTTPRoute
+        metadata: {name: edge-b, namespace: shop}
+        spec:
+          parentRefs: [{name: edge}]
+          rules: [{backendRefs: [{name: b}]}]
+        """).bundleOrThrow();
+    PolicyBundle scoped = SnapshotScoper.scope(all, Hello.newBuilder().setNodeId("n")
+        .setRole(NodeRole.NODE_ROLE_SIDECAR).setService("a").setNamespace("shop").build());
+
+    assertThat(scoped.resources()).extracting(r -> r.kind() + " " + r.metadata().qualifiedName())
+        .contains("HTTPRoute shop/b-split", "Service shop/b-v2")
+        .doesNotContain("HTTPRoute shop/edge-b", "Gateway shop/edge");
+  }
 }
