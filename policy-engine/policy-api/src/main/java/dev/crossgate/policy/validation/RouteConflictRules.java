@@ -102,6 +102,35 @@ final class RouteConflictRules {
     }
   }
 
+  /**
+   * The paths (type and value, compared as conflicts compare them) that a route's matches select:
+   * two routes that share none of them cannot conflict.
+   */
+  static Set<String> pathKeys(HttpRoute route) {
+    Set<String> keys = new HashSet<>();
+    if (route.spec() == null) {
+      return keys;
+    }
+    for (HttpRoute.Rule rule : route.spec().rules()) {
+      if (rule == null) {
+        continue;
+      }
+      if (rule.matches().isEmpty()) {
+        keys.add(pathKey(keyOf(null)));
+      }
+      for (HttpRoute.Match match : rule.matches()) {
+        if (match != null) {
+          keys.add(pathKey(keyOf(match)));
+        }
+      }
+    }
+    return keys;
+  }
+
+  private static String pathKey(MatchKey key) {
+    return key.pathType() + " " + key.pathValue();
+  }
+
   private static boolean report(Occurrence first, Occurrence second, ProblemList problems) {
     Set<String> hosts = new TreeSet<>(first.hosts());
     hosts.retainAll(second.hosts());
