@@ -116,19 +116,25 @@ final class RouteConflictRules {
         continue;
       }
       if (rule.matches().isEmpty()) {
-        keys.add(pathKey(keyOf(null)));
+        keys.add(pathKey(null));
       }
       for (HttpRoute.Match match : rule.matches()) {
         if (match != null) {
-          keys.add(pathKey(keyOf(match)));
+          keys.add(pathKey(match.path()));
         }
       }
     }
     return keys;
   }
 
-  private static String pathKey(MatchKey key) {
-    return key.pathType() + " " + key.pathValue();
+  /** The path type and value of a match as {@link #keyOf} normalizes them. */
+  private static String pathKey(HttpRoute.PathMatch path) {
+    String type = HttpRouteRules.pathType(path);
+    String value = HttpRouteRules.pathValue(path);
+    if (type.equals(HttpRouteRules.PATH_PREFIX) && value.length() > 1 && value.endsWith("/")) {
+      value = value.substring(0, value.length() - 1);
+    }
+    return type + " " + value;
   }
 
   private static boolean report(Occurrence first, Occurrence second, ProblemList problems) {
