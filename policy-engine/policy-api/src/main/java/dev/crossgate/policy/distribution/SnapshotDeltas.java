@@ -10,7 +10,6 @@ import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
-import java.util.StringJoiner;
 
 /**
  * The resource lists of delta snapshots: a snapshot's resources as parts over a base (runs copied
@@ -83,12 +82,18 @@ public final class SnapshotDeltas {
 
   /** The JSON array text of {@code resources}: {@code [r1,r2,...]}, nothing in between. */
   public static String join(List<String> resources) {
-    // StringJoiner sizes and fills the result in one copy (no intermediate builder).
-    StringJoiner out = new StringJoiner(",", "[", "]");
+    int length = 2 + Math.max(0, resources.size() - 1);
     for (String resource : resources) {
-      out.add(resource);
+      length += resource.length();
     }
-    return out.toString();
+    StringBuilder out = new StringBuilder(length).append('[');
+    for (int i = 0; i < resources.size(); i++) {
+      if (i > 0) {
+        out.append(',');
+      }
+      out.append(resources.get(i));
+    }
+    return out.append(']').toString();
   }
 
   /** A resource's own hash: SHA-256 of its JSON text (UTF-8), first 16 bytes. */

@@ -75,37 +75,66 @@ final class ChangeScope {
     if (kinds.stream().anyMatch(EVERYTHING::contains)) {
       return null;
     }
+    Set<String> names = new HashSet<>();
+    for (String ref : refs) {
+      // Every candidate: a name or namespace that is itself invalid may hold a '/'.
+      for (int slash = ref.indexOf('/'); slash >= 0; slash = ref.indexOf('/', slash + 1)) {
+        names.add(ref.substring(slash + 1));
+      }
+    }
+    Set<String> values = new HashSet<>();
+    for (String path : paths) {
+      String value = path.substring(path.indexOf(' ') + 1);
+      values.add(value);
+      values.add(value + "/");
+    }
+    Changed touched = new Changed(refs, names, kinds, paths, values);
     List<Resource> affected = new ArrayList<>();
     for (Resource resource : bundle.resources()) {
-      if (fresh.contains(resource) || reads(resource, refs, kinds, paths)) {
+      if (fresh.contains(resource) || reads(resource, touched)) {
         affected.add(resource);
       }
     }
     return new PolicyBundle(affected);
   }
 
+  /**
+   * What a change touched.
+   *
+   * @param refs the refs of the changed and removed resources
+   * @param names their names (a cheap first test before a ref is built)
+   * @param kinds their kinds
+   * @param paths the path keys the changed HTTPRoutes match
+   * @param values those paths' values, also with a trailing {@code /}
+   */
+  private record Changed(Set<String> refs, Set<String> names, Set<String> kinds,
+      Set<String> paths, Set<String> values) {
+
+    boolean has(String kind, String namespace, String name) {
+      return names.contains(name) && refs.contains(kind + " " + namespace + "/" + name);
+    }
+  }
+
   /** Whether an unchanged resource's checks can read what changed. */
-  private static boolean reads(Resource resource, Set<String> refs, Set<String> kinds, Set<String> paths) {
+  private static boolean reads(Resource resource, Changed changed) {
     if (resource.metadata() == null || resource.metadata().name() == null) {
       return false; // was valid before: cannot be (every resource needs a name)
     }
-    if (refs.contains(resource.ref()) || WHOLE_KIND.contains(resource.kind()) && kinds.contains(resource.kind())) {
-      return true;
-    }
-    if (resource instanceof HttpRoute route && kinds.contains(HttpRoute.KIND)) {
-      for (String path : RouteConflictRules.pathKeys(route)) {
-        if (paths.contains(path)) {
-          return true;
-        }
-      }
-    }
-    if (resource instanceof RoleBinding && kinds.contains(Role.KIND)) {
-      return true;
-    }
     String namespace = resource.metadata().namespace();
+    if (changed.has(resource.kind(), namespace, resource.metadata().name())
+        || WHOLE_KIND.contains(resource.kind()) && changed.kinds().contains(resource.kind())) {
+      return true;
+    }
+    if (resource instanceof HttpRoute route && changed.kinds().contains(HttpRoute.KIND)
+        && RouteConflictRules.sharesPath(route, changed.paths(), changed.values())) {
+      return true;
+    }
+    if (resource instanceof RoleBinding && changed.kinds().contains(Role.KIND)) {
+      return true;
+    }
     for (TargetRef target : targetRefs(resource)) {
       if (target != null && target.kind() != null && target.name() != null
-          && refs.contains(target.kind() + " " + namespace + "/" + target.name())) {
+          && changed.has(target.kind(), namespace, target.name())) {
         return true;
       }
     }

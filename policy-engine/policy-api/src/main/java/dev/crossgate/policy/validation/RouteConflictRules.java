@@ -127,6 +127,33 @@ final class RouteConflictRules {
     return keys;
   }
 
+  /**
+   * Whether {@code route} matches one of {@code pathKeys} (from {@link #pathKeys}); allocates
+   * nothing for a route whose path values differ from theirs, the usual case.
+   *
+   * @param values every path value in {@code pathKeys}, also with a trailing {@code /}
+   */
+  static boolean sharesPath(HttpRoute route, Set<String> pathKeys, Set<String> values) {
+    if (route.spec() == null) {
+      return false;
+    }
+    for (HttpRoute.Rule rule : route.spec().rules()) {
+      if (rule == null) {
+        continue;
+      }
+      if (rule.matches().isEmpty() && pathKeys.contains(pathKey(null))) {
+        return true;
+      }
+      for (HttpRoute.Match match : rule.matches()) {
+        if (match != null && values.contains(HttpRouteRules.pathValue(match.path()))
+            && pathKeys.contains(pathKey(match.path()))) {
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+
   /** The path type and value of a match as {@link #keyOf} normalizes them. */
   private static String pathKey(HttpRoute.PathMatch path) {
     String type = HttpRouteRules.pathType(path);
