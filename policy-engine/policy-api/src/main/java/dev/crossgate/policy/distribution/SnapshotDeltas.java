@@ -138,12 +138,20 @@ public final class SnapshotDeltas {
     return hashes;
   }
 
-  private static MessageDigest sha256() {
+  /** One digest per thread: looking SHA-256 up costs more than hashing one small resource. */
+  private static final ThreadLocal<MessageDigest> SHA_256 = ThreadLocal.withInitial(() -> {
     try {
       return MessageDigest.getInstance("SHA-256");
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("SHA-256 is always available", e);
     }
+  });
+
+  /** This thread's SHA-256, reset. */
+  private static MessageDigest sha256() {
+    MessageDigest digest = SHA_256.get();
+    digest.reset();
+    return digest;
   }
 
   private static ResourcePart copy(int from, int count) {
