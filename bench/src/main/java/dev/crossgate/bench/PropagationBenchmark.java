@@ -38,7 +38,7 @@ import java.util.concurrent.atomic.AtomicReference;
 /**
  * Propagation from the API call that applies a change to the ACK of every subscriber: one engine
  * with 1,000 routes, one real gateway (validates and compiles every snapshot) plus light simulated
- * data planes (check the snapshot hash before ACKing; {@code validate=1} makes them validate it
+ * data planes (rebuild each delta and check its digest before ACKing; {@code validate=1} makes them validate it
  * with {@link PolicyLoader} too), changes applied one at a time with
  * {@code wait=true}. Then route changes in a row under a fixed request rate through the gateway,
  * counting failed requests.
@@ -112,8 +112,8 @@ public final class PropagationBenchmark {
           NodeIdentity.gateway("sim-" + i, "edge", "bench"), running::get,
           snapshot -> vertx.executeBlocking(() -> {
             // Light by default: the DistributionClient under each simulated node has already
-            // rebuilt the snapshot from its delta and checked its hash, as every real data
-            // plane's does, but it does not re-validate 1,000 routes: 99 full validations in
+            // rebuilt the snapshot from its delta and checked its digest (hashing only the new
+            // resources), as every real data plane's does, but it does not re-validate 1,000 routes: 99 full validations in
             // this one JVM would measure this harness, not propagation (each real data plane
             // validates on its own CPU). validate=1 turns full validation on.
             if (snapshot.getResourcesJson().isEmpty()) {

@@ -10,14 +10,19 @@ import dev.crossgate.policy.model.Resource;
 import dev.crossgate.policy.validation.ValidationOptions;
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Loads snapshots, binding only the resources that changed since the last snapshot loaded: a
- * resource whose JSON text is the same as before is reused as it was bound. The whole bundle is
- * still validated every time, so a snapshot is accepted exactly when a full load accepts it.
+ * resource whose JSON text is the same as before is reused as it was bound. The last snapshot
+ * loaded validated, so only the changed resources and what they can affect are validated again
+ * ({@link PolicyLoader#loadChange}): a snapshot is accepted exactly when a full load accepts it.
  * Thread-safe (one load at a time).
  */
 final class BoundResources {
@@ -48,8 +53,8 @@ final class BoundResources {
         freshTexts.add(text);
       }
     }
-    LoadResult result = PolicyLoader.loadString(source, "[" + String.join(",", freshTexts) + "]",
-        validation, known);
+    LoadResult result = PolicyLoader.loadChange(source, "[" + String.join(",", freshTexts) + "]",
+        validation, known, replaced(known));
     if (!result.ok()) {
       return result;
     }
@@ -68,6 +73,22 @@ final class BoundResources {
     }
     byText = next; // only what this snapshot holds
     return LoadResult.of(new PolicyBundle(ordered));
+  }
+
+  /**
+   * The refs of the last snapshot's resources that {@code known} no longer holds (changed or
+   * removed). The last snapshot loaded validated, so only the change needs checking again.
+   */
+  private Set<String> replaced(List<Resource> known) {
+    Set<Resource> kept = Collections.newSetFromMap(new IdentityHashMap<>());
+    kept.addAll(known);
+    Set<String> replaced = new HashSet<>();
+    for (Resource previous : byText.values()) {
+      if (!kept.contains(previous) && previous.metadata() != null) {
+        replaced.add(previous.ref());
+      }
+    }
+    return replaced;
   }
 
   /**

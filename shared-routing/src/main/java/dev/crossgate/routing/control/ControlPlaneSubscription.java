@@ -20,7 +20,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Keeps a data plane's configuration in step with the policy engine: each snapshot is compiled on
- * a worker thread, swapped in, written to the last-known-good file and ACKed; a snapshot that
+ * a worker thread, swapped in and ACKed, then written to the last-known-good file; a snapshot that
  * cannot be applied is NACKed with the reason while the running configuration keeps serving.
  */
 public final class ControlPlaneSubscription {
@@ -34,6 +34,9 @@ public final class ControlPlaneSubscription {
   private final ProxyMetrics metrics;
   private final AtomicReference<AppliedSnapshot> applied;
   private final AtomicReference<String> engine = new AtomicReference<>();
+  private final AtomicReference<Snapshot> toSave = new AtomicReference<>();
+  private final java.util.concurrent.atomic.AtomicBoolean saving =
+      new java.util.concurrent.atomic.AtomicBoolean();
   private DistributionClient client;
   private java.util.function.Consumer<Snapshot> onApplied = snapshot -> {};
 
@@ -141,14 +144,11 @@ public final class ControlPlaneSubscription {
       holder.swap(next);
       applied.set(new AppliedSnapshot(snapshot.getRevision(), snapshot.getHash()));
       onApplied.accept(snapshot);
-      try {
-        lastKnownGood.save(snapshot);
-      } catch (IOException e) {
-        LOG.warn("could not write the last-known-good file {}: {}", lastKnownGood.file(),
-            e.toString());
-      }
       return null;
     }, false).andThen(ar -> {
+      if (ar.succeeded()) {
+        saveLater(snapshot);
+      }
       metrics.snapshot(ar.succeeded());
       if (ar.succeeded()) {
         LOG.info("revision {} applied from the control plane", snapshot.getRevision());
@@ -157,6 +157,39 @@ public final class ControlPlaneSubscription {
             holder.current().version(), ar.cause().getMessage());
       }
     });
+  }
+
+  /**
+   * Writes {@code snapshot} to the last-known-good file on a worker, off the ACK's path: the
+   * swap is what the ACK confirms. Writes run one at a time; a snapshot applied while one is
+   * being written replaces any waiting one, so the file always ends at the newest applied.
+   */
+  private void saveLater(Snapshot snapshot) {
+    toSave.set(snapshot);
+    if (saving.compareAndSet(false, true)) {
+      vertx.executeBlocking(() -> {
+        saveWaiting();
+        return null;
+      }, false);
+    }
+  }
+
+  private void saveWaiting() {
+    try {
+      for (Snapshot next = toSave.getAndSet(null); next != null; next = toSave.getAndSet(null)) {
+        try {
+          lastKnownGood.save(next);
+        } catch (IOException | RuntimeException e) {
+          LOG.warn("could not write the last-known-good file {}: {}", lastKnownGood.file(),
+              e.toString());
+        }
+      }
+    } finally {
+      saving.set(false);
+    }
+    if (toSave.get() != null && saving.compareAndSet(false, true)) {
+      saveWaiting(); // one arrived between the last read and the flag's release
+    }
   }
 
   /** Whether a stream to an engine is open now. */

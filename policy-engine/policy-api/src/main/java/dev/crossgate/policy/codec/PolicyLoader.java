@@ -62,7 +62,7 @@ public final class PolicyLoader {
         readFile(path, documents, problems);
       }
     }
-    return finish(documents, problems, options, List.of());
+    return finish(documents, problems, options, List.of(), null);
   }
 
   /**
@@ -83,7 +83,7 @@ public final class PolicyLoader {
     List<SourceDocument> documents = new ArrayList<>();
     List<ConfigProblem> problems = new ArrayList<>();
     read(sourceName, text, looksLikeJson(sourceName, text), documents, problems);
-    return finish(documents, problems, options, List.of());
+    return finish(documents, problems, options, List.of(), null);
   }
 
   /**
@@ -102,7 +102,31 @@ public final class PolicyLoader {
     List<SourceDocument> documents = new ArrayList<>();
     List<ConfigProblem> problems = new ArrayList<>();
     read(sourceName, text, looksLikeJson(sourceName, text), documents, problems);
-    return finish(documents, problems, options, context);
+    return finish(documents, problems, options, context, null);
+  }
+
+  /**
+   * Like {@link #loadString(String, String, ValidationOptions, List)} when {@code context}
+   * together with the resources {@code replaced} names, as they were, is a bundle that validated
+   * without problems with the same {@code options} (the stored state, the last snapshot
+   * applied): the text's resources are validated in full and the unchanged ones only where the
+   * change can affect them ({@link PolicyValidator#validateChange}). Same result as validating
+   * everything.
+   *
+   * @param replaced the refs ({@code Kind namespace/name}) of the resources the text replaces or
+   *     that were deleted from that valid bundle
+   */
+  public static LoadResult loadChange(String sourceName, String text, ValidationOptions options,
+      List<Resource> context, Set<String> replaced) {
+    requireNonNull(sourceName, "sourceName");
+    requireNonNull(options, "options");
+    requireNonNull(text, "text");
+    requireNonNull(context, "context");
+    requireNonNull(replaced, "replaced");
+    List<SourceDocument> documents = new ArrayList<>();
+    List<ConfigProblem> problems = new ArrayList<>();
+    read(sourceName, text, looksLikeJson(sourceName, text), documents, problems);
+    return finish(documents, problems, options, context, replaced);
   }
 
   private static boolean looksLikeJson(String sourceName, String text) {
@@ -159,9 +183,9 @@ public final class PolicyLoader {
 
   private static LoadResult finish(
       List<SourceDocument> documents, List<ConfigProblem> problems, ValidationOptions options,
-      List<Resource> context) {
+      List<Resource> context, Set<String> replaced) {
     try {
-      return bindAndValidate(documents, problems, options, context);
+      return bindAndValidate(documents, problems, options, context, replaced);
     } catch (RuntimeException e) {
       // A bug in the loader must not take a caller down with bad input: report it as a problem.
       List<ConfigProblem> all = new ArrayList<>(problems);
@@ -174,9 +198,11 @@ public final class PolicyLoader {
       List<SourceDocument> documents,
       List<ConfigProblem> syntaxProblems,
       ValidationOptions options,
-      List<Resource> context) {
+      List<Resource> context,
+      Set<String> replaced) {
     List<ConfigProblem> problems = new ArrayList<>(syntaxProblems);
     List<Resource> resources = new ArrayList<>();
+    List<Resource> fresh = new ArrayList<>();
     DocumentLocator locator = new DocumentLocator();
     Set<String> unbound = new HashSet<>();
     for (SourceDocument document : documents) {
@@ -196,9 +222,13 @@ public final class PolicyLoader {
         locator.put(bound.resource(), document);
       }
     }
+    fresh.addAll(resources);
     resources.addAll(context);
     PolicyBundle bundle = new PolicyBundle(resources);
-    for (ConfigProblem problem : PolicyValidator.validate(bundle, locator, options)) {
+    List<ConfigProblem> found = replaced == null
+        ? PolicyValidator.validate(bundle, locator, options)
+        : PolicyValidator.validateChange(bundle, fresh, replaced, locator, options);
+    for (ConfigProblem problem : found) {
       if (!coveredByBindingIssue(problem, unbound)) {
         problems.add(problem);
       }

@@ -1,11 +1,13 @@
 package dev.crossgate.policy.distribution;
 
 import dev.crossgate.policy.distribution.v1.Snapshot;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
  * A node's end of delta snapshots on one stream: rebuilds each snapshot's resources JSON from its
- * parts and the previous snapshot received, checks the result against the hash the engine sent,
+ * parts and the previous snapshot received, checks the result against the digest the engine sent
+ * (keeping each resource's own hash, so only new resources are hashed) or else its hash,
  * and hands on a full snapshot (as if it had been sent whole). Not thread-safe: one per stream,
  * used on the stream's context.
  */
@@ -13,6 +15,8 @@ public final class SnapshotAssembler {
 
   private String baseHash;
   private List<String> base = List.of();
+  /** Each base resource's own hash, or null until a snapshot with a digest needs them. */
+  private List<byte[]> baseResourceHashes = List.of();
 
   /**
    * The full snapshot {@code snapshot} stands for. A snapshot sent whole passes as it is (and is
@@ -25,6 +29,7 @@ public final class SnapshotAssembler {
     if (!snapshot.getDelta()) {
       baseHash = null;
       base = List.of();
+      baseResourceHashes = List.of();
       return snapshot;
     }
     List<String> from = List.of();
@@ -38,15 +43,41 @@ public final class SnapshotAssembler {
     }
     List<String> resources = SnapshotDeltas.apply(snapshot.getResourcePartsList(), from);
     String json = SnapshotDeltas.join(resources);
-    String hash = DistributionProtocol.hash(json);
-    if (!hash.equals(snapshot.getResourcesHash())) {
-      throw new IllegalArgumentException("delta snapshot of revision " + snapshot.getRevision()
-          + " rebuilds to resources hashed " + hash + " (expected: "
-          + snapshot.getResourcesHash() + ")");
+    List<byte[]> resourceHashes = null;
+    if (!snapshot.getResourcesDigest().isEmpty()) {
+      // Only the new resources are hashed: the base's hashes are kept.
+      List<byte[]> fromHashes = from.isEmpty() ? List.of() : baseHashes(from);
+      resourceHashes = SnapshotDeltas.applyHashes(snapshot.getResourcePartsList(), fromHashes);
+      String digest = SnapshotDeltas.digest(resourceHashes);
+      if (!digest.equals(snapshot.getResourcesDigest())) {
+        throw new IllegalArgumentException("delta snapshot of revision " + snapshot.getRevision()
+            + " rebuilds to resources digested " + digest + " (expected: "
+            + snapshot.getResourcesDigest() + ")");
+      }
+    } else {
+      String hash = DistributionProtocol.hash(json);
+      if (!hash.equals(snapshot.getResourcesHash())) {
+        throw new IllegalArgumentException("delta snapshot of revision " + snapshot.getRevision()
+            + " rebuilds to resources hashed " + hash + " (expected: "
+            + snapshot.getResourcesHash() + ")");
+      }
     }
     base = resources;
+    baseResourceHashes = resourceHashes;
     baseHash = snapshot.getResourcesHash();
     return snapshot.toBuilder().setResourcesJson(json).clearDelta().clearDeltaBaseHash()
-        .clearResourceParts().clearResourcesHash().build();
+        .clearResourceParts().clearResourcesHash().clearResourcesDigest().build();
+  }
+
+  /** The own hashes of the base's resources, hashed once when a snapshot first needs them. */
+  private List<byte[]> baseHashes(List<String> from) {
+    if (baseResourceHashes == null || baseResourceHashes.size() != from.size()) {
+      List<byte[]> hashes = new ArrayList<>(from.size());
+      for (String resource : from) {
+        hashes.add(SnapshotDeltas.resourceHash(resource));
+      }
+      baseResourceHashes = hashes;
+    }
+    return baseResourceHashes;
   }
 }

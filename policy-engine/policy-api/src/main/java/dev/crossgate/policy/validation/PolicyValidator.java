@@ -15,7 +15,9 @@ import dev.crossgate.policy.model.Role;
 import dev.crossgate.policy.model.RoleBinding;
 import dev.crossgate.policy.model.Service;
 import dev.crossgate.policy.model.WafPolicy;
+import java.util.Collection;
 import java.util.List;
+import java.util.Set;
 
 /**
  * Validates a whole {@link PolicyBundle}: every resource's fields, references between resources,
@@ -48,8 +50,48 @@ public final class PolicyValidator {
     requireNonNull(bundle, "bundle");
     requireNonNull(locator, "locator");
     requireNonNull(options, "options");
+    return check(bundle, new BundleIndex(bundle), locator, options);
+  }
+
+  /**
+   * Validates a bundle after a change, re-checking only what the change can affect: the changed
+   * resources in full, and the cross-resource rules that read them (references to and from them,
+   * route conflicts on the paths they match). Gives exactly what {@link #validate(PolicyBundle,
+   * SourceLocator, ValidationOptions)} gives for the whole bundle, provided the bundle before the
+   * change (the unchanged resources plus the ones {@code removed} names, as they were) validated
+   * without problems with the same {@code options}.
+   *
+   * @param bundle the whole bundle after the change
+   * @param changed the resources of {@code bundle} that are new or changed
+   * @param removed the refs ({@code Kind namespace/name}, as {@link Resource#ref()}) of the
+   *     resources the change replaced or deleted
+   * @return every problem found, sorted by source and line; empty when the bundle is valid
+   */
+  public static List<ConfigProblem> validateChange(
+      PolicyBundle bundle,
+      Collection<Resource> changed,
+      Set<String> removed,
+      SourceLocator locator,
+      ValidationOptions options) {
+    requireNonNull(bundle, "bundle");
+    requireNonNull(changed, "changed");
+    requireNonNull(removed, "removed");
+    requireNonNull(locator, "locator");
+    requireNonNull(options, "options");
+    PolicyBundle affected = ChangeScope.affected(bundle, changed, removed);
+    if (affected == null) {
+      return check(bundle, new BundleIndex(bundle), locator, options);
+    }
+    if (affected.resources().isEmpty()) {
+      return List.of();
+    }
+    return check(affected, new BundleIndex(bundle), locator, options);
+  }
+
+  /** Checks the resources of {@code bundle}, resolving references through {@code index}. */
+  private static List<ConfigProblem> check(
+      PolicyBundle bundle, BundleIndex index, SourceLocator locator, ValidationOptions options) {
     ProblemList problems = new ProblemList(locator);
-    BundleIndex index = new BundleIndex(bundle);
     MetadataRules.check(bundle, problems);
     for (Resource resource : bundle.resources()) {
       if (resource instanceof Gateway gateway) {

@@ -102,6 +102,68 @@ final class RouteConflictRules {
     }
   }
 
+  /**
+   * The paths (type and value, compared as conflicts compare them) that a route's matches select:
+   * two routes that share none of them cannot conflict.
+   */
+  static Set<String> pathKeys(HttpRoute route) {
+    Set<String> keys = new HashSet<>();
+    if (route.spec() == null) {
+      return keys;
+    }
+    for (HttpRoute.Rule rule : route.spec().rules()) {
+      if (rule == null) {
+        continue;
+      }
+      if (rule.matches().isEmpty()) {
+        keys.add(pathKey(null));
+      }
+      for (HttpRoute.Match match : rule.matches()) {
+        if (match != null) {
+          keys.add(pathKey(match.path()));
+        }
+      }
+    }
+    return keys;
+  }
+
+  /**
+   * Whether {@code route} matches one of {@code pathKeys} (from {@link #pathKeys}); allocates
+   * nothing for a route whose path values differ from theirs, the usual case.
+   *
+   * @param values every path value in {@code pathKeys}, also with a trailing {@code /}
+   */
+  static boolean sharesPath(HttpRoute route, Set<String> pathKeys, Set<String> values) {
+    if (route.spec() == null) {
+      return false;
+    }
+    for (HttpRoute.Rule rule : route.spec().rules()) {
+      if (rule == null) {
+        continue;
+      }
+      if (rule.matches().isEmpty() && pathKeys.contains(pathKey(null))) {
+        return true;
+      }
+      for (HttpRoute.Match match : rule.matches()) {
+        if (match != null && values.contains(HttpRouteRules.pathValue(match.path()))
+            && pathKeys.contains(pathKey(match.path()))) {
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+
+  /** The path type and value of a match as {@link #keyOf} normalizes them. */
+  private static String pathKey(HttpRoute.PathMatch path) {
+    String type = HttpRouteRules.pathType(path);
+    String value = HttpRouteRules.pathValue(path);
+    if (type.equals(HttpRouteRules.PATH_PREFIX) && value.length() > 1 && value.endsWith("/")) {
+      value = value.substring(0, value.length() - 1);
+    }
+    return type + " " + value;
+  }
+
   private static boolean report(Occurrence first, Occurrence second, ProblemList problems) {
     Set<String> hosts = new TreeSet<>(first.hosts());
     hosts.retainAll(second.hosts());

@@ -118,4 +118,65 @@ class SnapshotDeltasTest {
     assertThatThrownBy(() -> assembler.assemble(delta(3, resources(3, "a"), resources(3, "a"),
         "h2"))).hasMessageContaining("no base received yet");
   }
+
+  /** {@link #delta} carrying the digest of its resources' own hashes, as the engine sends. */
+  private static Snapshot digested(long revision, List<String> resources, List<String> base,
+      String baseHash) {
+    return delta(revision, resources, base, baseHash).toBuilder()
+        .setResourcesDigest(SnapshotDeltas.digest(
+            resources.stream().map(SnapshotDeltas::resourceHash).toList()))
+        .build();
+  }
+
+  @Test
+  void theDigestChangesWithAnyResourceTheirOrderOrNumber() {
+    List<String> list = resources(4, "a");
+    String digest = SnapshotDeltas.digest(list.stream().map(SnapshotDeltas::resourceHash).toList());
+    List<String> changed = new ArrayList<>(list);
+    changed.set(2, "{\"id\":\"other\"}");
+    List<String> swapped = new ArrayList<>(list);
+    java.util.Collections.swap(swapped, 0, 1);
+    for (List<String> other : List.of(changed, swapped, list.subList(0, 3))) {
+      assertThat(SnapshotDeltas.digest(other.stream().map(SnapshotDeltas::resourceHash).toList()))
+          .isNotEqualTo(digest);
+    }
+    assertThat(digest).hasSize(32);
+  }
+
+  @Test
+  void theAssemblerChecksTheDigestHashingOnlyNewResources() {
+    SnapshotAssembler assembler = new SnapshotAssembler();
+    List<String> first = resources(20, "a");
+    assembler.assemble(digested(1, first, List.of(), null));
+    List<String> second = new ArrayList<>(first);
+    second.set(7, "{\"changed\":true}");
+    second.remove(12);
+    Snapshot two = assembler.assemble(digested(2, second, first, resourcesHash(first)));
+    assertThat(two.getResourcesJson()).isEqualTo(SnapshotDeltas.join(second));
+    assertThat(two.getResourcesDigest()).isEmpty();
+    List<String> third = new ArrayList<>(second);
+    third.add("{\"added\":1}");
+    // A delta without a digest after ones with: the resources hash is checked instead.
+    Snapshot three = assembler.assemble(delta(3, third, second, resourcesHash(second)));
+    assertThat(three.getResourcesJson()).isEqualTo(SnapshotDeltas.join(third));
+    List<String> fourth = new ArrayList<>(third);
+    fourth.set(0, "{\"first\":0}");
+    Snapshot four = assembler.assemble(digested(4, fourth, third, resourcesHash(third)));
+    assertThat(four.getResourcesJson()).isEqualTo(SnapshotDeltas.join(fourth));
+  }
+
+  @Test
+  void theAssemblerRefusesAResultThatDoesNotMatchTheDigest() {
+    SnapshotAssembler assembler = new SnapshotAssembler();
+    List<String> first = resources(5, "a");
+    assembler.assemble(digested(1, first, List.of(), null));
+    // Parts for other resources than the digest was computed over (e.g. a corrupted copy run).
+    Snapshot corrupt = digested(2, resources(5, "b"), first, resourcesHash(first)).toBuilder()
+        .setResourcesDigest(SnapshotDeltas.digest(
+            first.stream().map(SnapshotDeltas::resourceHash).toList()))
+        .build();
+    assertThatThrownBy(() -> assembler.assemble(corrupt))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("rebuilds to resources digested");
+  }
 }

@@ -25,8 +25,9 @@ import java.util.Set;
  * <p>A batch usually refers to resources already stored (a route to its Service). So the body is
  * validated together with the current resources it does not replace, as they are already bound:
  * references resolve, conflicts with stored routes are found, and every line number inside the
- * body is what the user wrote. Problems in the stored resources are reported against
- * {@value #STORED}.
+ * body is what the user wrote. The stored resources validated when they were stored, so only the
+ * batch's resources and the stored ones it can affect are checked again (same result as checking
+ * everything). Problems in the stored resources are reported against {@value #STORED}.
  */
 final class BatchReader {
 
@@ -58,8 +59,12 @@ final class BatchReader {
         stored.resources().stream().filter(r -> !requested.contains(ResourceKey.of(r))).toList();
     Set<ResourceKey> keptKeys = new HashSet<>();
     kept.forEach(r -> keptKeys.add(ResourceKey.of(r)));
-    // Stored resources are validated as they are, already bound: not re-encoded and re-parsed.
-    LoadResult result = PolicyLoader.loadString(source, body, ValidationOptions.ALL_LISTENER_PROTOCOLS, kept);
+    // Stored resources are used as they are, already bound: not re-encoded and re-parsed. They
+    // validated when stored, so only the batch and what it can affect are checked again.
+    Set<String> replaced = new HashSet<>();
+    requested.forEach(key -> replaced.add(key.ref()));
+    LoadResult result = PolicyLoader.loadChange(
+        source, body, ValidationOptions.ALL_LISTENER_PROTOCOLS, kept, replaced);
     if (!result.ok()) {
       List<ConfigProblem> problems =
           result.problems().stream()

@@ -38,6 +38,9 @@ public final class MeshCa {
   private final RootCa root;
   private final List<X509Certificate> trusted;
   private final String trustBundlePem;
+  /** Each trusted root's PEM, written once: every snapshot built carries them. */
+  private final List<String> trustRootsPem;
+  private final String signingRootSha256;
   private final String trustDomain;
   private final Duration certificateTtl;
 
@@ -59,6 +62,8 @@ public final class MeshCa {
           + "the bundle to hold it)");
     }
     this.trustBundlePem = Pem.write(this.trusted.toArray());
+    this.trustRootsPem = this.trusted.stream().map(c -> Pem.write(c)).toList();
+    this.signingRootSha256 = Pem.sha256(root.certificate());
     this.trustDomain = SpiffeId.checkTrustDomain(trustDomain);
     this.certificateTtl = MeshCaOptions.checkTtl(certificateTtl);
   }
@@ -91,12 +96,12 @@ public final class MeshCa {
 
   /** The trusted roots, each as its own PEM block. */
   public List<String> trustRootsPem() {
-    return trusted.stream().map(c -> Pem.write(c)).toList();
+    return trustRootsPem;
   }
 
   /** Hex SHA-256 of the signing root's DER. */
   public String signingRootSha256() {
-    return Pem.sha256(root.certificate());
+    return signingRootSha256;
   }
 
   /** The trust domain of every certificate this CA issues. */

@@ -50,15 +50,27 @@ record EncodedSnapshot(Snapshot snapshot, GrpcMessage message, List<String> reso
    */
   static EncodedSnapshot of(Snapshot snapshot, List<String> resources, EncodedSnapshot previous,
       Set<String> meshServices) {
-    Set<String> services = Collections.unmodifiableSortedSet(new TreeSet<>(meshServices));
     if (!SnapshotDeltas.join(resources).equals(snapshot.getResourcesJson())) {
       // Not the joined shape: nodes could not rebuild it.
       return new EncodedSnapshot(snapshot, encode(snapshot), null, snapshot.getHash(), null, null,
-          null, null, null, services, "");
+          null, null, null, Collections.unmodifiableSortedSet(new TreeSet<>(meshServices)), "");
     }
-    String resourcesHash = DistributionProtocol.hash(snapshot.getResourcesJson());
+    return of(snapshot, resources, resources.stream().map(SnapshotDeltas::resourceHash).toList(),
+        DistributionProtocol.hash(snapshot.getResourcesJson()), previous, meshServices);
+  }
+
+  /**
+   * Like {@link #of(Snapshot, List, EncodedSnapshot, Set)} for a snapshot whose
+   * {@code resources_json} is {@code SnapshotDeltas.join(resources)}, hashed
+   * {@code resourcesHash}, each resource's own hash in {@code resourceHashes} (the builder knows
+   * them: nothing is joined or hashed again here).
+   */
+  static EncodedSnapshot of(Snapshot snapshot, List<String> resources, List<byte[]> resourceHashes,
+      String resourcesHash, EncodedSnapshot previous, Set<String> meshServices) {
+    Set<String> services = Collections.unmodifiableSortedSet(new TreeSet<>(meshServices));
     Snapshot.Builder deltaBuilder = snapshot.toBuilder().clearResourcesJson().setDelta(true)
-        .setResourcesHash(resourcesHash);
+        .setResourcesHash(resourcesHash)
+        .setResourcesDigest(SnapshotDeltas.digest(resourceHashes));
     Snapshot partsForm = deltaBuilder.clone()
         .addAllResourceParts(SnapshotDeltas.parts(resources, List.of())).build();
     Snapshot deltaForm = null;

@@ -14,7 +14,11 @@ import dev.crossgate.policy.server.store.PolicyStore;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import dev.crossgate.policy.distribution.SnapshotDeltas;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -30,6 +34,9 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 final class ScopedSnapshots {
 
+  /** The most scopes whose last snapshot is kept as a delta base. */
+  static final int MAX_SCOPES = 4096;
+
   private final Vertx vertx;
   private final PolicyStore store;
   private final Map<Long, Future<dev.crossgate.policy.server.store.Snapshot>> states =
@@ -44,8 +51,16 @@ final class ScopedSnapshots {
    */
   private final com.github.benmanes.caffeine.cache.Cache<Resource, String> resourceJson =
       com.github.benmanes.caffeine.cache.Caffeine.newBuilder().weakKeys().build();
-  /** Each scope's last built snapshot: the base of the next one's delta. */
-  private final Map<String, EncodedSnapshot> lastByScope = new ConcurrentHashMap<>();
+  /** Each resource's own hash (the delta digest's input), by identity like its JSON. */
+  private final com.github.benmanes.caffeine.cache.Cache<Resource, byte[]> resourceHash =
+      com.github.benmanes.caffeine.cache.Caffeine.newBuilder().weakKeys().build();
+  /**
+   * Each scope's last built snapshot: the base of the next one's delta. Bounded: scopes come and
+   * go with sidecar services and gateways; one evicted only costs its nodes one whole snapshot.
+   */
+  private final com.github.benmanes.caffeine.cache.Cache<String, EncodedSnapshot> lastByScope =
+      com.github.benmanes.caffeine.cache.Caffeine.newBuilder()
+          .maximumSize(MAX_SCOPES).expireAfterAccess(java.time.Duration.ofHours(1)).build();
 
   private final TrustSource trust;
 
@@ -153,10 +168,15 @@ final class ScopedSnapshots {
       Hello hello, java.util.List<String> roots, String signing) {
     PolicyBundle scoped = SnapshotScoper.scope(state.bundle(), hello);
     List<String> resources = new ArrayList<>(scoped.resources().size());
+    List<byte[]> resourceHashes = new ArrayList<>(scoped.resources().size());
     for (Resource resource : scoped.resources()) {
-      resources.add(resourceJson.get(resource, PolicyCodec::toJson));
+      String text = resourceJson.get(resource, PolicyCodec::toJson);
+      resources.add(text);
+      resourceHashes.add(resourceHash.get(resource, r -> SnapshotDeltas.resourceHash(text)));
     }
     String json = SnapshotDeltas.join(resources);
+    // One pass over the JSON for both hashes: the resources alone, and with the trust bundle.
+    String[] hashes = hashes(json, roots.isEmpty() ? null : "\n" + String.join("", roots) + signing);
     String scope = scopeKey(hello);
     Set<String> services = new TreeSet<>();
     for (Service service : scoped.ofKind(Service.class)) {
@@ -166,16 +186,35 @@ final class ScopedSnapshots {
         .setRevision(state.revision())
         .setResourcesJson(json)
         // The hash covers the trust bundle too, so a node gets (and ACKs) a bundle change.
-        .setHash(DistributionProtocol.hash(roots.isEmpty() ? json
-            : json + "\n" + String.join("", roots) + signing))
+        .setHash(hashes[1])
         .addAllTrustRootsPem(roots)
         .setSigningRootSha256(signing)
         .setCreatedAtMillis(System.currentTimeMillis())
         .setGatewayName(SnapshotScoper.servedGateway(state.bundle(), hello))
-        .build(), resources, lastByScope.get(scope), services);
-    lastByScope.merge(scope, encoded, (old, fresh) ->
+        .build(), resources, resourceHashes, hashes[0], lastByScope.getIfPresent(scope), services);
+    lastByScope.asMap().merge(scope, encoded, (old, fresh) ->
         fresh.snapshot().getRevision() >= old.snapshot().getRevision() ? fresh : old);
     return encoded;
+  }
+
+  /**
+   * {@code DistributionProtocol.hash(json)} and {@code DistributionProtocol.hash(json + suffix)}
+   * (the first again when {@code suffix} is null), reading {@code json} once.
+   */
+  static String[] hashes(String json, String suffix) {
+    try {
+      MessageDigest digest = MessageDigest.getInstance("SHA-256");
+      digest.update(json.getBytes(StandardCharsets.UTF_8));
+      MessageDigest withSuffix = suffix == null ? null : (MessageDigest) digest.clone();
+      String alone = HexFormat.of().formatHex(digest.digest(), 0, 16);
+      if (withSuffix == null) {
+        return new String[] {alone, alone};
+      }
+      withSuffix.update(suffix.getBytes(StandardCharsets.UTF_8));
+      return new String[] {alone, HexFormat.of().formatHex(withSuffix.digest(), 0, 16)};
+    } catch (NoSuchAlgorithmException | CloneNotSupportedException e) {
+      throw new IllegalStateException("SHA-256 is always available and cloneable", e);
+    }
   }
 
   private static String scopeKey(Hello hello) {

@@ -377,7 +377,8 @@ abstract class RevisionedPolicyStore implements PolicyStore {
 
   /**
    * Validates the state {@code changes} turn {@code head} into. When the head's decoded bundle is
-   * at hand only the changed resources are decoded; the rest are validated as already bound.
+   * at hand (it validated when it was written) only the changed resources are decoded, and only
+   * they and what they can affect are checked again (same result as checking everything).
    * Its problems carry no source or line; the bundle is in key order, as a full decode gives.
    */
   private PolicyBundle validate(long revision, Head head,
@@ -395,9 +396,10 @@ abstract class RevisionedPolicyStore implements PolicyStore {
         puts.put(key, json);
       }
     });
-    PolicyBundle checked = validated(PolicyLoader.loadString("revision-" + revision + ".json",
-        StoreDocuments.array(puts), ENGINE_VALIDATION,
-        kept));
+    Set<String> replaced = new HashSet<>();
+    changes.keySet().forEach(key -> replaced.add(key.ref()));
+    PolicyBundle checked = validated(PolicyLoader.loadChange("revision-" + revision + ".json",
+        StoreDocuments.array(puts), ENGINE_VALIDATION, kept, replaced));
     Map<ResourceKey, Resource> byKey = new java.util.HashMap<>();
     checked.resources().forEach(r -> byKey.put(ResourceKey.of(r), r));
     List<Resource> ordered = new ArrayList<>(next.size());

@@ -201,6 +201,50 @@ class PolicyApiTest {
   }
 
   @Test
+  void aRouteChangedToConflictWithAStoredRouteIsRefusedNamingBoth() throws Exception {
+    send(apply(yaml(BASE, route("a", "/a", "users"), route("b", "/b", "orders")), "application/yaml", ""));
+
+    HttpResponse<String> response = send(apply(route("b", "/a", "orders"), "application/yaml", ""));
+
+    JsonNode body = assertProblem(response, 422, "invalid_policy");
+    assertThat(body.get("problems")).hasSize(1);
+    JsonNode problem = body.get("problems").get(0);
+    assertThat(problem.get("source").asText()).isEqualTo("stored policy");
+    assertThat(problem.get("resource").asText()).isEqualTo("HTTPRoute shop/a");
+    assertThat(problem.get("path").asText()).isEqualTo("spec.rules[0].matches[0]");
+    assertThat(problem.get("message").asText())
+        .isEqualTo("conflicts with HTTPRoute shop/b spec.rules[0].matches[0] (request.yaml:13):"
+            + " both match PathPrefix /a for host * (expected: matches that differ in hostname,"
+            + " path, method, headers or query parameters on the same gateway)");
+    assertThat(json(send(get("/api/v1/status"))).at("/revision/number").asLong()).isEqualTo(1);
+  }
+
+  @Test
+  void deletingARouteAPolicyTargetsIsRefusedNamingThePolicy() throws Exception {
+    String policy = """
+        apiVersion: crossgate.dev/v1alpha1
+        kind: AuthorizationPolicy
+        metadata: {name: no-admin, namespace: shop}
+        spec:
+          targetRefs: [{kind: HTTPRoute, name: a}]
+          action: DENY
+          rules: [{to: [{operation: {paths: [/a/admin]}}]}]
+        """;
+    send(apply(yaml(BASE, route("a", "/a", "users"), policy), "application/yaml", ""));
+
+    HttpResponse<String> response = send(authorized("/api/v1/resources/HTTPRoute/shop/a").DELETE().build());
+
+    JsonNode body = assertProblem(response, 422, "invalid_policy");
+    assertThat(body.get("problems")).hasSize(1);
+    JsonNode problem = body.get("problems").get(0);
+    assertThat(problem.get("resource").asText()).isEqualTo("AuthorizationPolicy shop/no-admin");
+    assertThat(problem.get("path").asText()).isEqualTo("spec.targetRefs[0].name");
+    assertThat(problem.get("message").asText())
+        .isEqualTo("a (expected: an existing HTTPRoute in namespace shop; known: none)");
+    assertThat(send(get("/api/v1/resources/HTTPRoute/shop/a")).statusCode()).isEqualTo(200);
+  }
+
+  @Test
   void malformedYamlAndJsonAre400NamingLineAndColumn() throws Exception {
     HttpResponse<String> yamlResponse = send(apply("kind: Service\nmetadata: [unclosed\n", "application/yaml", ""));
     JsonNode yamlProblem = assertProblem(yamlResponse, 400, "malformed_body");

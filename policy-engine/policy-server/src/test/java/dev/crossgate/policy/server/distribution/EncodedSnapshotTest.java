@@ -54,6 +54,27 @@ class EncodedSnapshotTest {
   }
 
   @Test
+  void deltasCarryTheDigestOfTheirResourcesOwnHashes() throws Exception {
+    EncodedSnapshot one = encoded(1, routes("a"), null);
+    EncodedSnapshot two = encoded(2, routes("b"), one);
+    String digest = SnapshotDeltas.digest(
+        routes("b").stream().map(SnapshotDeltas::resourceHash).toList());
+    assertThat(decode(two.delta()).getResourcesDigest()).isEqualTo(digest);
+    assertThat(decode(two.parts()).getResourcesDigest()).isEqualTo(digest);
+    assertThat(decode(two.message()).getResourcesDigest()).isEmpty();
+  }
+
+  @Test
+  void bothSnapshotHashesComeFromOnePass() {
+    String json = SnapshotDeltas.join(routes("a"));
+    String suffix = "\n-----BEGIN CERTIFICATE-----\nx\n-----END CERTIFICATE-----\nabc";
+    assertThat(ScopedSnapshots.hashes(json, suffix))
+        .containsExactly(DistributionProtocol.hash(json), DistributionProtocol.hash(json + suffix));
+    assertThat(ScopedSnapshots.hashes(json, null))
+        .containsExactly(DistributionProtocol.hash(json), DistributionProtocol.hash(json));
+  }
+
+  @Test
   void aNodeWithoutTheBaseGetsTheWholeSnapshotAsParts() throws Exception {
     EncodedSnapshot one = encoded(1, routes("a"), null);
     EncodedSnapshot two = encoded(2, routes("b"), one);

@@ -1,6 +1,7 @@
 package dev.crossgate.policy.server.store;
 
 import static dev.crossgate.policy.server.store.TestPolicies.base;
+import static dev.crossgate.policy.server.store.TestPolicies.gateway;
 import static dev.crossgate.policy.server.store.TestPolicies.load;
 import static dev.crossgate.policy.server.store.TestPolicies.route;
 import static dev.crossgate.policy.server.store.TestPolicies.service;
@@ -160,6 +161,57 @@ abstract class PolicyStoreContractTest {
     assertThat(((InvalidPolicyException) failure).problems())
         .anySatisfy(p -> assertThat(p.resource()).isEqualTo("HTTPRoute shop/users"));
     assertThat(await(store.current()).revision()).isEqualTo(2);
+  }
+
+  @Test
+  void aChangedRouteThatNowConflictsWithAnUnchangedRouteIsRefused() throws Exception {
+    await(store.apply(ChangeSet.puts(base()), ANY, "admin", ""));
+    await(store.apply(
+        ChangeSet.puts(withBase(route("a", "/a", "users")), withBase(route("b", "/b", "orders"))),
+        ANY, "admin", ""));
+
+    Throwable failure =
+        failure(store.apply(ChangeSet.puts(withBase(route("b", "/a", "orders"))), ANY, "admin", ""));
+
+    assertThat(failure).isInstanceOf(InvalidPolicyException.class);
+    assertThat(((InvalidPolicyException) failure).problems())
+        .extracting(ConfigProblem::toString)
+        .containsExactly(
+            "HTTPRoute shop/a: spec.rules[0].matches[0]: conflicts with HTTPRoute shop/b"
+                + " spec.rules[0].matches[0] (revision-3.json:1): both match PathPrefix /a for host"
+                + " * (expected:"
+                + " matches that differ in hostname, path, method, headers or query parameters on"
+                + " the same gateway)");
+    assertThat(await(store.current()).revision()).isEqualTo(2);
+  }
+
+  @Test
+  void deletingARouteAPolicyTargetsIsRefusedNamingThePolicy() throws Exception {
+    await(store.apply(ChangeSet.puts(base()), ANY, "admin", ""));
+    String policy = """
+        apiVersion: crossgate.dev/v1alpha1
+        kind: AuthorizationPolicy
+        metadata: {name: no-admin, namespace: shop}
+        spec:
+          targetRefs: [{kind: HTTPRoute, name: a}]
+          action: DENY
+          rules: [{to: [{operation: {paths: [/a/admin]}}]}]
+        """;
+    List<Resource> batch = load(gateway(), service("users", 9001), service("orders", 9002),
+        route("a", "/a", "users"), route("b", "/b", "orders"), policy);
+    await(store.apply(ChangeSet.puts(batch.subList(3, 6)), ANY, "admin", ""));
+
+    Throwable failure =
+        failure(store.apply(
+            ChangeSet.deletes(new ResourceKey("HTTPRoute", "shop", "a")), ANY, "admin", ""));
+
+    assertThat(failure).isInstanceOf(InvalidPolicyException.class);
+    assertThat(((InvalidPolicyException) failure).problems())
+        .extracting(ConfigProblem::toString)
+        .containsExactly(
+            "AuthorizationPolicy shop/no-admin: spec.targetRefs[0].name: a (expected: an existing"
+                + " HTTPRoute in namespace shop; known: b)");
+    assertThat(await(store.get("HTTPRoute", "shop", "a"))).isPresent();
   }
 
   @Test
