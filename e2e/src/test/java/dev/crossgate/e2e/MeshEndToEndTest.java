@@ -277,6 +277,9 @@ class MeshEndToEndTest {
     List<SteadyLoad.Outcome> failures = new ArrayList<>();
     load.forEach(caller -> failures.addAll(caller.failures()));
     load.forEach(caller -> System.out.println(caller.summary()));
+    // What the killed sidecar process itself said, for failures before the kill.
+    second.process().stderr().lines().filter(l -> l.contains("WARN") || l.contains("ERROR")
+        || l.contains("Exception")).limit(20).forEach(l -> System.out.println("reviews-2: " + l));
     report("sidecar killed", load, "left the callers' views " + noticedMillis
         + " ms after SIGKILL; " + failures.size() + " failed in that window");
     assertThat(failures).as("failures are only requests sent before the callers noticed")
