@@ -116,6 +116,11 @@ class InjectCommandTest {
         "\"--app-port=9080\"", "\"--join-token=$(CROSSGATE_JOIN_TOKEN)\"");
     assertThat(sidecar.path("env").get(1).path("valueFrom").path("secretKeyRef").path("name")
         .asText()).isEqualTo("crossgate-join-default");
+    // The mesh endpoint the sidecar registers is the pod IP, from the downward API.
+    assertThat(sidecar.path("args").toString()).contains("\"--advertise-address=$(POD_IP)\"");
+    assertThat(sidecar.path("env").get(2).path("name").asText()).isEqualTo("POD_IP");
+    assertThat(sidecar.path("env").get(2).path("valueFrom").path("fieldRef").path("fieldPath")
+        .asText()).isEqualTo("status.podIP");
     assertThat(sidecar.path("volumeMounts").get(0).path("mountPath").asText())
         .isEqualTo("/var/run/crossgate");
     assertThat(err.toString()).contains("1 workload injected, 0 already injected");

@@ -231,6 +231,9 @@ final class PodTemplateInjector {
         .add("--app-port=" + appPort)
         .add("--control-plane=" + settings.controlPlane())
         .add("--join-token=$(CROSSGATE_JOIN_TOKEN)")
+        // Registered with the engine as this pod's mesh endpoint: the pod IP, explicitly (the
+        // sidecar's own guess, the first non-loopback address, can be the wrong interface).
+        .add("--advertise-address=$(POD_IP)")
         .add("--admin-address=0.0.0.0"));
     ArrayNode env = NODES.arrayNode();
     ObjectNode namespace = env.addObject();
@@ -242,6 +245,9 @@ final class PodTemplateInjector {
     secretRef.put("name",
         settings.joinTokenSecret().replace(SidecarSettings.SERVICE_ACCOUNT, serviceAccount));
     secretRef.put("key", SidecarSettings.JOIN_TOKEN_KEY);
+    ObjectNode podIp = env.addObject();
+    podIp.put("name", "POD_IP");
+    podIp.putObject("valueFrom").putObject("fieldRef").put("fieldPath", "status.podIP");
     container.set("env", env);
     ArrayNode ports = NODES.arrayNode();
     ports.add(port("crossgate-in", SidecarSettings.INBOUND_PORT));

@@ -65,6 +65,7 @@ public final class CertificateManager implements AutoCloseable {
   private final Counter renewalFailures;
   private volatile boolean expiring;
   private volatile long timer = -1;
+  private volatile Instant renewalAt;
   private volatile boolean closed;
 
   public CertificateManager(Vertx vertx, IdentityClient client, String joinToken,
@@ -263,7 +264,11 @@ public final class CertificateManager implements AutoCloseable {
         certificate.notAfter(), certificate.issuerRootSha256());
     notifyListeners(certificate).onFailure(e ->
         LOG.warn("a listener could not take the new certificate: {}", e.toString()));
-    Duration untilHalfLife = Duration.between(clock.instant(), certificate.halfLife());
+    // Half of the validity left on receipt: the CA back-dates notBefore (clock skew), so the
+    // certificate's own half-life can be now already for a short lifetime (a 1-minute
+    // certificate, back-dated 1 minute, was renewed every second).
+    Duration untilHalfLife = Duration.between(clock.instant(), certificate.notAfter())
+        .dividedBy(2);
     schedule(untilHalfLife.isNegative() ? Duration.ofSeconds(1) : untilHalfLife);
     // Issued just before the signing root changed: renew again from the new one.
     renewIfFromAnotherRoot(certificate);
@@ -277,7 +282,13 @@ public final class CertificateManager implements AutoCloseable {
     if (previous >= 0) {
       vertx.cancelTimer(previous);
     }
+    renewalAt = clock.instant().plus(delay);
     timer = vertx.setTimer(Math.max(1, delay.toMillis()), id -> renew());
+  }
+
+  /** When the next renewal is due (by this manager's clock), if one is scheduled. */
+  public Optional<Instant> nextRenewal() {
+    return Optional.ofNullable(renewalAt);
   }
 
   private static WorkloadCertificate certificate(String keyPem, IssueCertificateResponse response) {

@@ -74,6 +74,38 @@ class CertificateManagerTest {
     }
   }
 
+  @Test
+  void renewsHalfwayThroughTheValidityLeftEvenForAOneMinuteBackdatedCertificate()
+      throws Exception {
+    PolicyServer engine = PolicyServer.start(PolicyServerOptions.defaults(data)
+            .withApi("127.0.0.1", 0).withDistributionPort(0),
+        dev.crossgate.policy.server.distribution.DistributionService.Settings.defaults(),
+        dev.crossgate.policy.server.ca.MeshCaOptions.defaults()
+            .withCertificateTtl(Duration.ofMinutes(1)));
+    Vertx vertx = Vertx.vertx();
+    MovableClock clock = new MovableClock(Instant.now());
+    IdentityClient client = new IdentityClient(vertx,
+        SocketAddress.inetSocketAddress(engine.distributionPort(), "127.0.0.1"));
+    String token = await(engine.meshAuthority().joinTokens()
+        .create(new WorkloadIdentity("shop", "reviews"), Duration.ofHours(1))).token();
+    CertificateManager manager = new CertificateManager(vertx, client, token,
+        new SimpleMeterRegistry(), clock);
+    try {
+      WorkloadCertificate first = await(manager.start());
+      Instant received = clock.instant();
+      // The CA back-dates notBefore by a minute: the certificate's own half-life is about now.
+      assertThat(first.halfLife()).isBefore(received.plusSeconds(5));
+      assertThat(manager.nextRenewal()).hasValue(received.plus(
+          Duration.between(received, first.notAfter()).dividedBy(2)));
+      assertThat(manager.nextRenewal().orElseThrow()).isAfter(received.plusSeconds(25));
+    } finally {
+      manager.close();
+      client.close();
+      vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+      engine.close();
+    }
+  }
+
   private static double gauge(SimpleMeterRegistry registry, String name) {
     return registry.get(name).gauge().value();
   }
