@@ -6,6 +6,7 @@ import dev.crossgate.routing.error.ErrorReason;
 import dev.crossgate.routing.error.ProxyException;
 import dev.crossgate.routing.filter.HttpFilter;
 import dev.crossgate.routing.filter.ProxyExchange;
+import io.vertx.core.AsyncResult;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -75,30 +76,37 @@ public final class JwtAuthnFilter implements HttpFilter {
     KeySource keys = found.provider().keys();
     Context context = Vertx.currentContext();
     Future<JWKSet> current = onContext(keys.keys(), context);
-    return current.transform(ar -> {
-      if (ar.failed()) {
-        return reject(exchange, "the issuer's keys are unavailable ("
-            + ar.cause().getMessage() + ")");
+    if (current.isComplete()) { // the usual case: the issuer's keys are cached
+      return withKeys(exchange, found, parts, known, current, context);
+    }
+    return current.transform(ar -> withKeys(exchange, found, parts, known, ar, context));
+  }
+
+  private Future<Void> withKeys(ProxyExchange exchange, TokenLocator.Found found, JwsParts parts,
+      VerifiedTokens.Verified known, AsyncResult<JWKSet> ar, Context context) {
+    if (ar.failed()) {
+      return reject(exchange, "the issuer's keys are unavailable ("
+          + ar.cause().getMessage() + ")");
+    }
+    try {
+      JWK key = JwtVerifier.selectKey(parts, ar.result());
+      if (key != null) {
+        return accept(exchange, found, parts, key, known);
       }
+    } catch (AuthnFailure failure) {
+      return reject(exchange, failure.reason());
+    }
+    KeySource keys = found.provider().keys();
+    return onContext(keys.refreshForUnknownKid(), context).transform(refreshed -> {
       try {
-        JWK key = JwtVerifier.selectKey(parts, ar.result());
-        if (key != null) {
-          return accept(exchange, found, parts, key, known);
+        JWK key = refreshed.failed() ? null : JwtVerifier.selectKey(parts, refreshed.result());
+        if (key == null) {
+          return reject(exchange, "unknown kid " + JwsParts.printable(parts.kid()));
         }
+        return accept(exchange, found, parts, key, known);
       } catch (AuthnFailure failure) {
         return reject(exchange, failure.reason());
       }
-      return onContext(keys.refreshForUnknownKid(), context).transform(refreshed -> {
-        try {
-          JWK key = refreshed.failed() ? null : JwtVerifier.selectKey(parts, refreshed.result());
-          if (key == null) {
-            return reject(exchange, "unknown kid " + JwsParts.printable(parts.kid()));
-          }
-          return accept(exchange, found, parts, key, known);
-        } catch (AuthnFailure failure) {
-          return reject(exchange, failure.reason());
-        }
-      });
     });
   }
 
@@ -120,16 +128,17 @@ public final class JwtAuthnFilter implements HttpFilter {
       JWK key, VerifiedTokens.Verified known) throws AuthnFailure {
     JwtProvider provider = found.provider();
     Map<String, Object> claims;
+    String principal;
     if (known != null && known.key() == key) {
       // The same token verified with this very key before: only its claims are checked again.
-      claims = parts.claimsJson();
+      claims = known.claims();
       JwtVerifier.checkClaims(claims, provider, Instant.now());
+      principal = known.principal();
     } else {
       claims = JwtVerifier.verify(parts, key, provider, Instant.now());
-      verified.verified(found.token(), parts, key);
+      principal = provider.issuer() + "/" + (claims.get("sub") == null ? "" : claims.get("sub"));
+      claims = verified.verified(found.token(), parts, key, claims, principal).claims();
     }
-    String principal = provider.issuer() + "/" + (claims.get("sub") == null ? ""
-        : claims.get("sub"));
     exchange.identity(exchange.identity().withJwt(principal, claims));
     exchange.logDetail(LOG_PRINCIPAL, principal);
     for (JwtProvider.ClaimHeader output : provider.outputClaimToHeaders()) {

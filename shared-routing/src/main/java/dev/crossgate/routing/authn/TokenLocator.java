@@ -6,6 +6,7 @@ import io.vertx.core.http.HttpServerRequest;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -24,20 +25,28 @@ final class TokenLocator {
    */
   record Found(String token, TokenLocation location, JwtProvider provider) {}
 
-  private final List<JwtProvider> providers;
   private final List<TokenLocation> locations;
+  /** The providers reading each location, in provider order; computed once, not per request. */
+  private final Map<TokenLocation, List<JwtProvider>> candidates;
 
   TokenLocator(List<JwtProvider> providers) {
-    this.providers = List.copyOf(providers);
     List<TokenLocation> all = new ArrayList<>();
+    Map<TokenLocation, List<JwtProvider>> byLocation = new HashMap<>();
     for (JwtProvider provider : providers) {
       for (TokenLocation location : provider.locations()) {
         if (!all.contains(location)) {
           all.add(location);
         }
+        List<JwtProvider> readers = byLocation.computeIfAbsent(location, l -> new ArrayList<>());
+        if (!readers.contains(provider)) {
+          readers.add(provider);
+        }
       }
     }
     this.locations = List.copyOf(all);
+    Map<TokenLocation, List<JwtProvider>> frozen = new HashMap<>();
+    byLocation.forEach((location, readers) -> frozen.put(location, List.copyOf(readers)));
+    this.candidates = Map.copyOf(frozen);
   }
 
   /** The first token found, or null for an anonymous request. */
@@ -77,21 +86,16 @@ final class TokenLocator {
   }
 
   private JwtProvider choose(String token, TokenLocation location) {
-    List<JwtProvider> candidates = new ArrayList<>();
-    for (JwtProvider provider : providers) {
-      if (provider.locations().contains(location)) {
-        candidates.add(provider);
-      }
-    }
-    if (candidates.size() > 1) {
+    List<JwtProvider> readers = candidates.get(location);
+    if (readers.size() > 1) {
       String issuer = unverifiedIssuer(token);
-      for (JwtProvider provider : candidates) {
+      for (JwtProvider provider : readers) {
         if (provider.issuer().equals(issuer)) {
           return provider;
         }
       }
     }
-    return candidates.get(0); // verification names the wrong iss if it is one
+    return readers.get(0); // verification names the wrong iss if it is one
   }
 
   /** The {@code iss} of a token, read without verifying anything, or null. */
