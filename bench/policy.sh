@@ -1,14 +1,17 @@
 # shellcheck shell=bash
 # Sourced by run.sh (modes "policy" and "policy-jmh"): what the issue-5 policy set costs.
 #
-# policy: two Crossgate gateways on the proxy core, in front of the same nginx backend and
-# measured one at a time: "crossgate" with no policy (load/crossgate.yaml.tmpl) and "policy"
-# with RS256 JWT (inline JWKS), one Role + RoleBinding, one AuthorizationPolicy with a CEL
-# condition and a local rate limit that never triggers (load/crossgate-policy.yaml.tmpl). Every
-# request to both carries the same bearer token (a fresh RSA key per run), so both parse the same
-# bytes and only the policy gateway verifies it. Saturation with wrk, fixed rate with h2load
-# (Debian has no wrk2), as in the proxy scenario. Goal (issue 5): throughput >= 0.75x and p99
-# at 1,000 req/s <= +1 ms.
+# policy: two Crossgate gateways on the proxy core, in front of the same nginx backend: "none"
+# with no policy (load/crossgate.yaml.tmpl) and "policy" with RS256 JWT (inline JWKS), one Role +
+# RoleBinding, one AuthorizationPolicy with a CEL condition and a local rate limit that never
+# triggers (load/crossgate-policy.yaml.tmpl). Every request to both carries the same bearer token
+# (a fresh RSA key per run), so both parse the same bytes and only the policy gateway verifies
+# it. The two are measured interleaved in round pairs (A B, then B A, ...; BENCH_ROUNDS and
+# BENCH_RATE_ROUNDS, 5 each by default) so machine drift hits both, and the report gives the
+# medians over rounds and each pair's own ratio / p99 difference. Saturation with wrk; fixed
+# rate with h2load (Debian has no wrk2), its connections made 1 ms apart so requests do not
+# leave in bursts (see rate_point). Goal (issue 5): throughput >= 0.75x and p99 at 1,000 req/s
+# <= +1 ms.
 # policy-jmh: builds the bench module and runs AuthnAuthzBenchmark (RS256/ES256 verification
 # with cached keys, one CEL evaluation, one whole authorization decision). JMH options go in
 # BENCH_JMH_ARGS (default: -f 1 -wi 3 -i 5 -w 3s -r 3s).
@@ -67,11 +70,12 @@ check_policy_targets() {
 # Fixed rate with the connections' send times spread: h2load gives each connection its own
 # timer of 1/(RATE/RATE_CLIENTS) s, started when the connection is made. With plain -c10 all
 # ten connect at once and their timers fire together: ten requests leave in one burst every
-# 10 ms and queue behind each other in a one-event-loop proxy, so the p99 measured the burst
-# (~3.5 ms), not the proxy. -r1 --rate-period 1/RATE s makes the connections one 1/RATE s apart,
-# so their timers interleave and requests arrive evenly (1 ms at most: h2load's unit). (-r excludes -D, so the length is a
-# request count; the gateways are warm from the saturation rounds.) "bunched" is the share of
-# requests sent within 100 us of the previous one: ~0 when the load is spread as intended.
+# 10 ms and queue behind each other in a one-event-loop proxy, so the p99 (~3.5 ms with no
+# policy) was largely the burst's queue, not the proxy. -r1 --rate-period 1/RATE s makes the connections one 1/RATE s apart,
+# so their timers interleave and requests arrive evenly (1 ms at most: h2load's unit). -r
+# excludes -D, so the length is a request count; the gateways are warm from the saturation
+# rounds. "bunched" is the share of requests sent within 100 us of the previous one: near 0
+# when requests are spread; 81-90% with the old bursts (measured on the shared 2-core VM).
 rate_point() { # scenario round target
   local scenario="$1" round="$2" target="$3"
   local logf="$work/h2load-$scenario-$target-$round.log" out
