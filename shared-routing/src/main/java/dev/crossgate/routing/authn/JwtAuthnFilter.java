@@ -12,6 +12,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -35,7 +36,8 @@ public final class JwtAuthnFilter implements HttpFilter {
   private final List<JwtProvider> providers;
   private final TokenLocator locator;
   private final List<String> outputHeaders;
-  private final VerifiedTokens verified = new VerifiedTokens();
+  /** Remembered tokens per location, keyed by the value as sent there. */
+  private final Map<TokenLocation, VerifiedTokens> verified;
 
   /** A filter accepting tokens of these providers. */
   public JwtAuthnFilter(List<JwtProvider> providers) {
@@ -44,6 +46,11 @@ public final class JwtAuthnFilter implements HttpFilter {
     }
     this.providers = List.copyOf(providers);
     this.locator = new TokenLocator(providers);
+    Map<TokenLocation, VerifiedTokens> memories = new HashMap<>();
+    for (TokenLocation location : locator.locations()) {
+      memories.put(location, new VerifiedTokens());
+    }
+    this.verified = Map.copyOf(memories);
     this.outputHeaders = providers.stream()
         .flatMap(p -> p.outputClaimToHeaders().stream().map(JwtProvider.ClaimHeader::header))
         .distinct().toList();
@@ -67,7 +74,7 @@ public final class JwtAuthnFilter implements HttpFilter {
       if (found == null) {
         return CONTINUE;
       }
-      known = verified.get(found.token());
+      known = verified.get(found.location()).get(found.sent());
       parts = known != null ? known.parts()
           : JwsParts.parse(found.token(), found.provider().algorithms());
     } catch (AuthnFailure failure) {
@@ -137,7 +144,8 @@ public final class JwtAuthnFilter implements HttpFilter {
     } else {
       claims = JwtVerifier.verify(parts, key, provider, Instant.now());
       principal = provider.issuer() + "/" + (claims.get("sub") == null ? "" : claims.get("sub"));
-      claims = verified.verified(found.token(), parts, key, claims, principal).claims();
+      claims = verified.get(found.location())
+          .verified(found.sent(), parts, key, claims, principal).claims();
     }
     exchange.identity(exchange.identity().withJwt(principal, claims));
     exchange.logDetail(LOG_PRINCIPAL, principal);

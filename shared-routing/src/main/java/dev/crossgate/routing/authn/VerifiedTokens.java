@@ -8,7 +8,9 @@ import java.util.Map;
 
 /**
  * Tokens whose signature verified, with their parsed parts and the key that verified them, so a
- * client sending the same token again skips the parse and the signature check. Only successes are
+ * client sending the same token again skips the parse and the signature check. The JWT filter
+ * keeps one per token location, keyed by the value as sent there (e.g. the whole
+ * {@code Authorization} header), which holds exactly one token. Only successes are
  * kept; a hit counts only with the very same key object (a refreshed key set has new objects, so
  * rotated or removed keys verify again); the claims ({@code exp}, {@code nbf}, {@code iss},
  * {@code aud}, ...) are still checked on every request. Bounded in size and age.
