@@ -7,8 +7,9 @@
 #                         writes bench/results/<date>-soak.md
 #   bench/run.sh smoke    starts everything, checks each target answers, stops (no load)
 #   bench/run.sh policy   Crossgate with no policy beside Crossgate with RS256 JWT + one
-#                         RoleBinding + one CEL AuthorizationPolicy + a local rate limit:
-#                         saturation and fixed-rate p99; writes bench/results/<date>-policy-overhead.md
+#                         RoleBinding + one CEL AuthorizationPolicy + a local rate limit,
+#                         interleaved round pairs (5 by default): saturation and fixed-rate p99
+#                         (~5 min); writes bench/results/<date>-policy-overhead.md
 #   bench/run.sh policy-jmh  the JWT-verification and CEL JMH benchmarks (AuthnAuthzBenchmark)
 #   bench/run.sh propagation [routes=1000] [subscribers=100] [changes=50] [churn=1000] [rps=1000]
 #                         the policy engine's propagation and churn bench (bench/propagation.sh)

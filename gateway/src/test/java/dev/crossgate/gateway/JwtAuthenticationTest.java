@@ -16,6 +16,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Date;
+import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterAll;
@@ -150,6 +151,23 @@ class JwtAuthenticationTest {
     assertThat(response.statusCode()).isEqualTo(200);
     JsonObject headers = new JsonObject(response.body()).getJsonObject("headers");
     assertThat(headers.containsKey("x-user")).isFalse();
+  }
+
+  @Test
+  void theSameTokenSentAgainOrSpelledDifferentlyIsAcceptedAndATamperedCopyIsNot()
+      throws Exception {
+    String token = tokens.rs256(Tokens.claims().build());
+    for (String sent : List.of("Bearer " + token, "Bearer " + token, "bearer    " + token,
+        "BEARER " + token)) {
+      HttpResponse<String> response = get("/api/x", id(), "authorization", sent);
+      assertThat(response.statusCode()).as(sent + ": " + response.body()).isEqualTo(200);
+      assertThat(new JsonObject(response.body()).getJsonObject("headers")
+          .getJsonArray("x-user").getList()).containsExactly("alice");
+    }
+    String tampered = token.substring(0, token.length() - 2)
+        + (token.endsWith("AA") ? "BB" : "AA");
+    assertThat(get("/api/x", id(), "authorization", "Bearer " + tampered).statusCode())
+        .as("a remembered token's tampered copy").isEqualTo(401);
   }
 
   @Test

@@ -6,11 +6,13 @@ import dev.crossgate.routing.error.ErrorReason;
 import dev.crossgate.routing.error.ProxyException;
 import dev.crossgate.routing.filter.HttpFilter;
 import dev.crossgate.routing.filter.ProxyExchange;
+import io.vertx.core.AsyncResult;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -34,7 +36,8 @@ public final class JwtAuthnFilter implements HttpFilter {
   private final List<JwtProvider> providers;
   private final TokenLocator locator;
   private final List<String> outputHeaders;
-  private final VerifiedTokens verified = new VerifiedTokens();
+  /** Remembered tokens per location, keyed by the value as sent there. */
+  private final Map<TokenLocation, VerifiedTokens> verified;
 
   /** A filter accepting tokens of these providers. */
   public JwtAuthnFilter(List<JwtProvider> providers) {
@@ -43,6 +46,11 @@ public final class JwtAuthnFilter implements HttpFilter {
     }
     this.providers = List.copyOf(providers);
     this.locator = new TokenLocator(providers);
+    Map<TokenLocation, VerifiedTokens> memories = new HashMap<>();
+    for (TokenLocation location : locator.locations()) {
+      memories.put(location, new VerifiedTokens());
+    }
+    this.verified = Map.copyOf(memories);
     this.outputHeaders = providers.stream()
         .flatMap(p -> p.outputClaimToHeaders().stream().map(JwtProvider.ClaimHeader::header))
         .distinct().toList();
@@ -66,7 +74,7 @@ public final class JwtAuthnFilter implements HttpFilter {
       if (found == null) {
         return CONTINUE;
       }
-      known = verified.get(found.token());
+      known = verified.get(found.location()).get(found.sent());
       parts = known != null ? known.parts()
           : JwsParts.parse(found.token(), found.provider().algorithms());
     } catch (AuthnFailure failure) {
@@ -75,30 +83,37 @@ public final class JwtAuthnFilter implements HttpFilter {
     KeySource keys = found.provider().keys();
     Context context = Vertx.currentContext();
     Future<JWKSet> current = onContext(keys.keys(), context);
-    return current.transform(ar -> {
-      if (ar.failed()) {
-        return reject(exchange, "the issuer's keys are unavailable ("
-            + ar.cause().getMessage() + ")");
+    if (current.isComplete()) { // the usual case: the issuer's keys are cached
+      return withKeys(exchange, found, parts, known, current, context);
+    }
+    return current.transform(ar -> withKeys(exchange, found, parts, known, ar, context));
+  }
+
+  private Future<Void> withKeys(ProxyExchange exchange, TokenLocator.Found found, JwsParts parts,
+      VerifiedTokens.Verified known, AsyncResult<JWKSet> ar, Context context) {
+    if (ar.failed()) {
+      return reject(exchange, "the issuer's keys are unavailable ("
+          + ar.cause().getMessage() + ")");
+    }
+    try {
+      JWK key = JwtVerifier.selectKey(parts, ar.result());
+      if (key != null) {
+        return accept(exchange, found, parts, key, known);
       }
+    } catch (AuthnFailure failure) {
+      return reject(exchange, failure.reason());
+    }
+    KeySource keys = found.provider().keys();
+    return onContext(keys.refreshForUnknownKid(), context).transform(refreshed -> {
       try {
-        JWK key = JwtVerifier.selectKey(parts, ar.result());
-        if (key != null) {
-          return accept(exchange, found, parts, key, known);
+        JWK key = refreshed.failed() ? null : JwtVerifier.selectKey(parts, refreshed.result());
+        if (key == null) {
+          return reject(exchange, "unknown kid " + JwsParts.printable(parts.kid()));
         }
+        return accept(exchange, found, parts, key, known);
       } catch (AuthnFailure failure) {
         return reject(exchange, failure.reason());
       }
-      return onContext(keys.refreshForUnknownKid(), context).transform(refreshed -> {
-        try {
-          JWK key = refreshed.failed() ? null : JwtVerifier.selectKey(parts, refreshed.result());
-          if (key == null) {
-            return reject(exchange, "unknown kid " + JwsParts.printable(parts.kid()));
-          }
-          return accept(exchange, found, parts, key, known);
-        } catch (AuthnFailure failure) {
-          return reject(exchange, failure.reason());
-        }
-      });
     });
   }
 
@@ -120,16 +135,18 @@ public final class JwtAuthnFilter implements HttpFilter {
       JWK key, VerifiedTokens.Verified known) throws AuthnFailure {
     JwtProvider provider = found.provider();
     Map<String, Object> claims;
+    String principal;
     if (known != null && known.key() == key) {
       // The same token verified with this very key before: only its claims are checked again.
-      claims = parts.claimsJson();
+      claims = known.claims();
       JwtVerifier.checkClaims(claims, provider, Instant.now());
+      principal = known.principal();
     } else {
       claims = JwtVerifier.verify(parts, key, provider, Instant.now());
-      verified.verified(found.token(), parts, key);
+      principal = provider.issuer() + "/" + (claims.get("sub") == null ? "" : claims.get("sub"));
+      claims = verified.get(found.location())
+          .verified(found.sent(), parts, key, claims, principal).claims();
     }
-    String principal = provider.issuer() + "/" + (claims.get("sub") == null ? ""
-        : claims.get("sub"));
     exchange.identity(exchange.identity().withJwt(principal, claims));
     exchange.logDetail(LOG_PRINCIPAL, principal);
     for (JwtProvider.ClaimHeader output : provider.outputClaimToHeaders()) {

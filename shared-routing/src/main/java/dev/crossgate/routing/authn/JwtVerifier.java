@@ -190,8 +190,7 @@ public final class JwtVerifier {
     }
     if (!provider.audiences().isEmpty()) {
       Object aud = claims.get("aud");
-      List<?> values = aud instanceof List<?> list ? list : aud == null ? List.of() : List.of(aud);
-      if (values.stream().noneMatch(provider.audiences()::contains)) {
+      if (!anAudienceMatches(aud, provider.audiences())) {
         throw new AuthnFailure("wrong aud " + JwsParts.printable(String.valueOf(aud))
             + " (expected one of " + String.join(", ", provider.audiences()) + ")");
       }
@@ -215,6 +214,19 @@ public final class JwtVerifier {
     if (sub != null && !(sub instanceof String)) {
       throw new AuthnFailure("sub is not a string");
     }
+  }
+
+  /** Whether {@code aud} (a string or a list) names one of {@code audiences}; no stream. */
+  private static boolean anAudienceMatches(Object aud, List<String> audiences) {
+    if (aud instanceof List<?> list) {
+      for (Object value : list) {
+        if (audiences.contains(value)) {
+          return true;
+        }
+      }
+      return false;
+    }
+    return aud != null && audiences.contains(aud);
   }
 
   private static Long seconds(Map<String, Object> claims, String name) throws AuthnFailure {

@@ -6,6 +6,7 @@ import io.vertx.core.http.HttpServerRequest;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -16,44 +17,94 @@ import java.util.Map;
 final class TokenLocator {
 
   /**
-   * A token and the provider chosen for it.
-   *
-   * @param token the token text
-   * @param location where it was found
-   * @param provider the provider that verifies it
+   * A token, where it was found and the provider chosen for it. The token text is cut out of
+   * the value as sent only when asked for: a remembered token is looked up by the value as sent
+   * ({@link #sent()}), which for a given location always holds the same token.
    */
-  record Found(String token, TokenLocation location, JwtProvider provider) {}
+  static final class Found {
+    private final String sent;
+    private final int start;
+    private final int end;
+    private final TokenLocation location;
+    private JwtProvider provider;
+    private String token;
 
-  private final List<JwtProvider> providers;
+    Found(String sent, int start, int end, TokenLocation location) {
+      this.sent = sent;
+      this.start = start;
+      this.end = end;
+      this.location = location;
+    }
+
+    /** The token text. */
+    String token() {
+      if (token == null) {
+        token = start == 0 && end == sent.length() ? sent : sent.substring(start, end);
+      }
+      return token;
+    }
+
+    /** The header, parameter or cookie value as sent, prefix included. */
+    String sent() {
+      return sent;
+    }
+
+    /** Where it was found. */
+    TokenLocation location() {
+      return location;
+    }
+
+    /** The provider that verifies it. */
+    JwtProvider provider() {
+      return provider;
+    }
+  }
+
   private final List<TokenLocation> locations;
+  /** The providers reading each location, in provider order; computed once, not per request. */
+  private final Map<TokenLocation, List<JwtProvider>> candidates;
 
   TokenLocator(List<JwtProvider> providers) {
-    this.providers = List.copyOf(providers);
     List<TokenLocation> all = new ArrayList<>();
+    Map<TokenLocation, List<JwtProvider>> byLocation = new HashMap<>();
     for (JwtProvider provider : providers) {
       for (TokenLocation location : provider.locations()) {
         if (!all.contains(location)) {
           all.add(location);
         }
+        List<JwtProvider> readers = byLocation.computeIfAbsent(location, l -> new ArrayList<>());
+        if (!readers.contains(provider)) {
+          readers.add(provider);
+        }
       }
     }
     this.locations = List.copyOf(all);
+    Map<TokenLocation, List<JwtProvider>> frozen = new HashMap<>();
+    byLocation.forEach((location, readers) -> frozen.put(location, List.copyOf(readers)));
+    this.candidates = Map.copyOf(frozen);
+  }
+
+  /** The locations read, in order. */
+  List<TokenLocation> locations() {
+    return locations;
   }
 
   /** The first token found, or null for an anonymous request. */
   Found find(HttpServerRequest request, RequestView values) throws AuthnFailure {
     for (TokenLocation location : locations) {
-      String token = read(request, values, location);
-      if (token != null) {
-        return new Found(token, location, choose(token, location));
+      Found found = read(request, values, location);
+      if (found != null) {
+        List<JwtProvider> readers = candidates.get(location);
+        found.provider = readers.size() > 1 ? choose(found.token(), readers) : readers.get(0);
+        return found;
       }
     }
     return null;
   }
 
-  private static String read(HttpServerRequest request, RequestView values,
+  private static Found read(HttpServerRequest request, RequestView values,
       TokenLocation location) throws AuthnFailure {
-    return switch (location.kind()) {
+    String value = switch (location.kind()) {
       case HEADER -> {
         List<String> all = request.headers().getAll(location.name());
         if (all.isEmpty()) {
@@ -63,35 +114,41 @@ final class TokenLocator {
           throw new AuthnFailure("duplicate " + location.name() + " headers ("
               + all.size() + ")");
         }
-        String value = all.get(0);
-        String prefix = location.prefix();
-        if (!value.regionMatches(true, 0, prefix, 0, prefix.length())) {
-          yield null; // another scheme (e.g. Basic): not a token for us
-        }
-        String token = value.substring(prefix.length()).strip();
-        yield token.isEmpty() ? null : token;
+        yield all.get(0);
       }
       case QUERY -> values.queryParam(location.name());
       case COOKIE -> values.cookie(location.name());
     };
+    if (value == null) {
+      return null;
+    }
+    if (location.kind() != TokenLocation.Kind.HEADER) {
+      return new Found(value, 0, value.length(), location);
+    }
+    String prefix = location.prefix();
+    if (!value.regionMatches(true, 0, prefix, 0, prefix.length())) {
+      return null; // another scheme (e.g. Basic): not a token for us
+    }
+    // value.substring(prefix.length()).strip(), without the copy until the text is needed
+    int start = prefix.length();
+    int end = value.length();
+    while (start < end && Character.isWhitespace(value.charAt(start))) {
+      start++;
+    }
+    while (end > start && Character.isWhitespace(value.charAt(end - 1))) {
+      end--;
+    }
+    return start == end ? null : new Found(value, start, end, location);
   }
 
-  private JwtProvider choose(String token, TokenLocation location) {
-    List<JwtProvider> candidates = new ArrayList<>();
-    for (JwtProvider provider : providers) {
-      if (provider.locations().contains(location)) {
-        candidates.add(provider);
+  private static JwtProvider choose(String token, List<JwtProvider> readers) {
+    String issuer = unverifiedIssuer(token);
+    for (JwtProvider provider : readers) {
+      if (provider.issuer().equals(issuer)) {
+        return provider;
       }
     }
-    if (candidates.size() > 1) {
-      String issuer = unverifiedIssuer(token);
-      for (JwtProvider provider : candidates) {
-        if (provider.issuer().equals(issuer)) {
-          return provider;
-        }
-      }
-    }
-    return candidates.get(0); // verification names the wrong iss if it is one
+    return readers.get(0); // verification names the wrong iss if it is one
   }
 
   /** The {@code iss} of a token, read without verifying anything, or null. */

@@ -13,7 +13,13 @@ import java.util.List;
  */
 public final class AuthorizationEngine {
 
+  private static final Decision NO_ALLOW_POLICY = new Decision(true, null, -1,
+      "no ALLOW policy targets this request", List.of(), null);
+  private static final Decision DEFAULT_DENY = new Decision(false, null, -1,
+      "the target is default-deny and no ALLOW policy matches", List.of(), null);
+
   private final List<CompiledPolicy> deny;
+  private final Decision noAllowMatches;
   private final List<CompiledPolicy> allow;
   private final List<CompiledPolicy> audit;
   private final List<CompiledPolicy> dryRun;
@@ -48,6 +54,8 @@ public final class AuthorizationEngine {
     this.audit = List.copyOf(au);
     this.dryRun = List.copyOf(dry);
     this.defaultDeny = defaultDeny;
+    this.noAllowMatches = new Decision(false, null, -1, "no ALLOW policy matches ("
+        + allow.size() + " target this request)", List.of(), null);
   }
 
   /** Whether this engine can deny anything or records anything (else it needs no filter). */
@@ -77,6 +85,9 @@ public final class AuthorizationEngine {
       }
       shadow = decide(request, activation, shadowDeny, shadowAllow).summary();
     }
+    if (audits.isEmpty() && shadow == null && activation.failure() == null) {
+      return enforced; // built once, shared by every request it decides
+    }
     String reason = enforced.reason();
     if (activation.failure() != null) {
       reason = reason + "; condition failed: " + activation.failure();
@@ -90,24 +101,23 @@ public final class AuthorizationEngine {
     for (CompiledPolicy policy : denyPolicies) {
       int rule = policy.match(request, activation);
       if (rule >= 0) {
-        return new Decision(false, policy.name(), rule, "denied by " + policy.name() + " rule "
-            + rule, List.of(), null);
+        return policy.decisionFor(rule);
       }
     }
     if (allowPolicies.isEmpty() && !defaultDeny) {
-      return new Decision(true, null, -1, "no ALLOW policy targets this request", List.of(),
-          null);
+      return NO_ALLOW_POLICY;
     }
     for (CompiledPolicy policy : allowPolicies) {
       int rule = policy.match(request, activation);
       if (rule >= 0) {
-        return new Decision(true, policy.name(), rule, "allowed by " + policy.name() + " rule "
-            + rule, List.of(), null);
+        return policy.decisionFor(rule);
       }
     }
-    return new Decision(false, null, -1, allowPolicies.isEmpty()
-        ? "the target is default-deny and no ALLOW policy matches"
-        : "no ALLOW policy matches (" + allowPolicies.size() + " target this request)",
-        List.of(), null);
+    if (allowPolicies.isEmpty()) {
+      return DEFAULT_DENY;
+    }
+    return allowPolicies == allow ? noAllowMatches
+        : new Decision(false, null, -1, "no ALLOW policy matches (" + allowPolicies.size()
+            + " target this request)", List.of(), null);
   }
 }

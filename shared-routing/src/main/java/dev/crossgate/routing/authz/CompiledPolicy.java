@@ -4,7 +4,6 @@ import dev.crossgate.policy.cel.CompiledCondition;
 import dev.crossgate.policy.cel.ConditionEvaluationException;
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -20,6 +19,7 @@ public final class CompiledPolicy {
   private final boolean dryRun;
   private final RequestPredicate[] rules;
   private final CompiledCondition condition;
+  private final Decision[] decisions;
 
   /**
    * A policy.
@@ -37,6 +37,12 @@ public final class CompiledPolicy {
     this.dryRun = dryRun;
     this.rules = rules.toArray(RequestPredicate[]::new);
     this.condition = condition;
+    this.decisions = new Decision[this.rules.length];
+    for (int i = 0; i < decisions.length; i++) {
+      decisions[i] = action == Action.AUDIT ? null : new Decision(action == Action.ALLOW, name, i,
+          (action == Action.ALLOW ? "allowed by " : "denied by ") + name + " rule " + i,
+          List.of(), null);
+    }
   }
 
   /** How decisions name this policy, e.g. {@code AuthorizationPolicy default/admins}. */
@@ -73,28 +79,36 @@ public final class CompiledPolicy {
       return true;
     }
     try {
-      return condition.evaluate(activation.get(request));
+      return condition.evaluate(activation.variables(request));
     } catch (ConditionEvaluationException e) {
       activation.failed(name, e.getMessage());
       return action == Action.DENY;
     }
   }
 
-  /** The CEL variables of one request, built at most once. */
+  /**
+   * The decision this policy makes when its rule {@code rule} matches, built once: the same
+   * object for every request it decides (no per-request strings).
+   */
+  Decision decisionFor(int rule) {
+    return decisions[rule];
+  }
+
+  /** The CEL variables of one request, each built at most once and only if read. */
   static final class Activation {
     private final Instant now;
-    private Map<String, Object> values;
+    private CelVariables variables;
     private String failure;
 
     Activation(Instant now) {
       this.now = now;
     }
 
-    Map<String, Object> get(AuthzRequest request) {
-      if (values == null) {
-        values = CelActivation.of(request, now);
+    CelVariables variables(AuthzRequest request) {
+      if (variables == null) {
+        variables = new CelVariables(request, now);
       }
-      return values;
+      return variables;
     }
 
     void failed(String policy, String message) {

@@ -10,9 +10,13 @@ import java.util.Locale;
 /** A {@link RequestView} over a live Vert.x request, with the path already normalized. */
 final class HttpRequestView implements RequestView {
 
+  /** Marks a request without a remote address once it was looked for. */
+  private static final String NO_ADDRESS = new String("");
+
   private final HttpServerRequest request;
   private final String host;
   private final String path;
+  private String clientAddress;
 
   HttpRequestView(HttpServerRequest request, String normalizedPath) {
     this.request = request;
@@ -54,7 +58,10 @@ final class HttpRequestView implements RequestView {
 
   @Override
   public String clientAddress() {
-    SocketAddress address = request.remoteAddress();
-    return address == null ? null : address.hostAddress();
+    if (clientAddress == null) { // read by rate limits, authz and the access log: format once
+      SocketAddress address = request.remoteAddress();
+      clientAddress = address == null ? NO_ADDRESS : address.hostAddress();
+    }
+    return clientAddress == NO_ADDRESS ? null : clientAddress;
   }
 }

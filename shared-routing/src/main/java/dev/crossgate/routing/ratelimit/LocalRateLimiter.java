@@ -57,7 +57,10 @@ public final class LocalRateLimiter implements RateLimiter {
   @Override
   public Decision tryAcquire(String key) {
     long now = clock.getAsLong();
-    AtomicLong arrival = arrivals.get(key, k -> new AtomicLong(now));
+    AtomicLong arrival = arrivals.getIfPresent(key); // no lambda allocated for a known key
+    if (arrival == null) {
+      arrival = arrivals.get(key, k -> new AtomicLong(now));
+    }
     while (true) {
       long theoretical = arrival.get();
       long base = theoretical - now > 0 ? theoretical : now;

@@ -333,6 +333,44 @@ class AuthorizationEngineTest {
     }
 
     @Test
+    void headersAndQueryAreBuiltOnlyWhenAConditionReadsThem() {
+      TestAuthzRequest request = TestAuthzRequest.get("/api").header("x-tenant", "acme")
+          .query("debug", "true");
+      assertThat(allows("request.method == 'GET' && jwt.claims.size() == 0", request)).isTrue();
+      assertThat(request.headerMapsRead).as("header map built").isZero();
+      assertThat(request.queryMapsRead).as("query map built").isZero();
+
+      AuthorizationEngine two = engine(policy("tenant", """
+          rules: [{}]
+          condition: "request.headers['x-tenant'] == 'acme'"
+          """) + "---\n" + policy("tenant-again", """
+          action: DENY
+          rules: [{}]
+          condition: "request.headers['x-tenant'] == 'evil' || request.query['debug'] == 'no'"
+          """));
+      TestAuthzRequest other = TestAuthzRequest.get("/").header("X-Tenant", "acme")
+          .query("debug", "true");
+      assertThat(decide(two, other).allowed()).as("a lazily built header is still seen")
+          .isTrue();
+      assertThat(other.headerMapsRead).as("one header map for both conditions").isEqualTo(1);
+      assertThat(other.queryMapsRead).isEqualTo(1);
+      assertThat(decide(two, TestAuthzRequest.get("/").header("x-tenant", "evil")).allowed())
+          .isFalse();
+    }
+
+    @Test
+    void wholeHeaderAndQueryMapsCanBeCountedAndCompared() {
+      String condition = "size(request.headers) == 2 && request.headers['x-b'] == 'b'"
+          + " && request.query == {'page': '2'} && !('x-c' in request.headers)";
+      assertThat(allows(condition, TestAuthzRequest.get("/").header("x-a", "a")
+          .header("x-b", "b").query("page", "2"))).isTrue();
+      assertThat(allows(condition, TestAuthzRequest.get("/").header("x-a", "a")
+          .header("x-b", "b").query("page", "3"))).isFalse();
+      assertThat(allows(condition, TestAuthzRequest.get("/").header("x-a", "a")
+          .header("x-b", "b").header("x-c", "c").query("page", "2"))).isFalse();
+    }
+
+    @Test
     void anEvaluationErrorNeverOpensADoor() {
       String missingKey = "request.headers['x-missing'] == 'yes'";
       assertThat(allows(missingKey, TestAuthzRequest.get("/"))).as("ALLOW fails closed").isFalse();
@@ -424,6 +462,28 @@ class AuthorizationEngineTest {
 
   @Nested
   class AuditAndDryRun {
+
+    @Test
+    void aDecisionWithNothingRequestSpecificIsBuiltOnceWithTheSameWords() {
+      AuthorizationEngine engine = engine(policy("no-delete", """
+          action: DENY
+          rules:
+            - to: [{operation: {methods: [GET]}}]
+            - to: [{operation: {methods: [DELETE]}}]
+          """) + "---\n" + policy("readers", """
+          rules:
+            - to: [{operation: {methods: [GET, DELETE]}}]
+          """));
+      Decision denied = decide(engine, TestAuthzRequest.get("/x").method("DELETE"));
+      assertThat(denied.allowed()).isFalse();
+      assertThat(denied.reason()).isEqualTo("denied by AuthorizationPolicy default/no-delete rule 1");
+      assertThat(denied.summary()).isEqualTo("deny by AuthorizationPolicy default/no-delete rule 1");
+      assertThat(decide(engine, TestAuthzRequest.get("/y").method("DELETE"))).isSameAs(denied);
+      Decision refused = decide(engine, TestAuthzRequest.get("/x").method("PUT"));
+      assertThat(refused.summary())
+          .isEqualTo("deny (no ALLOW policy matches (1 target this request))");
+      assertThat(decide(engine, TestAuthzRequest.get("/z").method("PUT"))).isSameAs(refused);
+    }
 
     @Test
     void auditRecordsWithoutChangingTheOutcome() {

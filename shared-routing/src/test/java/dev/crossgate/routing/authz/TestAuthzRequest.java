@@ -16,6 +16,8 @@ final class TestAuthzRequest implements AuthzRequest {
   final Map<String, String> query = new HashMap<>();
   String sourceAddress = "192.0.2.10";
   RequestIdentity identity = RequestIdentity.ANONYMOUS;
+  int headerMapsRead;
+  int queryMapsRead;
 
   static TestAuthzRequest get(String path) {
     TestAuthzRequest request = new TestAuthzRequest();
@@ -93,11 +95,13 @@ final class TestAuthzRequest implements AuthzRequest {
 
   @Override
   public Map<String, String> headers() {
+    headerMapsRead++;
     return headers;
   }
 
   @Override
   public Map<String, String> query() {
+    queryMapsRead++;
     return query;
   }
 

@@ -4,7 +4,10 @@ import static java.util.Objects.requireNonNull;
 
 import dev.cel.runtime.CelEvaluationException;
 import dev.cel.runtime.CelRuntime;
+import dev.cel.runtime.CelVariableResolver;
 import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
 
 /**
  * A CEL condition that compiled and type-checked to {@code bool}; safe to share between threads
@@ -38,6 +41,29 @@ public final class CompiledCondition {
     requireNonNull(activation, "activation");
     try {
       Object result = program.eval(ConditionCompiler.toCelValues(activation));
+      if (result instanceof Boolean b) {
+        return b;
+      }
+      throw new ConditionEvaluationException(
+          expression + ": " + result + " (expected: a bool result)", null);
+    } catch (CelEvaluationException e) {
+      throw new ConditionEvaluationException(expression + ": " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Evaluates the condition, asking {@code variables} for a variable only when the expression
+   * reads it: a per-request caller builds nothing the expression does not use. Same values and
+   * errors as {@link #evaluate(Map)}; {@code variables} answers null for a name it does not know.
+   *
+   * @throws ConditionEvaluationException when evaluation fails
+   */
+  public boolean evaluate(Function<String, ?> variables) {
+    requireNonNull(variables, "variables");
+    CelVariableResolver resolver =
+        name -> Optional.ofNullable(ConditionCompiler.toCelValue(name, variables.apply(name)));
+    try {
+      Object result = program.eval(resolver);
       if (result instanceof Boolean b) {
         return b;
       }

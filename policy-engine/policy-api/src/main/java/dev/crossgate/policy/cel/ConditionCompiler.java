@@ -186,15 +186,21 @@ public final class ConditionCompiler {
   static Map<String, Object> toCelValues(Map<String, ?> activation) {
     Map<String, Object> values = new LinkedHashMap<>(activation);
     Object now = values.get("now");
-    if (now instanceof Instant instant) {
-      values.put(
-          "now",
-          Timestamp.newBuilder()
-              .setSeconds(instant.getEpochSecond())
-              .setNanos(instant.getNano())
-              .build());
+    if (now != null) {
+      values.put("now", toCelValue("now", now));
     }
     return values;
+  }
+
+  /** One activation value as the CEL runtime expects it (the {@code now} instant as protobuf). */
+  static Object toCelValue(String name, Object value) {
+    if ("now".equals(name) && value instanceof Instant instant) {
+      return Timestamp.newBuilder()
+          .setSeconds(instant.getEpochSecond())
+          .setNanos(instant.getNano())
+          .build();
+    }
+    return value;
   }
 
   private static StructType struct(String name, Map<String, CelType> fields) {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -76,5 +77,39 @@ class ConditionCompilerTest {
     assertThatThrownBy(() -> condition.evaluate(activation("GET", "admins")))
         .isInstanceOf(ConditionEvaluationException.class)
         .hasMessageContaining("x-missing");
+  }
+
+  @Test
+  void variablesAreAskedForOnlyWhenTheExpressionReadsThem() {
+    Map<String, Object> values = activation("GET", "admins");
+    List<String> asked = new ArrayList<>();
+    CompiledCondition method = compiler.compile("request.method == 'GET'").condition();
+    assertThat(method.evaluate(name -> {
+      asked.add(name);
+      return values.get(name);
+    })).isTrue();
+    assertThat(asked).containsOnly("request");
+
+    asked.clear();
+    CompiledCondition all =
+        compiler.compile(
+            "'admins' in jwt.claims.groups && request.headers['x-tenant'] == 'acme'"
+                + " && source.namespace == 'shop' && now > timestamp('2024-01-01T00:00:00Z')"
+                + " && now < timestamp('2024-06-01T00:00:00Z')")
+            .condition();
+    assertThat(all.evaluate(name -> {
+      asked.add(name);
+      return values.get(name);
+    })).isTrue();
+    assertThat(asked).contains("jwt", "request", "source", "now");
+    assertThat(all.evaluate(values)).isTrue();
+  }
+
+  @Test
+  void aVariableTheResolverDoesNotKnowFailsLikeAMissingOne() {
+    CompiledCondition condition = compiler.compile("source.address == '10.0.0.1'").condition();
+    assertThatThrownBy(() -> condition.evaluate(name -> null))
+        .isInstanceOf(ConditionEvaluationException.class)
+        .hasMessageContaining("source.address == '10.0.0.1'");
   }
 }
