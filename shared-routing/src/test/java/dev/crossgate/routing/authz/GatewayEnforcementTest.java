@@ -2,6 +2,10 @@ package dev.crossgate.routing.authz;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.crossgate.policy.codec.LoadResult;
+import dev.crossgate.policy.codec.PolicyLoader;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -122,5 +126,27 @@ class GatewayEnforcementTest {
           endpoints: [{address: 127.0.0.1, port: 9002}]
         """;
     assertThat(atGateway(ALLOW_PRODUCTPAGE_ON_SERVICE + other)).isTrue();
+  }
+
+  @Test
+  void theConfigExamplesMeanWhatTheirCommentsSay() throws Exception {
+    AuthorizationCompiler mesh = example("mesh-authorization.yaml");
+    PolicyTarget toReviews = new PolicyTarget("HTTPRoute", "shop", "reviews", "shop/edge",
+        Set.of("http"), Set.of("shop/reviews"));
+    assertThat(mesh.engineAtGateway(toReviews).isEmpty())
+        .as("reviews is at observe: its sidecar enforces its policies").isTrue();
+    assertThat(mesh.engineFor(PolicyTarget.service("shop", "reviews")).isEmpty()).isFalse();
+    AuthorizationCompiler abac = example("authorization-policy.yaml");
+    PolicyTarget toOrders = new PolicyTarget("HTTPRoute", "default", "elsewhere", "default/edge",
+        Set.of(), Set.of("default/orders"));
+    assertThat(abac.engineAtGateway(toOrders).isEmpty())
+        .as("orders has no MeshMigration: the gateway enforces its policies").isFalse();
+  }
+
+  private static AuthorizationCompiler example(String file) throws Exception {
+    Path path = Path.of("..", "config-examples", file);
+    LoadResult result = PolicyLoader.loadString(file, Files.readString(path));
+    assertThat(result.problems()).isEmpty();
+    return new AuthorizationCompiler(result.bundle());
   }
 }
