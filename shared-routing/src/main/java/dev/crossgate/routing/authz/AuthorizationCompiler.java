@@ -23,6 +23,7 @@ public final class AuthorizationCompiler {
       RoleBinding.Spec binding, String namespace) {}
 
   private final List<Targeted> policies = new ArrayList<>();
+  private final MeshInboundServices meshInbound;
 
   /**
    * Compiles the policies of a validated bundle.
@@ -31,6 +32,7 @@ public final class AuthorizationCompiler {
    *     reports that first, so this means a bundle that skipped validation)
    */
   public AuthorizationCompiler(PolicyBundle bundle) {
+    meshInbound = MeshInboundServices.of(bundle);
     for (AuthorizationPolicy policy : bundle.ofKind(AuthorizationPolicy.class)) {
       policies.add(new Targeted(compile(policy), policy.spec(), null,
           policy.metadata().namespace()));
@@ -92,7 +94,20 @@ public final class AuthorizationCompiler {
         false, rules, null);
   }
 
-  /** The engine of {@code target}: the policies and grants that name it. */
+  /**
+   * The engine the gateway enforces for {@code target}: the policies and grants that name its
+   * Gateway, listeners or route, and those that name a Service it routes to unless that Service
+   * is in the mesh (a {@code MeshMigration} at stage {@code observe} or later), whose sidecar
+   * enforces them at its inbound with the caller's principal (see {@link MeshInboundServices}).
+   */
+  public AuthorizationEngine engineAtGateway(PolicyTarget target) {
+    return engineFor(meshInbound.atGateway(target));
+  }
+
+  /**
+   * The engine of {@code target}: the policies and grants that name it. A sidecar's inbound uses
+   * this with {@link PolicyTarget#service}; the gateway uses {@link #engineAtGateway}.
+   */
   public AuthorizationEngine engineFor(PolicyTarget target) {
     List<CompiledPolicy> matching = new ArrayList<>();
     boolean defaultDeny = false;

@@ -31,7 +31,8 @@ import java.util.Set;
  * The security filters of a snapshot: the WAF ({@code WafPolicy}), JWT authentication
  * ({@code RequestAuthentication}) and authorization ({@code AuthorizationPolicy}, {@code Role},
  * {@code RoleBinding}), compiled once and handed to each route rule by its {@link PolicyTarget},
- * in the order WAF, authentication, then authorization.
+ * in the order WAF, authentication, then authorization. A policy that targets only Services in
+ * the mesh is left to their sidecars ({@link AuthorizationCompiler#engineAtGateway}).
  */
 final class SecurityFilters {
 
@@ -78,7 +79,7 @@ final class SecurityFilters {
     if (!providers.isEmpty()) {
       filters.add(new JwtAuthnFilter(providers));
     }
-    AuthorizationEngine engine = authorization.engineFor(target);
+    AuthorizationEngine engine = authorization.engineAtGateway(target);
     if (!engine.isEmpty()) {
       filters.add(new AuthzFilter(engine));
     }
