@@ -277,6 +277,20 @@ class JwtAuthenticationTest {
   }
 
   @Test
+  void aClaimWithANullValueIsTreatedAsAbsent() throws Exception {
+    long now = Instant.now().getEpochSecond();
+    String payload = "{\"iss\":\"" + Tokens.ISSUER + "\",\"sub\":\"alice\",\"aud\":\"shop\","
+        + "\"iat\":" + (now - 10) + ",\"exp\":" + (now + 3600) + ",\"groups\":null}";
+    String id = id();
+    HttpResponse<String> response = get("/api/x", id, "authorization",
+        "Bearer " + tokens.rs256Payload(payload));
+    assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+    JsonObject headers = new JsonObject(response.body()).getJsonObject("headers");
+    assertThat(headers.getJsonArray("x-user").getList()).containsExactly("alice");
+    assertThat(headers.containsKey("x-groups")).as("a null claim has no header").isFalse();
+  }
+
+  @Test
   void smallClockDifferenceWithinTheSkewIsAccepted() throws Exception {
     Instant soon = Instant.now().plusSeconds(20);
     HttpResponse<String> response = get("/api/x", id(), "authorization", "Bearer "

@@ -81,6 +81,19 @@ final class Tokens {
     }
   }
 
+  /** An RS256 token over exactly {@code payloadJson} (claims nimbus would not write, e.g. null). */
+  String rs256Payload(String payloadJson) {
+    try {
+      com.nimbusds.jose.JWSObject jws = new com.nimbusds.jose.JWSObject(
+          new JWSHeader.Builder(JWSAlgorithm.RS256).keyID(rsa.getKeyID()).build(),
+          new com.nimbusds.jose.Payload(payloadJson));
+      jws.sign(new RSASSASigner(rsa));
+      return jws.serialize();
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
   /** A token from raw header and payload JSON and signature bytes. */
   static String raw(String headerJson, String payloadJson, byte[] signature) {
     Base64.Encoder b64 = Base64.getUrlEncoder().withoutPadding();

@@ -28,7 +28,23 @@ public record RequestIdentity(String requestPrincipal, Map<String, Object> claim
   /** This identity with a verified JWT principal ({@code iss/sub}) and its claims. */
   public RequestIdentity withJwt(String principal, Map<String, Object> verifiedClaims) {
     return new RequestIdentity(Objects.requireNonNull(principal, "principal"),
-        Map.copyOf(verifiedClaims), sourcePrincipal, sourceNamespace);
+        frozen(verifiedClaims), sourcePrincipal, sourceNamespace);
+  }
+
+  /**
+   * An immutable copy of verified claims without the ones whose value is JSON {@code null}: a
+   * null claim means the same as an absent one to authorization and claim headers.
+   */
+  static Map<String, Object> frozen(Map<String, Object> claims) {
+    // Not containsValue(null): immutable maps throw on a null argument.
+    for (Object value : claims.values()) {
+      if (value == null) {
+        Map<String, Object> present = new java.util.HashMap<>(claims);
+        present.values().removeIf(Objects::isNull);
+        return Map.copyOf(present);
+      }
+    }
+    return Map.copyOf(claims);
   }
 
   /** This identity with the mesh peer's principal and namespace (from its mTLS certificate). */

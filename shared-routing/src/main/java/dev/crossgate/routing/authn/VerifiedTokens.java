@@ -49,7 +49,7 @@ final class VerifiedTokens {
    */
   Verified verified(String token, JwsParts parts, JWK key, Map<String, Object> claims,
       String principal) {
-    Verified verified = new Verified(parts, key, Map.copyOf(claims), principal);
+    Verified verified = new Verified(parts, key, RequestIdentity.frozen(claims), principal);
     tokens.put(token, verified);
     return verified;
   }
