@@ -9,6 +9,7 @@ import dev.crossgate.routing.hygiene.AcceptHook;
 import dev.crossgate.routing.hygiene.ConnectionGuard;
 import dev.crossgate.routing.hygiene.Http1FramingGuard;
 import dev.crossgate.routing.lb.UpstreamEndpoint;
+import dev.crossgate.routing.tcp.TcpConnectionView;
 import dev.crossgate.routing.tcp.TcpProxy;
 import dev.crossgate.routing.upstream.Backend;
 import dev.crossgate.routing.metrics.ProxyMetrics;

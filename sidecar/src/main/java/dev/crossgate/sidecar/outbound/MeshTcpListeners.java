@@ -7,7 +7,7 @@ import dev.crossgate.routing.mesh.MeshTls;
 import dev.crossgate.routing.mesh.PeerIdentity;
 import dev.crossgate.routing.mesh.WorkloadCertificate;
 import dev.crossgate.routing.metrics.ConnectionEvents;
-import dev.crossgate.routing.route.RequestView;
+import dev.crossgate.routing.tcp.TcpConnectionView;
 import dev.crossgate.routing.tcp.TcpProxy;
 import dev.crossgate.sidecar.proxy.MeshService;
 import dev.crossgate.sidecar.proxy.MeshServices;
@@ -110,7 +110,7 @@ public final class MeshTcpListeners {
       return null;
     }
     paths.count(service, path);
-    return service.balancer(path).pick(Connection.VIEW);
+    return service.balancer(path).pick(TcpConnectionView.INSTANCE);
   }
 
   private Future<NetSocket> connect(NetClient client, String name, UpstreamEndpoint endpoint) {
@@ -140,45 +140,5 @@ public final class MeshTcpListeners {
     running.values().forEach(proxy -> closing.add(proxy.close()));
     running.clear();
     return Future.join(closing).mapEmpty();
-  }
-
-  /** A TCP connection has no request to look at: balancers see an empty view. */
-  private enum Connection implements RequestView {
-    VIEW;
-
-    @Override
-    public String host() {
-      return "";
-    }
-
-    @Override
-    public String path() {
-      return "/";
-    }
-
-    @Override
-    public String method() {
-      return "CONNECT";
-    }
-
-    @Override
-    public String header(String name) {
-      return null;
-    }
-
-    @Override
-    public String queryParam(String name) {
-      return null;
-    }
-
-    @Override
-    public String cookie(String name) {
-      return null;
-    }
-
-    @Override
-    public String clientAddress() {
-      return null;
-    }
   }
 }

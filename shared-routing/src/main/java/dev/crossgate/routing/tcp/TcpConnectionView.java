@@ -1,4 +1,4 @@
-package dev.crossgate.gateway;
+package dev.crossgate.routing.tcp;
 
 import dev.crossgate.routing.route.RequestView;
 
@@ -6,9 +6,9 @@ import dev.crossgate.routing.route.RequestView;
  * What a load balancer sees of a new TCP connection: nothing but that it is one. Hash-based
  * balancers find no key and fall back to their default choice.
  */
-final class TcpConnectionView implements RequestView {
+public final class TcpConnectionView implements RequestView {
 
-  static final TcpConnectionView INSTANCE = new TcpConnectionView();
+  public static final TcpConnectionView INSTANCE = new TcpConnectionView();
 
   private TcpConnectionView() {}
 
