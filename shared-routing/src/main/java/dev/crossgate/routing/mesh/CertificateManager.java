@@ -33,7 +33,7 @@ import org.slf4j.LoggerFactory;
  * Gets the sidecar's certificate from the engine and keeps it fresh: a new key pair (on a worker
  * thread) and CSR each time, sent with the join token; renewal at half-life; when renewal keeps
  * failing, a retry every few seconds and, in the last quarter of the certificate's life, a
- * warning in the log and in {@code crossgate_sidecar_certificate_expiring}.
+ * warning in the log and in {@code crossgate_mesh_certificate_expiring}.
  *
  * <p>The trust bundle that snapshots carry is fed in through {@link #trust}: a changed bundle
  * reaches every listener (so TLS servers and clients trust a new root before any peer presents
@@ -90,15 +90,15 @@ public final class CertificateManager implements AutoCloseable {
     this.client = requireNonNull(client, "client");
     this.joinToken = requireNonNull(joinToken, "joinToken");
     this.clock = requireNonNull(clock, "clock");
-    this.renewals = Counter.builder("crossgate_sidecar_certificate_renewals")
+    this.renewals = Counter.builder("crossgate_mesh_certificate_renewals")
         .description("Certificates received from the mesh CA").register(registry);
-    this.renewalFailures = Counter.builder("crossgate_sidecar_certificate_renewal_failures")
+    this.renewalFailures = Counter.builder("crossgate_mesh_certificate_renewal_failures")
         .description("Failed attempts to get a certificate from the mesh CA").register(registry);
-    Gauge.builder("crossgate_sidecar_certificate_expiry_seconds", this,
+    Gauge.builder("crossgate_mesh_certificate_expiry_seconds", this,
             m -> m.current().map(c -> Duration.between(m.clock.instant(), c.notAfter()).toSeconds())
                 .orElse(0L).doubleValue())
         .description("Seconds until the sidecar's certificate expires").register(registry);
-    Gauge.builder("crossgate_sidecar_certificate_expiring", this, m -> m.expiring ? 1 : 0)
+    Gauge.builder("crossgate_mesh_certificate_expiring", this, m -> m.expiring ? 1 : 0)
         .description("1 when the certificate is in its last quarter and renewal fails")
         .register(registry);
   }

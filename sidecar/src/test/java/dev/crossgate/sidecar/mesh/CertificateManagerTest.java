@@ -48,7 +48,7 @@ class CertificateManagerTest {
       assertThat(first.spiffeId()).isEqualTo("spiffe://crossgate.local/ns/shop/sa/reviews");
       assertThat(first.halfLife()).isEqualTo(first.notBefore()
           .plus(Duration.between(first.notBefore(), first.notAfter()).dividedBy(2)));
-      assertThat(gauge(registry, "crossgate_sidecar_certificate_expiry_seconds"))
+      assertThat(gauge(registry, "crossgate_mesh_certificate_expiry_seconds"))
           .isGreaterThan(Duration.ofHours(23).toSeconds());
       engine.close();
       engine = null;
@@ -56,12 +56,12 @@ class CertificateManagerTest {
       // Past half-life but before the last quarter: a failure, no warning yet.
       clock.set(first.notAfter().minus(Duration.ofHours(8)));
       assertThat(failure(manager.renew())).isNotNull();
-      assertThat(gauge(registry, "crossgate_sidecar_certificate_expiring")).isZero();
+      assertThat(gauge(registry, "crossgate_mesh_certificate_expiring")).isZero();
 
       clock.set(first.notAfter().minus(Duration.ofHours(1)));
       assertThat(failure(manager.renew())).isNotNull();
-      assertThat(gauge(registry, "crossgate_sidecar_certificate_expiring")).isEqualTo(1);
-      assertThat(registry.get("crossgate_sidecar_certificate_renewal_failures").counter().count())
+      assertThat(gauge(registry, "crossgate_mesh_certificate_expiring")).isEqualTo(1);
+      assertThat(registry.get("crossgate_mesh_certificate_renewal_failures").counter().count())
           .isGreaterThanOrEqualTo(2);
       assertThat(manager.current()).contains(first);
     } finally {
