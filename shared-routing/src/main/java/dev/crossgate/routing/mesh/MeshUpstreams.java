@@ -150,6 +150,17 @@ public final class MeshUpstreams implements UnaryOperator<Backend> {
     state = new State(state.services(), current, new ConcurrentHashMap<>());
   }
 
+  /**
+   * How {@code service}'s requests went so far and what the next would see, e.g.
+   * {@code mesh 12, direct 10, certificate yes} (diagnostics).
+   */
+  public String describe(String service) {
+    Counter[] paths = counters.get(service);
+    return "mesh " + (paths == null ? 0 : (long) paths[0].count()) + ", direct "
+        + (paths == null ? 0 : (long) paths[1].count()) + ", certificate "
+        + (state.certificate() == null ? "no" : "yes");
+  }
+
   /** The mesh services now, by {@code namespace/name}. */
   public Map<String, MeshService> services() {
     return state.services();

@@ -137,6 +137,8 @@ class MeshUpstreamsTest {
     }
     // Binomial(400, 0.5): outside 120..280 with a probability below 1e-20.
     assertThat(mesh).isBetween(120, 280);
+    assertThat(upstreams.describe(REVIEWS))
+        .isEqualTo("mesh " + mesh + ", direct " + (400 - mesh) + ", certificate yes");
   }
 
   private static ServiceEndpoints reviews(String address, int port) {
