@@ -222,17 +222,16 @@ class MeshEndToEndTest {
         + " ms (then " + (up - restarting) / 1_000_000 + " ms to restart); all nodes back and "
         + "converged " + (converged - up) / 1_000_000 + " ms after it was up");
     for (SteadyLoad caller : load) {
-      // While the engine is down, nothing fails: existing certificates and snapshots serve.
+      // Nothing fails across the whole outage: while the engine is down (existing certificates
+      // and snapshots serve), while it restarts and its nodes reconnect (a restarted engine knows
+      // no sidecar until each reconnects: reviews, at strict, keeps its last endpoint set
+      // provisionally in the gateway and in productpage's sidecar instead of losing it), and
+      // once every node is back.
       assertThat(caller.outcomes()).filteredOn(o -> o.sentNanos() < restarting)
-          .as(caller.summary()).isNotEmpty().allMatch(SteadyLoad.Outcome::ok);
-      // Once every node is back and has converged, nothing fails either.
-      assertThat(caller.sentSince(converged)).as(caller.summary()).isNotEmpty()
-          .allMatch(SteadyLoad.Outcome::ok);
+          .as(caller.summary()).isNotEmpty();
+      assertThat(caller.sentSince(converged)).as(caller.summary()).isNotEmpty();
+      assertThat(caller.failures()).as(caller.summary()).isEmpty();
     }
-    // Known gap (reported): the restarted engine knows no sidecar until each reconnects, so a
-    // snapshot in between carries an empty endpoint set for reviews; callers then fail (the
-    // gateway falls back to plaintext, refused at strict; a sidecar finds no mesh endpoint) until
-    // reviews' sidecar is back. Those failures are bounded by the reconnection window above.
   }
 
   @Test

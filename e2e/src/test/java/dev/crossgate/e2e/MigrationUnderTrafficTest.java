@@ -165,7 +165,9 @@ class MigrationUnderTrafficTest {
           + mesh.gateway.meshUpstreams().orElseThrow().services().keySet() + ", weight "
           + java.util.Optional.ofNullable(mesh.gateway.meshUpstreams().orElseThrow().services()
               .get("shop/reviews")).map(m -> m.weight() + " over " + mesh.gatewayView())
-              .orElse("none") + "; productpage's view " + mesh.sidecarView(mesh.productpage)
+              .orElse("none") + "; gateway's paths so far: "
+          + mesh.gateway.meshUpstreams().orElseThrow().describe("shop/reviews")
+          + "; productpage's view " + mesh.sidecarView(mesh.productpage)
           + ")";
       switch (expected) {
         case PLAINTEXT -> assertThat(peers).as(as).containsOnlyKeys(PeerEcho.PLAINTEXT);

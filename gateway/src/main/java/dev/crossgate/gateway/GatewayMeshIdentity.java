@@ -65,7 +65,8 @@ final class GatewayMeshIdentity implements AutoCloseable {
   /** Takes a snapshot's mesh services and trust bundle. Called on a worker thread. */
   void applied(Snapshot snapshot) {
     try {
-      upstreams.services(MeshMigrationWeights.of(snapshot.getResourcesJson()),
+      String resources = snapshot.getResourcesJson();
+      upstreams.services(MeshMigrationWeights.of(resources), MeshMigrationWeights.strict(resources),
           snapshot.getMeshEndpointsList());
       certificates.trust(snapshot.getTrustRootsPemList(), snapshot.getSigningRootSha256());
     } catch (RuntimeException e) {

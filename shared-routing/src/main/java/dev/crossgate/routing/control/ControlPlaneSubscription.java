@@ -135,17 +135,21 @@ public final class ControlPlaneSubscription {
       return vertx.executeBlocking(() -> {
         onApplied.accept(snapshot);
         return null;
-      }, false);
+      }, true); // ordered: see below
     }
     String source = "control plane " + engine.get() + " (revision " + snapshot.getRevision()
         + ")";
+    // Ordered: snapshots are compiled, swapped in and handed to onApplied one at a time in the
+    // order they arrive, also should a caller offer the next before this one completed
+    // (DistributionClient waits for each, but nothing here relied on it: unordered, an older
+    // snapshot finishing last would have won).
     return vertx.<Void>executeBlocking(() -> {
       RoutingConfig next = compiler.compile(snapshot, source, holder.current());
       holder.swap(next);
       applied.set(new AppliedSnapshot(snapshot.getRevision(), snapshot.getHash()));
       onApplied.accept(snapshot);
       return null;
-    }, false).andThen(ar -> {
+    }, true).andThen(ar -> {
       if (ar.succeeded()) {
         saveLater(snapshot);
       }

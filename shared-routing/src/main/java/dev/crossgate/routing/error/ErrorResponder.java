@@ -69,7 +69,25 @@ public final class ErrorResponder {
     if (text.contains("Connection refused") || text.contains("connection refused")) {
       return new ProxyException(ErrorReason.UPSTREAM_UNAVAILABLE, "connect failed: " + text);
     }
+    if (isConnectionReset(failure)) {
+      // Netty's native transport reports a peer's RST as an IOException ("recvAddress(..)
+      // failed: Connection reset by peer"), the JDK one as a SocketException.
+      return new ProxyException(ErrorReason.UPSTREAM_RESET,
+          "the backend reset the connection: " + text);
+    }
     return new ProxyException(ErrorReason.INTERNAL, text);
+  }
+
+  private static boolean isConnectionReset(Throwable failure) {
+    for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      String message = t.getMessage();
+      if (t instanceof java.io.IOException && message != null
+          && (message.contains("Connection reset") || message.contains("connection reset")
+              || message.contains("Broken pipe"))) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static javax.net.ssl.SSLException tlsFailure(Throwable failure) {

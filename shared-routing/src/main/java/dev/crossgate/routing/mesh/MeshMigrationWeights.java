@@ -44,6 +44,31 @@ public final class MeshMigrationWeights {
     return weights;
   }
 
+  /**
+   * {@code namespace/name} of each service at {@code strict}: plaintext to it is refused, so
+   * callers must not fall back to its direct path.
+   */
+  public static java.util.Set<String> strict(String resourcesJson) {
+    JsonNode resources;
+    try {
+      resources = JSON.readTree(resourcesJson);
+    } catch (IOException e) {
+      throw new IllegalArgumentException("resources JSON: " + e.getMessage(), e);
+    }
+    java.util.Set<String> strict = new java.util.HashSet<>();
+    for (JsonNode resource : resources) {
+      if (!MeshMigration.KIND.equals(resource.path("kind").asText())) {
+        continue;
+      }
+      MeshMigration migration = read(resource);
+      if (migration.spec() != null && migration.spec().service() != null
+          && migration.stage().orElse(MeshMigration.Stage.off) == MeshMigration.Stage.strict) {
+        strict.add(migration.serviceNamespace() + "/" + migration.spec().service().name());
+      }
+    }
+    return java.util.Set.copyOf(strict);
+  }
+
   private static MeshMigration read(JsonNode resource) {
     JsonNode metadata = resource.path("metadata");
     JsonNode spec = resource.path("spec");

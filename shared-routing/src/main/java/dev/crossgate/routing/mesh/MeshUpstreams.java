@@ -4,6 +4,8 @@ import static java.util.Objects.requireNonNull;
 
 import dev.crossgate.policy.distribution.v1.Endpoint;
 import dev.crossgate.policy.distribution.v1.ServiceEndpoints;
+import dev.crossgate.routing.error.ErrorReason;
+import dev.crossgate.routing.error.ProxyException;
 import dev.crossgate.routing.lb.LoadBalancer;
 import dev.crossgate.routing.lb.LoadBalancers;
 import dev.crossgate.routing.lb.UpstreamEndpoint;
@@ -13,11 +15,14 @@ import dev.crossgate.routing.upstream.Backend;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.net.ClientSSLOptions;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.LongSupplier;
 import java.util.function.UnaryOperator;
 
 /**
@@ -28,18 +33,34 @@ import java.util.function.UnaryOperator;
  * as before the migration. Counts each request by path in
  * {@code crossgate_gateway_mesh_path_requests_total{service,path}}.
  *
- * <p>Used as the upstream client's backend router ({@link #apply}); thread-safe. The state is
- * replaced as a whole when a snapshot or a certificate arrives.
+ * <p>A service at {@code strict} refuses plaintext, so its requests never take the direct path:
+ * all go through the mesh, and when that cannot be (no certificate yet, no live endpoint) the
+ * request is answered {@code 503 upstream_unavailable} saying why. For such a service a snapshot
+ * that empties its endpoint set (e.g. from an engine that just restarted and has not heard from
+ * its sidecars yet) leaves the last set in use, provisionally, for {@link #PROVISIONAL_GRACE}
+ * or until a snapshot brings endpoints again.
+ *
+ * <p>Used as the upstream client's backend router ({@link #apply}); thread-safe. The state
+ * (services, certificate and the mesh backends built from them) is replaced as a whole when a
+ * snapshot or a certificate arrives, so a request never sees a mix of two.
  */
 public final class MeshUpstreams implements UnaryOperator<Backend> {
+
+  /** How long a strict service keeps its last endpoints after a snapshot emptied its set. */
+  public static final Duration PROVISIONAL_GRACE = Duration.ofSeconds(30);
 
   /**
    * One mesh service as the snapshot says.
    *
    * @param weight the share of requests sent through the mesh, 0..100
    * @param endpoints its sidecars' inbound endpoints
+   * @param directAllowed whether requests may take the plaintext direct path (not at
+   *     {@code strict})
+   * @param provisionalUntil when {@code endpoints} are the last set kept after a snapshot
+   *     emptied it: the {@link System#nanoTime()} they stop being used at; 0 when live
    */
-  public record MeshService(int weight, List<UpstreamEndpoint> endpoints) {
+  public record MeshService(int weight, List<UpstreamEndpoint> endpoints, boolean directAllowed,
+      long provisionalUntil) {
 
     public MeshService {
       if (weight < 0 || weight > 100) {
@@ -47,74 +68,142 @@ public final class MeshUpstreams implements UnaryOperator<Backend> {
       }
       endpoints = List.copyOf(endpoints);
     }
+
+    /** A service whose direct path is allowed, with live endpoints. */
+    public MeshService(int weight, List<UpstreamEndpoint> endpoints) {
+      this(weight, endpoints, true, 0);
+    }
+
+    /** Whether {@link #endpoints} are kept from an earlier snapshot. */
+    public boolean provisional() {
+      return provisionalUntil != 0;
+    }
+
+    private boolean usable(long now) {
+      return !endpoints.isEmpty() && (provisionalUntil == 0 || now - provisionalUntil < 0);
+    }
   }
 
+  /** Everything a request reads, swapped as one. */
+  private record State(Map<String, MeshService> services, WorkloadCertificate certificate,
+      Map<String, Backend> built) {}
+
   private final MeterRegistry registry;
+  private final LongSupplier nanoTime;
+  private final long graceNanos;
   /** By service: the mesh counter, then the direct one. */
   private final Map<String, Counter[]> counters = new ConcurrentHashMap<>();
-  private volatile Map<String, MeshService> services = Map.of();
-  private volatile WorkloadCertificate certificate;
-  /** Mesh backends built from the current services and certificate, by direct backend name. */
-  private volatile Map<String, Backend> built = new ConcurrentHashMap<>();
+  private volatile State state = new State(Map.of(), null, new ConcurrentHashMap<>());
 
   public MeshUpstreams(MeterRegistry registry) {
+    this(registry, System::nanoTime, PROVISIONAL_GRACE);
+  }
+
+  /** The same with the clock ({@link System#nanoTime()}-like) and grace given. */
+  public MeshUpstreams(MeterRegistry registry, LongSupplier nanoTime, Duration grace) {
     this.registry = requireNonNull(registry, "registry");
+    this.nanoTime = requireNonNull(nanoTime, "nanoTime");
+    this.graceNanos = requireNonNull(grace, "grace").toNanos();
   }
 
   /**
    * The mesh services of a snapshot: each migration's weight ({@code namespace/name} to 0..100,
-   * only for services at {@code permissive} or later) with the service's live mesh endpoints.
+   * only for services at {@code permissive} or later) with the service's live mesh endpoints;
+   * none of them at {@code strict}.
    */
   public void services(Map<String, Integer> weights, List<ServiceEndpoints> meshEndpoints) {
-    Map<String, MeshService> next = new HashMap<>();
+    services(weights, Set.of(), meshEndpoints);
+  }
+
+  /**
+   * The mesh services of a snapshot: each migration's weight ({@code namespace/name} to 0..100,
+   * only for services at {@code permissive} or later), which of them are at {@code strict}, and
+   * the services' live mesh endpoints.
+   */
+  public synchronized void services(Map<String, Integer> weights, Set<String> strict,
+      List<ServiceEndpoints> meshEndpoints) {
+    Map<String, List<UpstreamEndpoint>> live = new HashMap<>();
     for (ServiceEndpoints service : meshEndpoints) {
-      String name = service.getNamespace() + "/" + service.getService();
-      Integer weight = weights.get(name);
-      if (weight == null) {
-        continue;
-      }
-      List<UpstreamEndpoint> endpoints = service.getEndpointsList().stream()
-          .map(MeshUpstreams::endpoint).toList();
-      next.put(name, new MeshService(weight, endpoints));
+      live.put(service.getNamespace() + "/" + service.getService(),
+          service.getEndpointsList().stream().map(MeshUpstreams::endpoint).toList());
     }
-    services = Map.copyOf(next);
-    built = new ConcurrentHashMap<>();
+    long now = nanoTime.getAsLong();
+    State previous = state;
+    Map<String, MeshService> next = new HashMap<>();
+    weights.forEach((name, weight) -> {
+      List<UpstreamEndpoint> endpoints = live.getOrDefault(name, List.of());
+      boolean directAllowed = !strict.contains(name);
+      MeshService before = previous.services().get(name);
+      if (endpoints.isEmpty() && !directAllowed && before != null && before.usable(now)) {
+        long until = before.provisional() ? before.provisionalUntil() : now + graceNanos;
+        next.put(name, new MeshService(weight, before.endpoints(), false, until == 0 ? 1 : until));
+      } else {
+        next.put(name, new MeshService(weight, endpoints, directAllowed, 0));
+      }
+    });
+    state = new State(Map.copyOf(next), previous.certificate(), new ConcurrentHashMap<>());
   }
 
   /** The gateway's certificate (each renewal and trust bundle change). */
-  public void certificate(WorkloadCertificate current) {
-    certificate = requireNonNull(current, "current");
-    built = new ConcurrentHashMap<>();
+  public synchronized void certificate(WorkloadCertificate current) {
+    requireNonNull(current, "current");
+    state = new State(state.services(), current, new ConcurrentHashMap<>());
+  }
+
+  /**
+   * How {@code service}'s requests went so far and what the next would see, e.g.
+   * {@code mesh 12, direct 10, certificate yes} (diagnostics).
+   */
+  public String describe(String service) {
+    Counter[] paths = counters.get(service);
+    return "mesh " + (paths == null ? 0 : (long) paths[0].count()) + ", direct "
+        + (paths == null ? 0 : (long) paths[1].count()) + ", certificate "
+        + (state.certificate() == null ? "no" : "yes");
   }
 
   /** The mesh services now, by {@code namespace/name}. */
   public Map<String, MeshService> services() {
-    return services;
+    return state.services();
   }
 
   /**
    * The backend a request goes to: {@code direct}, or for {@code meshWeight}% of requests to a
-   * mesh service, its mesh twin (named {@code <namespace>/<name>@mesh}).
+   * mesh service (all of them at {@code strict}), its mesh twin (named
+   * {@code <namespace>/<name>@mesh}).
+   *
+   * @throws ProxyException {@code upstream_unavailable} for a service at {@code strict} the mesh
+   *     path cannot reach now
    */
   @Override
   public Backend apply(Backend direct) {
     if (direct == null) {
       return null;
     }
-    MeshService service = services.get(direct.name());
+    State now = state;
+    MeshService service = now.services().get(direct.name());
     if (service == null) {
       return direct; // not a mesh service: not counted either
     }
     Counter[] paths = counters.computeIfAbsent(direct.name(), this::counters);
-    WorkloadCertificate held = certificate;
-    if (held == null || service.endpoints().isEmpty()
+    WorkloadCertificate held = now.certificate();
+    boolean usable = service.usable(nanoTime.getAsLong());
+    if (!service.directAllowed()) {
+      if (held == null) {
+        throw new ProxyException(ErrorReason.UPSTREAM_UNAVAILABLE, direct.name()
+            + " is at stage strict (plaintext refused) and the gateway has no mesh certificate"
+            + " yet");
+      }
+      if (!usable) {
+        throw new ProxyException(ErrorReason.UPSTREAM_UNAVAILABLE, direct.name()
+            + " is at stage strict (plaintext refused) and has no live mesh endpoint");
+      }
+    } else if (held == null || !usable
         || ThreadLocalRandom.current().nextInt(100) >= service.weight()) {
       paths[1].increment();
       return direct;
     }
     paths[0].increment();
-    Map<String, Backend> cache = built;
-    return cache.computeIfAbsent(direct.name(), name -> meshBackend(direct, service, held));
+    return now.built().computeIfAbsent(direct.name(), name -> meshBackend(direct, service, held));
   }
 
   private static Backend meshBackend(Backend direct, MeshService service,

@@ -161,7 +161,13 @@ final class ProxyCall {
   }
 
   private void forward() {
-    Backend backend = rule.backends() == null ? null : client.path(rule.backends().pick());
+    Backend backend;
+    try {
+      backend = rule.backends() == null ? null : client.path(rule.backends().pick());
+    } catch (ProxyException refused) {
+      fail(refused); // a router that knows no usable path, e.g. the mesh at strict
+      return;
+    }
     if (backend == null) {
       fail(new ProxyException(ErrorReason.UPSTREAM_UNAVAILABLE, "route " + rule.routeName()
           + " rule " + rule.ruleIndex() + " has no backend with a weight above 0"));

@@ -53,6 +53,29 @@ class ErrorResponderTest {
   }
 
   @Test
+  void connectionResetByTheBackendIsUpstreamResetNotInternal() {
+    // What the JDK transport says, what Netty's epoll transport says (an IOException subclass),
+    // and the latter wrapped as Vert.x may hand it over.
+    ProxyException jdk = ErrorResponder.classify(new java.net.SocketException("Connection reset"));
+    ProxyException epoll = ErrorResponder.classify(
+        new java.io.IOException("recvAddress(..) failed: Connection reset by peer"));
+    ProxyException wrapped = ErrorResponder.classify(new RuntimeException("write failed",
+        new java.io.IOException("writevAddresses(..) failed: Broken pipe")));
+
+    assertThat(jdk.reason()).isEqualTo(ErrorReason.UPSTREAM_RESET);
+    assertThat(jdk.reason().status()).isEqualTo(502);
+    assertThat(jdk.detail()).contains("reset the connection").contains("Connection reset");
+    assertThat(epoll.reason()).isEqualTo(ErrorReason.UPSTREAM_RESET);
+    assertThat(wrapped.reason()).isEqualTo(ErrorReason.UPSTREAM_RESET);
+  }
+
+  @Test
+  void aResetMessageOutsideAnIoFailureStaysInternal() {
+    assertThat(ErrorResponder.classify(new IllegalStateException("Connection reset")).reason())
+        .isEqualTo(ErrorReason.INTERNAL);
+  }
+
+  @Test
   void anythingElseIsInternalWithItsMessageOrClassName() {
     ProxyException withMessage = ErrorResponder.classify(new IllegalStateException("oops"));
     ProxyException withoutMessage = ErrorResponder.classify(new NullPointerException());
