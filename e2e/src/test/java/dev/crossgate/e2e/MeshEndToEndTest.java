@@ -112,15 +112,23 @@ class MeshEndToEndTest {
     assertThat(denied.body()).contains("GET /reviews/2 from " + MeshFixture.REVIEWS_ID)
         .contains("no ALLOW policy matches");
 
-    // The gateway's request is denied too. Note: the gateway itself evaluates policies that
-    // target the Service it routes to, for its edge client (who has no mesh principal), so it
-    // answers 403 before its own identity reaches reviews' sidecar.
+    // The gateway's request is denied too, by reviews' sidecar for the gateway's principal: a
+    // policy on a meshed Service is enforced at the service's inbound, not at the gateway for
+    // its edge client (docs/security.md, "Where a policy is enforced").
     HttpResponse<String> viaGateway = mesh.gatewayGet("/reviews/2");
     assertThat(viaGateway.statusCode()).as(viaGateway.body()).isEqualTo(403);
     assertThat(viaGateway.headers().firstValue("x-crossgate-error")).hasValue("authz_denied");
+    assertThat(viaGateway.body()).contains("GET /reviews/2 from " + GATEWAY_ID)
+        .contains("no ALLOW policy matches");
     assertThat(mesh.reviewsApp.requests()).filteredOn(r -> r.uri().equals("/reviews/2"))
         .singleElement().satisfies(r ->
             assertThat(r.headers().get("x-crossgate-peer")).containsExactly(PRODUCTPAGE_ID));
+
+    // Naming the gateway's principal lets the gateway through; the other caller stays refused.
+    mesh.apply(allow(PRODUCTPAGE_ID, GATEWAY_ID));
+    assertThat(mesh.gatewayGet("/reviews/2").body()).isEqualTo("reviews-1 " + GATEWAY_ID);
+    assertThat(mesh.http(mesh.outboundRequest(mesh.reviews, "reviews", "/reviews/2"))
+        .statusCode()).isEqualTo(403);
 
     // Without the policy both callers get through again, for the load of the next tests.
     mesh.delete("AuthorizationPolicy", "shop", "reviews-callers");
@@ -254,8 +262,10 @@ class MeshEndToEndTest {
             .keySet().containsAll(List.of("reviews-1", "reviews-2"))),
         "reviews-1 and reviews-2 both serving");
 
-    second.process().kill();
+    // Stamped before the signal: kill() returns only once the process is gone, and requests
+    // failing while it dies may be answered before kill() returns.
     long killed = System.nanoTime();
+    second.process().kill();
     List<String> one = List.of(MeshFixture.endpoint(mesh.reviews.inboundPort()));
     // The bound: callers stop failing once their own view of the endpoint set has dropped the
     // killed sidecar (the engine saw its stream die and pushed new snapshots); that must
