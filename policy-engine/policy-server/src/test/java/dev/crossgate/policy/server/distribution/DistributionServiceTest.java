@@ -1,5 +1,7 @@
 package dev.crossgate.policy.server.distribution;
 
+import static dev.crossgate.policy.server.distribution.LoopbackEngine.await;
+import static dev.crossgate.policy.server.distribution.LoopbackEngine.eventually;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.crossgate.policy.codec.PolicyLoader;
@@ -9,9 +11,7 @@ import dev.crossgate.policy.distribution.DistributionClientSettings;
 import dev.crossgate.policy.distribution.NodeIdentity;
 import dev.crossgate.policy.distribution.v1.NodeRole;
 import dev.crossgate.policy.distribution.v1.Snapshot;
-import dev.crossgate.policy.model.Resource;
 import dev.crossgate.policy.server.PolicyServer;
-import dev.crossgate.policy.server.PolicyServerOptions;
 import dev.crossgate.policy.server.api.Convergence;
 import dev.crossgate.policy.server.store.ChangeSet;
 import io.vertx.core.Future;
@@ -22,9 +22,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.OptionalLong;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -38,16 +36,17 @@ import org.junit.jupiter.api.io.TempDir;
 class DistributionServiceTest {
 
   @TempDir Path data;
+  LoopbackEngine loopback;
   PolicyServer engine;
   Vertx vertx;
-  final List<DistributionClient> clients = new CopyOnWriteArrayList<>();
+  List<DistributionClient> clients;
 
   @BeforeEach
   void start() throws Exception {
-    engine = PolicyServer.start(PolicyServerOptions.defaults(data).withApi("127.0.0.1", 0)
-        .withDistributionPort(0), new DistributionService.Settings(Duration.ofMillis(200),
-            Duration.ofSeconds(2)));
-    vertx = Vertx.vertx();
+    loopback = LoopbackEngine.start(data);
+    engine = loopback.engine;
+    vertx = loopback.vertx;
+    clients = loopback.clients;
     apply("""
         apiVersion: gateway.networking.k8s.io/v1
         kind: Gateway
@@ -91,18 +90,11 @@ class DistributionServiceTest {
 
   @AfterEach
   void stop() throws Exception {
-    for (DistributionClient client : clients) {
-      await(client.close());
-    }
-    await(vertx.close());
-    engine.close();
+    loopback.close();
   }
 
   private long apply(String yaml) throws Exception {
-    List<Resource> resources = PolicyLoader.loadString("test.yaml", yaml).bundleOrThrow()
-        .resources();
-    return await(engine.store().apply(ChangeSet.puts(resources), OptionalLong.empty(), "test",
-        "test")).revision().number();
+    return loopback.apply(yaml);
   }
 
   /** A data plane that records what it receives and refuses snapshots when told to. */
@@ -335,19 +327,5 @@ class DistributionServiceTest {
         .doesNotContain("/one");
     assertThat(gateway.received.get(3).getResourcesJson()).doesNotContain("extra");
     assertThat(again.last().getResourcesJson()).contains("/three");
-  }
-
-  private static void eventually(BooleanSupplier condition) throws InterruptedException {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("condition not met within 15 s");
-      }
-      Thread.sleep(10);
-    }
-  }
-
-  private static <T> T await(Future<T> future) throws Exception {
-    return future.toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
   }
 }

@@ -1,8 +1,9 @@
 package dev.crossgate.policy.server.distribution;
 
+import static dev.crossgate.policy.server.distribution.LoopbackEngine.await;
+import static dev.crossgate.policy.server.distribution.LoopbackEngine.eventually;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.crossgate.policy.codec.PolicyLoader;
 import dev.crossgate.policy.distribution.AppliedSnapshot;
 import dev.crossgate.policy.distribution.DistributionClient;
 import dev.crossgate.policy.distribution.DistributionClientSettings;
@@ -11,21 +12,15 @@ import dev.crossgate.policy.distribution.v1.Endpoint;
 import dev.crossgate.policy.distribution.v1.NodeRole;
 import dev.crossgate.policy.distribution.v1.ServiceEndpoints;
 import dev.crossgate.policy.distribution.v1.Snapshot;
-import dev.crossgate.policy.model.Resource;
 import dev.crossgate.policy.server.PolicyServer;
-import dev.crossgate.policy.server.PolicyServerOptions;
-import dev.crossgate.policy.server.store.ChangeSet;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.net.SocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.OptionalLong;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -40,16 +35,17 @@ import org.junit.jupiter.api.io.TempDir;
 class MeshEndpointDiscoveryTest {
 
   @TempDir Path data;
+  LoopbackEngine loopback;
   PolicyServer engine;
   Vertx vertx;
-  final List<DistributionClient> clients = new CopyOnWriteArrayList<>();
+  List<DistributionClient> clients;
 
   @BeforeEach
   void start() throws Exception {
-    engine = PolicyServer.start(PolicyServerOptions.defaults(data).withApi("127.0.0.1", 0)
-        .withDistributionPort(0), new DistributionService.Settings(Duration.ofMillis(200),
-            Duration.ofSeconds(2)));
-    vertx = Vertx.vertx();
+    loopback = LoopbackEngine.start(data);
+    engine = loopback.engine;
+    vertx = loopback.vertx;
+    clients = loopback.clients;
     apply("""
         apiVersion: gateway.networking.k8s.io/v1
         kind: Gateway
@@ -107,11 +103,7 @@ class MeshEndpointDiscoveryTest {
 
   @AfterEach
   void stop() throws Exception {
-    for (DistributionClient client : clients) {
-      await(client.close());
-    }
-    await(vertx.close());
-    engine.close();
+    loopback.close();
   }
 
   @Test
@@ -242,23 +234,6 @@ class MeshEndpointDiscoveryTest {
   }
 
   private long apply(String yaml) throws Exception {
-    List<Resource> resources = PolicyLoader.loadString("test.yaml", yaml).bundleOrThrow()
-        .resources();
-    return await(engine.store().apply(ChangeSet.puts(resources), OptionalLong.empty(), "test",
-        "test")).revision().number();
-  }
-
-  private static void eventually(BooleanSupplier condition) throws InterruptedException {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("condition not met within 15 s");
-      }
-      Thread.sleep(10);
-    }
-  }
-
-  private static <T> T await(Future<T> future) throws Exception {
-    return future.toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    return loopback.apply(yaml);
   }
 }
