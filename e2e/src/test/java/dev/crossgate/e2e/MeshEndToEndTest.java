@@ -231,9 +231,9 @@ class MeshEndToEndTest {
         + "converged " + (converged - up) / 1_000_000 + " ms after it was up");
     for (SteadyLoad caller : load) {
       // Nothing fails across the whole outage: while the engine is down (existing certificates
-      // and snapshots serve), while it restarts and its nodes reconnect (a restarted engine knows
-      // no sidecar until each reconnects: reviews, at strict, keeps its last endpoint set
-      // provisionally in the gateway and in productpage's sidecar instead of losing it), and
+      // and snapshots serve), while it restarts and its nodes reconnect (the restarted engine
+      // keeps the endpoints it served before until their sidecars register again, so reviews, at
+      // strict, never loses its endpoint set in the gateway or in productpage's sidecar), and
       // once every node is back.
       assertThat(caller.outcomes()).filteredOn(o -> o.sentNanos() < restarting)
           .as(caller.summary()).isNotEmpty();

@@ -64,13 +64,6 @@ public final class SidecarServer implements AutoCloseable {
   private final Vertx vertx;
   private final PrometheusMeterRegistry registry;
   private final AtomicReference<MeshServices> services = new AtomicReference<>();
-  /** The snapshot {@link #use} took last. */
-  private volatile dev.crossgate.policy.distribution.v1.Snapshot lastUsed;
-  /**
-   * How long a service reachable only through the mesh keeps its last mesh endpoints after a
-   * snapshot emptied them (an engine that restarted before the service's sidecars reconnected).
-   */
-  static final java.time.Duration PROVISIONAL_GRACE = java.time.Duration.ofSeconds(30);
   private final AtomicReference<InboundPolicy> inboundPolicy =
       new AtomicReference<>(InboundPolicy.NONE);
   private final AtomicBoolean closed = new AtomicBoolean();
@@ -220,8 +213,9 @@ public final class SidecarServer implements AutoCloseable {
    * @throws IllegalArgumentException naming every problem when the snapshot does not validate
    */
   private void use(dev.crossgate.policy.distribution.v1.Snapshot snapshot) {
-    MeshServices next = MeshServices.of(snapshot, services.get(), System.nanoTime(),
-        PROVISIONAL_GRACE.toNanos());
+    // The engine keeps live endpoints across its restarts (its MeshEndpointIndex): the
+    // snapshot's sets are used as they are.
+    MeshServices next = MeshServices.of(snapshot);
     InboundPolicy policy = InboundPolicy.of(snapshot, options.namespace(), options.service());
     OutboundRouting.Compiled routes = outboundRouting.compile(next);
     outboundRouting.use(routes);
@@ -230,26 +224,6 @@ public final class SidecarServer implements AutoCloseable {
       inbound.appProtocol(appProtocol(next));
     }
     inboundPolicy.set(policy);
-    lastUsed = snapshot;
-    next.provisionalEnd().ifPresent(end -> {
-      LOG.info("revision {} has no mesh endpoint for {}: keeping their last ones for up to {} s",
-          snapshot.getRevision(), next.provisionalUntil().keySet(),
-          PROVISIONAL_GRACE.toSeconds());
-      long delay = java.util.concurrent.TimeUnit.NANOSECONDS.toMillis(end - System.nanoTime()) + 1;
-      vertx.setTimer(Math.max(1, delay), id -> reuseAfterGrace(snapshot));
-    });
-  }
-
-  /** Uses {@code snapshot} again once the kept endpoint sets expired, unless a newer came. */
-  private void reuseAfterGrace(dev.crossgate.policy.distribution.v1.Snapshot snapshot) {
-    if (lastUsed != snapshot) {
-      return;
-    }
-    try {
-      use(snapshot);
-    } catch (IllegalArgumentException e) {
-      LOG.warn("revision {} could not be used again: {}", snapshot.getRevision(), e.getMessage());
-    }
   }
 
   /** How the inbound side talks to the app: its own Service's {@code spec.protocol}. */

@@ -15,14 +15,12 @@ import dev.crossgate.routing.upstream.Backend;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.net.ClientSSLOptions;
-import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.function.LongSupplier;
 import java.util.function.UnaryOperator;
 
 /**
@@ -35,19 +33,15 @@ import java.util.function.UnaryOperator;
  *
  * <p>A service at {@code strict} refuses plaintext, so its requests never take the direct path:
  * all go through the mesh, and when that cannot be (no certificate yet, no live endpoint) the
- * request is answered {@code 503 upstream_unavailable} saying why. For such a service a snapshot
- * that empties its endpoint set (e.g. from an engine that just restarted and has not heard from
- * its sidecars yet) leaves the last set in use, provisionally, for {@link #PROVISIONAL_GRACE}
- * or until a snapshot brings endpoints again.
+ * request is answered {@code 503 upstream_unavailable} saying why. The endpoint sets are the
+ * snapshot's as they are: an engine that restarts keeps the endpoints it served until their
+ * sidecars register again (its {@code MeshEndpointIndex}), so an empty set means no sidecar.
  *
  * <p>Used as the upstream client's backend router ({@link #apply}); thread-safe. The state
  * (services, certificate and the mesh backends built from them) is replaced as a whole when a
  * snapshot or a certificate arrives, so a request never sees a mix of two.
  */
 public final class MeshUpstreams implements UnaryOperator<Backend> {
-
-  /** How long a strict service keeps its last endpoints after a snapshot emptied its set. */
-  public static final Duration PROVISIONAL_GRACE = Duration.ofSeconds(30);
 
   /**
    * One mesh service as the snapshot says.
@@ -56,11 +50,8 @@ public final class MeshUpstreams implements UnaryOperator<Backend> {
    * @param endpoints its sidecars' inbound endpoints
    * @param directAllowed whether requests may take the plaintext direct path (not at
    *     {@code strict})
-   * @param provisionalUntil when {@code endpoints} are the last set kept after a snapshot
-   *     emptied it: the {@link System#nanoTime()} they stop being used at; 0 when live
    */
-  public record MeshService(int weight, List<UpstreamEndpoint> endpoints, boolean directAllowed,
-      long provisionalUntil) {
+  public record MeshService(int weight, List<UpstreamEndpoint> endpoints, boolean directAllowed) {
 
     public MeshService {
       if (weight < 0 || weight > 100) {
@@ -69,18 +60,13 @@ public final class MeshUpstreams implements UnaryOperator<Backend> {
       endpoints = List.copyOf(endpoints);
     }
 
-    /** A service whose direct path is allowed, with live endpoints. */
+    /** A service whose direct path is allowed. */
     public MeshService(int weight, List<UpstreamEndpoint> endpoints) {
-      this(weight, endpoints, true, 0);
+      this(weight, endpoints, true);
     }
 
-    /** Whether {@link #endpoints} are kept from an earlier snapshot. */
-    public boolean provisional() {
-      return provisionalUntil != 0;
-    }
-
-    private boolean usable(long now) {
-      return !endpoints.isEmpty() && (provisionalUntil == 0 || now - provisionalUntil < 0);
+    private boolean usable() {
+      return !endpoints.isEmpty();
     }
   }
 
@@ -89,21 +75,12 @@ public final class MeshUpstreams implements UnaryOperator<Backend> {
       Map<String, Backend> built) {}
 
   private final MeterRegistry registry;
-  private final LongSupplier nanoTime;
-  private final long graceNanos;
   /** By service: the mesh counter, then the direct one. */
   private final Map<String, Counter[]> counters = new ConcurrentHashMap<>();
   private volatile State state = new State(Map.of(), null, new ConcurrentHashMap<>());
 
   public MeshUpstreams(MeterRegistry registry) {
-    this(registry, System::nanoTime, PROVISIONAL_GRACE);
-  }
-
-  /** The same with the clock ({@link System#nanoTime()}-like) and grace given. */
-  public MeshUpstreams(MeterRegistry registry, LongSupplier nanoTime, Duration grace) {
     this.registry = requireNonNull(registry, "registry");
-    this.nanoTime = requireNonNull(nanoTime, "nanoTime");
-    this.graceNanos = requireNonNull(grace, "grace").toNanos();
   }
 
   /**
@@ -127,20 +104,10 @@ public final class MeshUpstreams implements UnaryOperator<Backend> {
       live.put(service.getNamespace() + "/" + service.getService(),
           service.getEndpointsList().stream().map(MeshUpstreams::endpoint).toList());
     }
-    long now = nanoTime.getAsLong();
     State previous = state;
     Map<String, MeshService> next = new HashMap<>();
-    weights.forEach((name, weight) -> {
-      List<UpstreamEndpoint> endpoints = live.getOrDefault(name, List.of());
-      boolean directAllowed = !strict.contains(name);
-      MeshService before = previous.services().get(name);
-      if (endpoints.isEmpty() && !directAllowed && before != null && before.usable(now)) {
-        long until = before.provisional() ? before.provisionalUntil() : now + graceNanos;
-        next.put(name, new MeshService(weight, before.endpoints(), false, until == 0 ? 1 : until));
-      } else {
-        next.put(name, new MeshService(weight, endpoints, directAllowed, 0));
-      }
-    });
+    weights.forEach((name, weight) -> next.put(name,
+        new MeshService(weight, live.getOrDefault(name, List.of()), !strict.contains(name))));
     state = new State(Map.copyOf(next), previous.certificate(), new ConcurrentHashMap<>());
   }
 
@@ -186,7 +153,7 @@ public final class MeshUpstreams implements UnaryOperator<Backend> {
     }
     Counter[] paths = counters.computeIfAbsent(direct.name(), this::counters);
     WorkloadCertificate held = now.certificate();
-    boolean usable = service.usable(nanoTime.getAsLong());
+    boolean usable = service.usable();
     if (!service.directAllowed()) {
       if (held == null) {
         throw new ProxyException(ErrorReason.UPSTREAM_UNAVAILABLE, direct.name()

@@ -12,12 +12,10 @@ import dev.crossgate.routing.lb.UpstreamEndpoint;
 import dev.crossgate.routing.upstream.Backend;
 import dev.crossgate.testkit.TestCertificates;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -26,9 +24,7 @@ class MeshUpstreamsTest {
   private static final String REVIEWS = "shop/reviews";
   private static WorkloadCertificate certificate;
 
-  private final AtomicLong clock = new AtomicLong(1_000);
-  private final MeshUpstreams upstreams = new MeshUpstreams(new SimpleMeterRegistry(),
-      clock::get, Duration.ofNanos(100));
+  private final MeshUpstreams upstreams = new MeshUpstreams(new SimpleMeterRegistry());
   private final Backend direct = new Backend(REVIEWS,
       LoadBalancers.create(null, List.of(UpstreamEndpoint.of("127.0.0.1", 9080))));
 
@@ -101,25 +97,15 @@ class MeshUpstreamsTest {
   }
 
   @Test
-  void aStrictServiceKeepsItsLastEndpointsProvisionallyWhenASnapshotEmptiesThem() {
+  void aStrictServiceWhoseSnapshotEmptiesItsSetIsAnswered503UntilEndpointsComeBack() {
     upstreams.certificate(certificate);
     upstreams.services(Map.of(REVIEWS, 100), Set.of(REVIEWS), List.of(reviews("127.0.0.1", 15006)));
 
-    // An engine that just restarted knows no sidecar yet.
+    // The engine keeps live endpoints across its restarts: an empty set means no sidecar.
     upstreams.services(Map.of(REVIEWS, 100), Set.of(REVIEWS), List.of());
-    assertThat(upstreams.services().get(REVIEWS).provisional()).isTrue();
-    assertThat(upstreams.apply(direct).loadBalancer().endpoints())
-        .extracting(UpstreamEndpoint::port).containsExactly(15006);
-
-    // Another empty snapshot within the grace does not extend it.
-    clock.addAndGet(60);
-    upstreams.services(Map.of(REVIEWS, 100), Set.of(REVIEWS), List.of());
-    clock.addAndGet(60);
     assertThatThrownBy(() -> upstreams.apply(direct)).isInstanceOf(ProxyException.class);
 
-    // The sidecar is back.
     upstreams.services(Map.of(REVIEWS, 100), Set.of(REVIEWS), List.of(reviews("127.0.0.1", 15007)));
-    assertThat(upstreams.services().get(REVIEWS).provisional()).isFalse();
     assertThat(upstreams.apply(direct).loadBalancer().endpoints())
         .extracting(UpstreamEndpoint::port).containsExactly(15007);
   }

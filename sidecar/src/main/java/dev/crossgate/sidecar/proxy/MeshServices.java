@@ -27,67 +27,15 @@ import java.util.TreeMap;
  * @param hash the snapshot's hash
  * @param services {@code namespace/name} to the service
  * @param bundle the snapshot's validated resources (the routes the outbound port compiles)
- * @param provisionalUntil by {@code namespace/name}, services whose mesh endpoints are the last
- *     set kept from an earlier snapshot (see {@link #of(Snapshot, MeshServices, long, long)}),
- *     to the {@link System#nanoTime()} the set stops being kept at
  */
 public record MeshServices(long revision, String hash, Map<String, MeshService> services,
-    PolicyBundle bundle, Map<String, Long> provisionalUntil) {
+    PolicyBundle bundle) {
 
   /** The default balancer of mesh services. */
   static final Service.LoadBalancer PEAK_EWMA = new Service.LoadBalancer("PeakEwma", null);
 
   public MeshServices {
     services = Map.copyOf(services);
-    provisionalUntil = Map.copyOf(provisionalUntil);
-  }
-
-  /**
-   * Validates and compiles a snapshot, keeping from {@code previous} (null for none) the mesh
-   * endpoints of each service the snapshot empties when the mesh path is its only one (its
-   * migration at {@code strict}, or no static endpoints): provisionally, until {@code graceNanos}
-   * after the first snapshot that emptied it, or until a snapshot brings endpoints again. An
-   * engine that just restarted sends empty sets until the services' sidecars reconnect; without
-   * this, callers of a strict service found no endpoint in that window.
-   *
-   * @param nowNanos {@link System#nanoTime()} now
-   * @throws IllegalArgumentException with every problem when the snapshot does not validate
-   */
-  public static MeshServices of(Snapshot snapshot, MeshServices previous, long nowNanos,
-      long graceNanos) {
-    MeshServices next = of(snapshot);
-    if (previous == null) {
-      return next;
-    }
-    Map<String, MeshService> services = new TreeMap<>(next.services);
-    Map<String, Long> provisional = new HashMap<>();
-    next.services.forEach((key, service) -> {
-      MeshService before = previous.services.get(key);
-      if (!service.mesh().endpoints().isEmpty() || before == null
-          || before.mesh().endpoints().isEmpty() || !meshOnly(service)) {
-        return;
-      }
-      Long kept = previous.provisionalUntil.get(key);
-      long until = kept != null ? kept : nowNanos + graceNanos;
-      if (nowNanos - until < 0) {
-        services.put(key, new MeshService(service.namespace(), service.name(), service.direct(),
-            before.mesh(), service.migration(), service.spec()));
-        provisional.put(key, until);
-      }
-    });
-    return new MeshServices(next.revision, next.hash, services, next.bundle, provisional);
-  }
-
-  /** Whether requests to {@code service} can take no other path than the mesh. */
-  private static boolean meshOnly(MeshService service) {
-    return service.direct().endpoints().isEmpty() || service.migrationSwitch()
-        .flatMap(MeshMigration::stage).orElse(MeshMigration.Stage.off) == MeshMigration.Stage.strict;
-  }
-
-  /** The earliest time a kept endpoint set stops being kept, if any is kept. */
-  public java.util.OptionalLong provisionalEnd() {
-    return provisionalUntil.values().stream().mapToLong(Long::longValue)
-        .reduce((a, b) -> a - b < 0 ? a : b);
   }
 
   /**
@@ -139,7 +87,7 @@ public record MeshServices(long revision, String hash, Map<String, MeshService> 
           migrations.get(key), service.spec()));
     }
     return new MeshServices(snapshot.getRevision(), snapshot.getHash(), services,
-        result.bundle(), Map.of());
+        result.bundle());
   }
 
   /** The service {@code namespace/name}, or null. */

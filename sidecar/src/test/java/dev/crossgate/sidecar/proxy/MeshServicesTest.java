@@ -8,46 +8,38 @@ import dev.crossgate.policy.distribution.v1.Snapshot;
 import dev.crossgate.routing.lb.UpstreamEndpoint;
 import org.junit.jupiter.api.Test;
 
-/** The mesh endpoints a service keeps when a snapshot empties them (an engine restart). */
+/**
+ * The mesh endpoints of a snapshot are used as they are: the engine keeps live endpoints across
+ * its restarts, so the sidecar keeps nothing from an earlier snapshot.
+ */
 class MeshServicesTest {
 
-  private static final long GRACE = 100;
-
   @Test
-  void aStrictServiceKeepsItsLastMeshEndpointsForTheGraceOnly() {
-    MeshServices live = MeshServices.of(snapshot(1, "strict", 15006), null, 1_000, GRACE);
-    MeshServices restarted = MeshServices.of(snapshot(2, "strict", 0), live, 1_010, GRACE);
-
-    assertThat(ports(restarted)).containsExactly(15006);
-    assertThat(restarted.provisionalUntil()).containsEntry("shop/reviews", 1_110L);
-    assertThat(restarted.revision()).isEqualTo(2);
-
-    // Another empty snapshot does not extend the grace; after it, the set is empty.
-    MeshServices again = MeshServices.of(snapshot(3, "strict", 0), restarted, 1_100, GRACE);
-    assertThat(ports(again)).containsExactly(15006);
-    MeshServices expired = MeshServices.of(snapshot(3, "strict", 0), again, 1_110, GRACE);
-    assertThat(ports(expired)).isEmpty();
-    assertThat(expired.provisionalEnd()).isEmpty();
+  void aSnapshotsEndpointSetIsUsedAsItIs() {
+    assertThat(ports(MeshServices.of(snapshot(1, "strict", 15006)))).containsExactly(15006);
+    MeshServices emptied = MeshServices.of(snapshot(2, "strict", 0));
+    assertThat(ports(emptied)).isEmpty();
+    assertThat(emptied.revision()).isEqualTo(2);
   }
 
   @Test
-  void theSidecarsBackReplaceTheKeptSet() {
-    MeshServices live = MeshServices.of(snapshot(1, "strict", 15006), null, 1_000, GRACE);
-    MeshServices restarted = MeshServices.of(snapshot(2, "strict", 0), live, 1_010, GRACE);
-    MeshServices back = MeshServices.of(snapshot(3, "strict", 15007), restarted, 1_020, GRACE);
+  void aServiceWithoutMeshEndpointsButADirectPathTakesIt() {
+    MeshServices services = MeshServices.of(snapshot(2, "permissive", 0));
 
-    assertThat(ports(back)).containsExactly(15007);
-    assertThat(back.provisionalUntil()).isEmpty();
-  }
-
-  @Test
-  void aServiceWithADirectPathFallsBackToItInsteadOfKeepingAnything() {
-    MeshServices live = MeshServices.of(snapshot(1, "permissive", 15006), null, 1_000, GRACE);
-    MeshServices restarted = MeshServices.of(snapshot(2, "permissive", 0), live, 1_010, GRACE);
-
-    assertThat(ports(restarted)).isEmpty();
-    assertThat(PathSelector.choose(restarted.service("shop", "reviews"), 0.0))
+    assertThat(ports(services)).isEmpty();
+    assertThat(PathSelector.choose(services.service("shop", "reviews"), 0.0))
         .contains(TrafficPath.DIRECT);
+  }
+
+  @Test
+  void aMeshEndpointWithoutAPortIsRefusedWithAPreciseReason() {
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> MeshServices.of(
+            snapshot(3, "strict", 0).toBuilder().addMeshEndpoints(ServiceEndpoints.newBuilder()
+                .setNamespace("shop").setService("reviews")
+                .addEndpoints(Endpoint.newBuilder().setAddress("127.0.0.1").setPort(0))).build()))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("snapshot revision 3: mesh_endpoints of shop/reviews: 127.0.0.1:0 "
+            + "(expected: an address and a port 1..65535)");
   }
 
   private static java.util.List<Integer> ports(MeshServices services) {

@@ -80,6 +80,16 @@ public final class PolicyServer implements AutoCloseable {
   /** The same, with this mesh CA (trust domain, certificate lifetime, operator root). */
   public static PolicyServer start(PolicyServerOptions options,
       DistributionService.Settings streams, MeshCaOptions mesh) {
+    return start(options, streams, mesh, NodeRegistry.MESH_ENDPOINT_GRACE);
+  }
+
+  /**
+   * The same, keeping the mesh endpoints served before this start for {@code meshEndpointGrace}
+   * or until their sidecars register again.
+   */
+  public static PolicyServer start(PolicyServerOptions options,
+      DistributionService.Settings streams, MeshCaOptions mesh,
+      java.time.Duration meshEndpointGrace) {
     requireNonNull(mesh, "mesh");
     requireNonNull(options, "options");
     requireNonNull(streams, "streams");
@@ -104,7 +114,8 @@ public final class PolicyServer implements AutoCloseable {
             "API token: " + token + "  (stored in " + tokens.createdFile().orElseThrow() + ")");
       });
       NodeRegistry nodes = infinispan.clustered()
-          ? NodeRegistry.clustered(vertx, infinispan.cacheManager()) : new NodeRegistry(vertx);
+          ? NodeRegistry.clustered(vertx, infinispan.cacheManager(), data, meshEndpointGrace)
+          : NodeRegistry.remembering(vertx, data, meshEndpointGrace);
       IdentityService identity = new IdentityService(authority);
       RateLimitService rateLimits = new RateLimitService(store,
           LeaseLedger.start(vertx, infinispan.cacheManager(), Clock.systemUTC()));
@@ -174,6 +185,8 @@ public final class PolicyServer implements AutoCloseable {
   @Override
   public void close() {
     try {
+      // What the engine served, not what it drops as its streams end, is what it remembers.
+      nodes.stopRemembering();
       await(http.close());
       await(distribution.close());
       meshAuthority.close();

@@ -1,6 +1,7 @@
 package dev.crossgate.policy.server.distribution;
 
 import dev.crossgate.policy.distribution.v1.Endpoint;
+import dev.crossgate.policy.server.distribution.MeshEndpointMemory.Remembered;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
@@ -11,32 +12,89 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
+import java.util.function.LongSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Service discovery for the mesh: per service ({@code namespace/name}), the inbound endpoints of
  * its live, ready, non-draining sidecars, derived from the node records every engine shares (so
  * every engine of a cluster computes the same sets). Listeners hear which services' sets changed.
- * Thread-safe.
+ *
+ * <p>An engine that restarts knows no sidecar until each reconnects. So that the snapshots it
+ * sends meanwhile do not drop live endpoints, it starts from the endpoints it served before
+ * ({@link #keepProvisionally}): each stays in its service's set, provisionally, until its
+ * sidecar registers again (a record with the same node id that advertises an endpoint or
+ * drains) or until the grace ends, whichever comes first. Every set it computes is handed to a
+ * {@link MeshEndpointMemory} when one is given. Thread-safe.
  */
 final class MeshEndpointIndex {
 
+  private static final Logger LOG = LoggerFactory.getLogger(MeshEndpointIndex.class);
   private static final Comparator<Endpoint> ORDER = Comparator.comparing(Endpoint::getAddress)
       .thenComparingInt(Endpoint::getPort);
 
   private final List<Consumer<Set<String>>> listeners = new CopyOnWriteArrayList<>();
+  private final MeshEndpointMemory memory;
+  private final LongSupplier nanoTime;
   private volatile Map<String, List<Endpoint>> sets = Map.of();
+  /** Endpoints kept from before a restart whose sidecars have not registered again. */
+  private List<Remembered> provisional = List.of();
+  /** The {@link System#nanoTime()} the provisional endpoints are dropped at. */
+  private long provisionalUntil;
+
+  /** An index that remembers nothing. */
+  MeshEndpointIndex() {
+    this(null, System::nanoTime);
+  }
+
+  /** An index that hands every set to {@code memory} (null for none), timed by {@code nanoTime}. */
+  MeshEndpointIndex(MeshEndpointMemory memory, LongSupplier nanoTime) {
+    this.memory = memory;
+    this.nanoTime = nanoTime;
+  }
+
+  /**
+   * Keeps {@code endpoints} (served before a restart) in their services' sets for
+   * {@code graceNanos}, or until their sidecars register again. Call it once, before the first
+   * {@link #refresh}.
+   */
+  synchronized void keepProvisionally(List<Remembered> endpoints, long graceNanos) {
+    provisional = List.copyOf(endpoints);
+    provisionalUntil = nanoTime.getAsLong() + graceNanos;
+    if (!provisional.isEmpty()) {
+      LOG.info("keeping {} mesh endpoint(s) served before this start for up to {} ms, until "
+          + "their sidecars register again", provisional.size(), graceNanos / 1_000_000);
+    }
+  }
+
+  /** How many endpoints are kept from before a restart now. */
+  synchronized int provisionalCount() {
+    return provisional.size();
+  }
 
   /** Recomputes the sets from {@code records}; tells listeners which services changed. */
   void refresh(Collection<NodeRecord> records) {
     Set<String> changed;
     synchronized (this) {
+      retireProvisional(records);
       Map<String, List<Endpoint>> next = new TreeMap<>();
+      List<Remembered> served = new ArrayList<>();
       for (NodeRecord record : records) {
         if (record.servesMesh()) {
           next.computeIfAbsent(record.meshService(), k -> new ArrayList<>())
-              .add(Endpoint.newBuilder().setAddress(record.inboundAddress())
-                  .setPort(record.inboundPort()).build());
+              .add(endpoint(record.inboundAddress(), record.inboundPort()));
+          served.add(new Remembered(record.nodeId(), record.meshService(),
+              record.inboundAddress(), record.inboundPort()));
         }
+      }
+      for (Remembered kept : provisional) {
+        next.computeIfAbsent(kept.service(), k -> new ArrayList<>())
+            .add(endpoint(kept.address(), kept.port()));
+        served.add(kept);
+      }
+      if (memory != null) {
+        memory.remember(served);
       }
       next.replaceAll((service, endpoints) -> endpoints.stream().distinct().sorted(ORDER)
           .toList());
@@ -59,6 +117,31 @@ final class MeshEndpointIndex {
     }
     Set<String> frozen = Set.copyOf(changed);
     listeners.forEach(listener -> listener.accept(frozen));
+  }
+
+  /** Drops the kept endpoints whose sidecars registered again, or all once the grace ended. */
+  private void retireProvisional(Collection<NodeRecord> records) {
+    if (provisional.isEmpty()) {
+      return;
+    }
+    if (nanoTime.getAsLong() - provisionalUntil >= 0) {
+      LOG.info("grace ended: dropping {} mesh endpoint(s) served before this start whose "
+          + "sidecars did not register again: {}", provisional.size(), provisional);
+      provisional = List.of();
+      return;
+    }
+    Set<String> registered = new HashSet<>();
+    for (NodeRecord record : records) {
+      if (record.meshService() != null && (record.servesMesh() || record.draining())) {
+        registered.add(record.nodeId());
+      }
+    }
+    provisional = provisional.stream().filter(kept -> !registered.contains(kept.nodeId()))
+        .toList();
+  }
+
+  private static Endpoint endpoint(String address, int port) {
+    return Endpoint.newBuilder().setAddress(address).setPort(port).build();
   }
 
   /** The endpoints of {@code service} ({@code namespace/name}), sorted; empty when none. */

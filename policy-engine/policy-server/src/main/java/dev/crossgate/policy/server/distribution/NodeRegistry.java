@@ -8,6 +8,7 @@ import dev.crossgate.policy.server.api.NodeStatusRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -27,18 +28,46 @@ public final class NodeRegistry implements NodeStatusRegistry, AutoCloseable {
   private final NodeBook book;
   private final Map<String, Node> nodes = new ConcurrentHashMap<>();
   private final List<Waiter> waiters = new CopyOnWriteArrayList<>();
-  private final MeshEndpointIndex meshEndpoints = new MeshEndpointIndex();
+  private final MeshEndpointIndex meshEndpoints;
+  private final MeshEndpointMemory memory;
+
+  /**
+   * How long, by default, an engine that restarted keeps the mesh endpoints it served before,
+   * waiting for their sidecars to register again.
+   */
+  public static final Duration MESH_ENDPOINT_GRACE = Duration.ofSeconds(30);
 
   /** A registry of this engine's own streams, whose waits time out on {@code vertx}'s timers. */
   public NodeRegistry(Vertx vertx) {
-    this(vertx, new LocalNodeBook());
+    this(vertx, new LocalNodeBook(), null, Duration.ZERO);
   }
 
-  private NodeRegistry(Vertx vertx, NodeBook book) {
+  private NodeRegistry(Vertx vertx, NodeBook book, MeshEndpointMemory memory,
+      Duration grace) {
     this.vertx = vertx;
     this.book = book;
+    this.memory = memory;
+    this.meshEndpoints = new MeshEndpointIndex(memory, System::nanoTime);
+    if (memory != null) {
+      meshEndpoints.keepProvisionally(memory.load(), grace.toNanos());
+      refreshMeshEndpoints();
+      if (meshEndpoints.provisionalCount() > 0) {
+        vertx.setTimer(Math.max(1, grace.toMillis() + 1), id -> refreshMeshEndpoints());
+      }
+    }
     book.onChange(this::settle);
     book.onChange(this::refreshMeshEndpoints);
+  }
+
+  /**
+   * A registry of this engine's own streams that remembers the mesh endpoints it serves in
+   * {@code dataDirectory} and, when started again, keeps those it served before for
+   * {@code grace} or until their sidecars register again (see {@link MeshEndpointIndex}).
+   * Reads the data directory: call it off the event loop.
+   */
+  public static NodeRegistry remembering(Vertx vertx, Path dataDirectory, Duration grace) {
+    return new NodeRegistry(vertx, new LocalNodeBook(), MeshEndpointMemory.in(dataDirectory),
+        checkGrace(grace));
   }
 
   /**
@@ -47,12 +76,41 @@ public final class NodeRegistry implements NodeStatusRegistry, AutoCloseable {
    */
   public static NodeRegistry clustered(Vertx vertx,
       org.infinispan.manager.EmbeddedCacheManager manager) {
-    return new NodeRegistry(vertx, ClusterNodeBook.start(manager));
+    return new NodeRegistry(vertx, ClusterNodeBook.start(manager), null, Duration.ZERO);
+  }
+
+  /**
+   * A registry shared by every engine of {@code manager}'s cluster that remembers the mesh
+   * endpoints it serves as {@link #remembering} does. Blocks while its cache starts: call it off
+   * the event loop.
+   */
+  public static NodeRegistry clustered(Vertx vertx,
+      org.infinispan.manager.EmbeddedCacheManager manager, Path dataDirectory, Duration grace) {
+    return new NodeRegistry(vertx, ClusterNodeBook.start(manager),
+        MeshEndpointMemory.in(dataDirectory), checkGrace(grace));
+  }
+
+  private static Duration checkGrace(Duration grace) {
+    if (grace == null || grace.isNegative()) {
+      throw new IllegalArgumentException("meshEndpointGrace: " + grace + " (expected: >= 0)");
+    }
+    return grace;
+  }
+
+  /**
+   * Stops remembering mesh endpoints (writing the last set first): call it when the engine
+   * starts shutting down, before its streams end, so that it remembers what it served.
+   */
+  public void stopRemembering() {
+    if (memory != null) {
+      memory.stop();
+    }
   }
 
   /** Leaves the shared status (this engine's records are removed). */
   @Override
   public void close() {
+    stopRemembering();
     book.close();
   }
 
