@@ -40,7 +40,9 @@ import org.slf4j.LoggerFactory;
  * caller by the {@link TrafficRecorder}. Requests reach the app through the shared proxy core
  * ({@link LocalApp}: HTTP/1.1, or h2c for HTTP2 and gRPC services). For a {@code protocol: TCP}
  * service the port carries opaque bytes instead: mTLS connections are piped to the app once the
- * caller's certificate verified, plaintext ones too unless the stage is STRICT.
+ * caller's certificate verified, plaintext ones too unless the stage is STRICT, each once the
+ * service's authorization allowed the connection ({@link
+ * dev.crossgate.sidecar.inbound.ConnectionGate}: L4 attributes only; a refused one is closed).
  */
 public final class InboundListener {
 
@@ -60,6 +62,7 @@ public final class InboundListener {
   private final Map<Integer, String> origins = new ConcurrentHashMap<>();
   private volatile MtlsMode mode;
   private InboundGate gate;
+  private dev.crossgate.sidecar.inbound.ConnectionGate connectionGate;
   private LocalApp app;
   private HttpServer tls;
   private HttpServer plain;
@@ -129,6 +132,8 @@ public final class InboundListener {
         .map(server -> {
           front = server;
           gate = new InboundGate(policy, this::mode, server.actualPort());
+          connectionGate = new dev.crossgate.sidecar.inbound.ConnectionGate(policy,
+              server.actualPort(), registry);
           return server.actualPort();
         });
   }
@@ -178,6 +183,11 @@ public final class InboundListener {
         socket.close(); // an opaque port cannot answer with an error: STRICT just closes
         return;
       }
+      if (bytes && !tlsHello
+          && !connectionGate.admit(null, socket.remoteAddress().hostAddress())) {
+        socket.close(); // authorization of a plaintext opaque connection (PERMISSIVE)
+        return;
+      }
       // An opaque TCP service: mTLS to the piping TLS server, plaintext straight to the app.
       int to = tlsHello ? (bytes ? tlsTcp.actualPort() : tls.actualPort())
           : bytes ? appPort : plain.actualPort();
@@ -207,6 +217,12 @@ public final class InboundListener {
       peer = "unknown";
     }
     count("mtls_tcp", peer);
+    var relayed = socket.remoteAddress();
+    String source = relayed == null ? null : origins.get(relayed.port());
+    if (!connectionGate.admit(peer.equals("unknown") ? null : peer, source)) {
+      socket.close(); // right after the handshake: an opaque stream has no status to answer
+      return;
+    }
     relay.connect(appPort, appHost)
         .onSuccess(app -> {
           socket.pipeTo(app);

@@ -66,6 +66,7 @@ final class AuthorizationPolicyRules {
         checkCondition(checks, rule.when().get(j), path + ".when[" + j + "]");
       }
     }
+    TcpAuthorizationRules.check(policy, index, checks);
     if (spec.condition() != null) {
       ConditionCompiler.Compilation compilation = ConditionCompiler.standard().compile(spec.condition());
       for (String error : compilation.errors()) {
