@@ -111,7 +111,7 @@ public final class SidecarServer implements AutoCloseable {
   private void run() {
     admin = await(vertx.createHttpServer(new HttpServerOptions().setHost(options.adminAddress())
             .setPort(options.adminPort()))
-        .requestHandler(new SidecarAdmin(this::ready, this::readyDetail, this::configDump,
+        .requestHandler(new SidecarAdmin(this::readyForApp, this::readyDetail, this::configDump,
             registry, () -> new Thread(this::close, "crossgate-sidecar-shutdown").start()))
         .listen());
     advertiseAddress = options.effectiveAdvertiseAddress();
@@ -287,6 +287,11 @@ public final class SidecarServer implements AutoCloseable {
       return "not ready: " + (certificates == null || certificates.current().isEmpty()
           ? "no certificate yet" : services.get() == null ? "no snapshot yet" : "starting");
     }
+    java.util.List<String> unbound = outboundRouting == null ? java.util.List.of()
+        : outboundRouting.unboundTcpListeners();
+    if (!unbound.isEmpty()) {
+      return "not ready: " + String.join("; ", unbound);
+    }
     StringBuilder detail = new StringBuilder("ready");
     if (servingLastKnownGood()) {
       detail.append(": serving the last-known-good snapshot (revision ")
@@ -304,6 +309,15 @@ public final class SidecarServer implements AutoCloseable {
     MeshServices current = services.get();
     return current == null ? AppliedSnapshot.NONE
         : new AppliedSnapshot(current.revision(), current.hash());
+  }
+
+  /**
+   * What {@code /ready} says: {@link #ready()}, and every outbound TCP listener bound (the app
+   * cannot reach a TCP service whose {@code meshPort} is not listened on). The inbound endpoint
+   * is advertised on {@link #ready()} alone: callers can still reach this service.
+   */
+  public boolean readyForApp() {
+    return ready() && outboundRouting.unboundTcpListeners().isEmpty();
   }
 
   /** True with a certificate, a snapshot and bound listeners, until shutdown starts. */

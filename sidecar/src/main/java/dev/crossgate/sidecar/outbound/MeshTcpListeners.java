@@ -35,12 +35,20 @@ import org.slf4j.LoggerFactory;
  * TLS 1.3 (its SPIFFE id checked in the handshake), or a static endpoint in plaintext. Listeners
  * follow the snapshots: a new TCP service gets one, a removed one's is closed; the sidecar's own
  * service gets none (its app is beside it).
+ *
+ * <p>A listener that cannot bind (the port taken, no permission) is reported, not hidden: a
+ * warning with the port and the OS error, {@code crossgate_sidecar_outbound_tcp_bind_failures_total
+ * {service,port}} per failed attempt, the gauge {@code crossgate_sidecar_outbound_tcp_unbound} of
+ * listeners not bound now, and {@link #unbound()} (the sidecar's {@code /ready} says not ready
+ * with it). The bind is tried again every {@link #RETRY} until it succeeds or the service goes.
  */
 public final class MeshTcpListeners {
 
   private static final Logger LOG = LoggerFactory.getLogger(MeshTcpListeners.class);
   private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
   private static final Duration IDLE_TIMEOUT = Duration.ofHours(1);
+  /** How often a listener that could not bind is tried again. */
+  static final Duration RETRY = Duration.ofSeconds(2);
 
   private final Vertx vertx;
   private final String bindAddress;
@@ -49,11 +57,22 @@ public final class MeshTcpListeners {
   private final String own;
   /** {@code namespace/name:port} to its running proxy. */
   private final Map<String, TcpProxy> running = new HashMap<>();
+  /** {@code namespace/name:port} to why its listener is not bound, while it is not. */
+  private final Map<String, String> unbound = new java.util.concurrent.ConcurrentSkipListMap<>();
+  private final io.micrometer.core.instrument.MeterRegistry registry;
+  private boolean retryScheduled;
   private volatile MeshServices services;
   private volatile WorkloadCertificate certificate;
   private boolean closed;
 
-  MeshTcpListeners(Vertx vertx, String bindAddress, String own, SidecarPaths paths) {
+  MeshTcpListeners(Vertx vertx, String bindAddress, String own, SidecarPaths paths,
+      io.micrometer.core.instrument.MeterRegistry registry) {
+    this.registry = requireNonNull(registry, "registry");
+    io.micrometer.core.instrument.Gauge.builder("crossgate_sidecar_outbound_tcp_unbound",
+            unbound, Map::size)
+        .description("Outbound TCP listeners (Service meshPort) that could not bind and are "
+            + "being retried")
+        .register(registry);
     this.own = requireNonNull(own, "own");
     this.vertx = requireNonNull(vertx, "vertx");
     this.bindAddress = requireNonNull(bindAddress, "bindAddress");
@@ -83,6 +102,7 @@ public final class MeshTcpListeners {
         running.remove(key).close();
       }
     }
+    unbound.keySet().removeIf(key -> !wanted.containsKey(key));
     wanted.forEach((key, service) -> {
       if (running.containsKey(key)) {
         return;
@@ -92,11 +112,55 @@ public final class MeshTcpListeners {
           service.spec().meshPort(), CONNECT_TIMEOUT, IDLE_TIMEOUT), () -> pick(name),
           ConnectionEvents.NONE, (client, endpoint) -> connect(client, name, endpoint));
       running.put(key, proxy);
+      int port = service.spec().meshPort();
       proxy.start()
-          .onSuccess(port -> LOG.info("outbound TCP {} → {}", bindAddress + ":" + port, name))
-          .onFailure(e -> LOG.warn("outbound TCP listener for {} on {}:{} failed: {}", name,
-              bindAddress, service.spec().meshPort(), e.toString()));
+          .onSuccess(bound -> {
+            unbound.remove(key);
+            LOG.info("outbound TCP {} → {}", bindAddress + ":" + bound, name);
+          })
+          .onFailure(e -> bindFailed(key, proxy, name, port, e));
     });
+  }
+
+  /** Records a listener that could not bind, and tries it again after {@link #RETRY}. */
+  private void bindFailed(String key, TcpProxy proxy, String name, int port, Throwable e) {
+    String error = e.getMessage() == null ? e.toString() : e.getMessage();
+    synchronized (this) {
+      if (running.get(key) != proxy) {
+        return; // the service went meanwhile
+      }
+      running.remove(key);
+      unbound.put(key, "outbound TCP listener for " + name + " on " + bindAddress + ":" + port
+          + " not bound (" + error + "); retrying every " + RETRY.toSeconds() + " s");
+      if (!retryScheduled && !closed) {
+        retryScheduled = true;
+        vertx.setTimer(RETRY.toMillis(), id -> retry());
+      }
+    }
+    proxy.close();
+    io.micrometer.core.instrument.Counter.builder(
+            "crossgate_sidecar_outbound_tcp_bind_failures")
+        .description("Attempts to bind an outbound TCP listener (Service meshPort) that failed")
+        .tag("service", name).tag("port", String.valueOf(port))
+        .register(registry).increment();
+    LOG.warn("outbound TCP listener for {} on {}:{} could not bind: {}; retrying every {} s",
+        name, bindAddress, port, error, RETRY.toSeconds());
+  }
+
+  private void retry() {
+    MeshServices current;
+    synchronized (this) {
+      retryScheduled = false;
+      current = services;
+    }
+    if (current != null && !unbound.isEmpty()) {
+      services(current);
+    }
+  }
+
+  /** Why each listener that should be bound is not, e.g. the port and the OS error; sorted. */
+  public java.util.List<String> unbound() {
+    return List.copyOf(unbound.values());
   }
 
   private UpstreamEndpoint pick(String name) {

@@ -48,7 +48,8 @@ public final class OutboundRouting {
     this.metrics = new ProxyMetrics(registry);
     this.paths = new SidecarPaths(registry, metrics.resilience());
     client.routeBackendsThrough(paths);
-    this.tcp = new MeshTcpListeners(vertx, localAddress, namespace + "/" + service, paths);
+    this.tcp = new MeshTcpListeners(vertx, localAddress, namespace + "/" + service, paths,
+        registry);
     this.holder = new ConfigHolder(RoutingConfig.empty("no snapshot yet"), metrics::configApplied);
   }
 
@@ -85,6 +86,11 @@ public final class OutboundRouting {
   /** The handler of the outbound port. */
   public ProxyHandler handler() {
     return new ProxyHandler(OutboundBundle.LISTENER, holder, client, metrics, null);
+  }
+
+  /** Why outbound TCP listeners that should be bound are not (empty when all are). */
+  public List<String> unboundTcpListeners() {
+    return tcp.unbound();
   }
 
   /** The routes in use. */
