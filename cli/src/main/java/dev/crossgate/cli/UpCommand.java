@@ -35,7 +35,9 @@ import picocli.CommandLine.Spec;
 /**
  * {@code crossgate up}: the whole product on one machine. Starts demo backends, an embedded
  * policy engine (data under the state folder) holding the demo policies, and a gateway
- * subscribed to it; writes the CLI's config so {@code crossgate get routes} just works.
+ * subscribed to it with a mesh identity ({@value #MESH_NAMESPACE}/{@value #MESH_ACCOUNT}, from a
+ * join token the engine mints at each start), so it talks mTLS to services in the mesh out of
+ * the box; writes the CLI's config so {@code crossgate get routes} just works.
  */
 @Command(name = "up",
     mixinStandardHelpOptions = true,
@@ -46,6 +48,15 @@ import picocli.CommandLine.Spec;
 final class UpCommand implements Callable<Integer> {
 
   private static final String AUTHOR = "crossgate-up";
+  /** The namespace of the gateway's mesh identity: the demo's. */
+  static final String MESH_NAMESPACE = "demo";
+  /** The service account of the gateway's mesh identity. */
+  static final String MESH_ACCOUNT = "gateway";
+  /**
+   * How long the gateway's join token lasts: it is sent again at each certificate renewal, so
+   * it must outlive the session; {@code up} mints a new one at each start.
+   */
+  static final java.time.Duration MESH_TOKEN_TTL = java.time.Duration.ofDays(30);
 
   @Spec
   CommandSpec spec;
@@ -109,14 +120,14 @@ final class UpCommand implements Callable<Integer> {
     }
     long revision = applyDemo(engine, backends.ports(), certs);
     Path cliConfig = writeCliConfig(engine);
+    String meshToken = meshJoinToken(engine);
     Path accessLogFile = stateDir.resolve("access.log");
     OutputStream accessLog = Files.newOutputStream(accessLogFile, StandardOpenOption.CREATE,
         StandardOpenOption.APPEND);
-    GatewayOptions options = GatewayOptions.controlPlane(
-            "127.0.0.1:" + engine.distributionPort(), stateDir.resolve("gateway"))
+    GatewayOptions options = gatewayOptions(engine, stateDir)
         .withPorts(Map.of("http", port, "https", httpsPort), adminPort)
         .withAccessLog(accessLog);
-    return GatewayRunner.runUntilStopped(options, err, server -> {
+    return GatewayRunner.runUntilStopped(options, meshToken, err, server -> {
       PrintWriter out = spec.commandLine().getOut();
       if (!awaitListener(server)) {
         err.println("crossgate: the gateway has not applied the demo yet; see the log above");
@@ -125,6 +136,10 @@ final class UpCommand implements Callable<Integer> {
       }
       out.println(banner(server.port("http"), server.adminPort(), engine.apiPort(), revision,
           cliConfig, accessLogFile));
+      out.println(awaitMeshCertificate(server)
+          .map(c -> "Mesh identity " + c.spiffeId() + " (certificate until " + c.notAfter()
+              + "): mTLS to services in the mesh; see docs/sidecar.md to add one.")
+          .orElse("The gateway has no mesh certificate yet; see the log above."));
       Integer https = server.listenerPorts().get("https");
       if (https != null) {
         out.println("HTTPS on https://localhost:" + https + " with the development CA: curl"
@@ -136,6 +151,38 @@ final class UpCommand implements Callable<Integer> {
       engine.close();
       backends.close();
     });
+  }
+
+  /** The gateway's options: subscribed to {@code engine}, its state under {@code stateDir}. */
+  static GatewayOptions gatewayOptions(PolicyServer engine, Path stateDir) {
+    return GatewayOptions.controlPlane("127.0.0.1:" + engine.distributionPort(),
+        stateDir.resolve("gateway"));
+  }
+
+  /** A join token for the gateway's mesh identity, minted by {@code engine}'s mesh CA. */
+  static String meshJoinToken(PolicyServer engine) throws Exception {
+    return await(engine.meshAuthority().joinTokens().create(
+        new dev.crossgate.policy.server.ca.WorkloadIdentity(MESH_NAMESPACE, MESH_ACCOUNT),
+        MESH_TOKEN_TTL)).token();
+  }
+
+  /** Waits (up to 30 s) for the gateway's mesh certificate. */
+  static java.util.Optional<dev.crossgate.routing.mesh.WorkloadCertificate> awaitMeshCertificate(
+      dev.crossgate.gateway.GatewayServer server) {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    while (System.nanoTime() < deadline) {
+      var current = server.meshCertificates().flatMap(m -> m.current());
+      if (current.isPresent()) {
+        return current;
+      }
+      try {
+        Thread.sleep(20);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        break;
+      }
+    }
+    return java.util.Optional.empty();
   }
 
   /** Waits (up to 30 s) until the gateway serves the demo's listener from the engine. */
@@ -159,7 +206,7 @@ final class UpCommand implements Callable<Integer> {
    * Puts the demo in the engine: everything on first start; afterwards only the demo Services,
    * whose backends listen on new ports each time (the user's own changes are kept).
    */
-  private static long applyDemo(PolicyServer engine, Map<String, Integer> ports,
+  static long applyDemo(PolicyServer engine, Map<String, Integer> ports,
       DevCertificates.CertificateFiles certs) throws Exception {
     PolicyBundle demo = PolicyLoader.loadString("demo.yaml", demoYaml(ports, certs),
         ValidationOptions.DEFAULTS.withListenerProtocols("HTTP", "HTTPS")).bundleOrThrow();

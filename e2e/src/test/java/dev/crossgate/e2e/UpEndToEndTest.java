@@ -68,6 +68,16 @@ class UpEndToEndTest {
   }
 
   @Test
+  void theGatewayHasAMeshIdentity() throws Exception {
+    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+    while (!up.stdout().contains("Mesh identity ") && System.nanoTime() < deadline) {
+      Thread.sleep(50);
+    }
+    assertThat(up.stdout()).as(up.stderr())
+        .contains("Mesh identity spiffe://crossgate.local/ns/demo/sa/gateway (certificate until ");
+  }
+
+  @Test
   void servesHttpsWithTheDevelopmentCertificates() throws Exception {
     Matcher https = Pattern.compile("HTTPS on https://localhost:(\\d+)").matcher(up.stdout());
     assertThat(https.find()).as(up.stdout()).isTrue();
