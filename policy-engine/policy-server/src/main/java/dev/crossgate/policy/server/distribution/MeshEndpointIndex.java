@@ -40,6 +40,8 @@ final class MeshEndpointIndex {
   private volatile Map<String, List<Endpoint>> sets = Map.of();
   /** Endpoints kept from before a restart whose sidecars have not registered again. */
   private List<Remembered> provisional = List.of();
+  /** What was last handed to the memory. */
+  private Set<Remembered> remembered = Set.of();
   /** The {@link System#nanoTime()} the provisional endpoints are dropped at. */
   private long provisionalUntil;
 
@@ -93,8 +95,9 @@ final class MeshEndpointIndex {
             .add(endpoint(kept.address(), kept.port()));
         served.add(kept);
       }
-      if (memory != null) {
-        memory.remember(served);
+      if (memory != null && !remembered.equals(new HashSet<>(served))) {
+        remembered = Set.copyOf(served);
+        memory.remember(served); // only when the set changed, not at every ACK of a cluster
       }
       next.replaceAll((service, endpoints) -> endpoints.stream().distinct().sorted(ORDER)
           .toList());
