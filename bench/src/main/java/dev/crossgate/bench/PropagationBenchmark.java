@@ -30,6 +30,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -113,26 +114,41 @@ public final class PropagationBenchmark {
               List.of(io.vertx.core.net.SocketAddress.inetSocketAddress(engine.distributionPort(),
                   "127.0.0.1"))),
           NodeIdentity.gateway("sim-" + i, "edge", "bench"), running::get,
-          DistributionClient.SnapshotHandler.received(snapshot -> vertx.executeBlocking(() -> {
+          DistributionClient.SnapshotHandler.received(snapshot -> {
             // Light by default: the DistributionClient under each simulated node has already
             // rebuilt the snapshot from its delta and checked its digest (hashing only the new
             // resources), as every real data plane's does, but it does not re-validate 1,000
             // routes: 99 full validations in this one JVM would measure this harness, not
             // propagation (each real data plane validates on its own CPU). validate=1 turns
-            // full validation on. Like the real gateway, it reads the resources one by one and
-            // never joins them into the whole JSON text unless it validates that text.
-            List<String> resources = snapshot.resources();
-            if (resources == null ? snapshot.resourcesJson().isEmpty() : resources.isEmpty()) {
-              throw new IllegalStateException("no resources in revision " + snapshot.revision());
+            // full validation on (on a worker). Like the real gateway, it reads the resources
+            // one by one and never joins them into the whole JSON text unless it validates that
+            // text; what is left does not block, so it runs on the client's event loop.
+            Callable<Void> check = () -> {
+              List<String> resources = snapshot.resources();
+              if (resources == null ? snapshot.resourcesJson().isEmpty() : resources.isEmpty()) {
+                throw new IllegalStateException("no resources in revision "
+                    + snapshot.revision());
+              }
+              if (validate) {
+                PolicyLoader.loadString("snapshot.json", snapshot.resourcesJson())
+                    .bundleOrThrow();
+              } else if (join && snapshot.resourcesJson().isEmpty()) {
+                throw new IllegalStateException("no resources in revision "
+                    + snapshot.revision());
+              }
+              running.set(new AppliedSnapshot(snapshot.revision(), snapshot.hash()));
+              return null;
+            };
+            if (validate || join) {
+              return vertx.executeBlocking(check, false).mapEmpty();
             }
-            if (validate) {
-              PolicyLoader.loadString("snapshot.json", snapshot.resourcesJson()).bundleOrThrow();
-            } else if (join && snapshot.resourcesJson().isEmpty()) {
-              throw new IllegalStateException("no resources in revision " + snapshot.revision());
+            try {
+              check.call();
+              return Future.succeededFuture();
+            } catch (Exception e) {
+              return Future.failedFuture(e);
             }
-            running.set(new AppliedSnapshot(snapshot.revision(), snapshot.hash()));
-            return null;
-          }, false).mapEmpty()),
+          }),
           new DistributionClient.ConnectionListener() { }));
     }
     int subscribers = p.get("subscribers");

@@ -1,6 +1,7 @@
 package dev.crossgate.policy.distribution;
 
 import dev.crossgate.policy.distribution.v1.Snapshot;
+import java.util.Collections;
 import java.util.List;
 import java.util.Objects;
 
@@ -37,8 +38,9 @@ public final class ReceivedSnapshot {
    * {@code resources} are each resource's JSON in order.
    */
   static ReceivedSnapshot ofParts(Snapshot header, List<String> resources) {
+    // Not copied: the assembler hands over a list it never changes again.
     return new ReceivedSnapshot(Objects.requireNonNull(header, "header"),
-        List.copyOf(resources), null, null);
+        Collections.unmodifiableList(resources), null, null);
   }
 
   /** The policy revision it was built from. */
