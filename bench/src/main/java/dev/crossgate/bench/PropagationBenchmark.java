@@ -30,6 +30,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -65,13 +66,16 @@ public final class PropagationBenchmark {
 
   private static void run(String[] args) throws Exception {
     Map<String, Integer> p = new ConcurrentHashMap<>(Map.of("routes", 1000, "subscribers", 100,
-        "changes", 50, "churn", 1000, "rps", 1000, "validate", 0));
+        "changes", 50, "churn", 1000, "rps", 1000, "validate", 0, "pause", 200, "join", 0));
     for (String arg : args) {
       String[] kv = arg.split("=", 2);
       p.put(kv[0], Integer.parseInt(kv[1]));
     }
     int routes = p.get("routes");
     boolean validate = p.get("validate") != 0;
+    // join=1: the simulated nodes join each snapshot's resources into the whole JSON text, as
+    // every node did before snapshots were kept as parts (for A/B runs of that change).
+    boolean join = p.get("join") != 0;
     Path dir = Files.createTempDirectory("crossgate-propagation");
     Path tokens = Files.createDirectories(dir.resolve("engine/tokens"));
     Files.writeString(tokens.resolve("admin.token"), TOKEN + "\n");
@@ -110,22 +114,41 @@ public final class PropagationBenchmark {
               List.of(io.vertx.core.net.SocketAddress.inetSocketAddress(engine.distributionPort(),
                   "127.0.0.1"))),
           NodeIdentity.gateway("sim-" + i, "edge", "bench"), running::get,
-          snapshot -> vertx.executeBlocking(() -> {
+          DistributionClient.SnapshotHandler.received(snapshot -> {
             // Light by default: the DistributionClient under each simulated node has already
             // rebuilt the snapshot from its delta and checked its digest (hashing only the new
-            // resources), as every real data plane's does, but it does not re-validate 1,000 routes: 99 full validations in
-            // this one JVM would measure this harness, not propagation (each real data plane
-            // validates on its own CPU). validate=1 turns full validation on.
-            if (snapshot.getResourcesJson().isEmpty()) {
-              throw new IllegalStateException("no resources in revision " + snapshot.getRevision());
+            // resources), as every real data plane's does, but it does not re-validate 1,000
+            // routes: 99 full validations in this one JVM would measure this harness, not
+            // propagation (each real data plane validates on its own CPU). validate=1 turns
+            // full validation on (on a worker). Like the real gateway, it reads the resources
+            // one by one and never joins them into the whole JSON text unless it validates that
+            // text; what is left does not block, so it runs on the client's event loop.
+            Callable<Void> check = () -> {
+              List<String> resources = snapshot.resources();
+              if (resources == null ? snapshot.resourcesJson().isEmpty() : resources.isEmpty()) {
+                throw new IllegalStateException("no resources in revision "
+                    + snapshot.revision());
+              }
+              if (validate) {
+                PolicyLoader.loadString("snapshot.json", snapshot.resourcesJson())
+                    .bundleOrThrow();
+              } else if (join && snapshot.resourcesJson().isEmpty()) {
+                throw new IllegalStateException("no resources in revision "
+                    + snapshot.revision());
+              }
+              running.set(new AppliedSnapshot(snapshot.revision(), snapshot.hash()));
+              return null;
+            };
+            if (validate || join) {
+              return vertx.executeBlocking(check, false).mapEmpty();
             }
-            if (validate) {
-              PolicyLoader.loadString("snapshot.json", snapshot.getResourcesJson())
-                  .bundleOrThrow();
+            try {
+              check.call();
+              return Future.succeededFuture();
+            } catch (Exception e) {
+              return Future.failedFuture(e);
             }
-            running.set(new AppliedSnapshot(snapshot.getRevision(), snapshot.getHash()));
-            return null;
-          }, false).mapEmpty(),
+          }),
           new DistributionClient.ConnectionListener() { }));
     }
     int subscribers = p.get("subscribers");
@@ -147,8 +170,19 @@ public final class PropagationBenchmark {
       apply(http, api, route(i, 1000 + i), true);
     }
     int changes = p.get("changes");
+    int pause = p.get("pause");
     long[] micros = new long[changes];
+    // Wall-clock bounds of the measured changes, to cut a JFR recording to them (jfr_shares.py).
+    System.out.printf("measured changes from %s%n", java.time.LocalTime.now());
+    // CPU time of this whole JVM (engine, gateway and simulated nodes) and GC, per change: on a
+    // loaded machine the wall-clock figures measure the queue for the CPU, these do not.
+    long cpuBefore = processCpuNanos();
+    long[] gcBefore = gc();
     for (int i = 0; i < changes; i++) {
+      // A user's pace, not a loop's: each change is applied once the previous one has settled
+      // (its last ACK is in; what follows it off the ACK's path, such as the gateway's
+      // last-known-good write and the garbage it left, gets pause= ms).
+      Thread.sleep(pause);
       long start = System.nanoTime();
       JsonObject answer = apply(http, api, route(i, 2000 + i), true);
       micros[i] = (System.nanoTime() - start) / 1000;
@@ -158,6 +192,12 @@ public final class PropagationBenchmark {
         throw new IllegalStateException("change " + i + " not confirmed by all: " + answer);
       }
     }
+    System.out.printf("measured changes until %s%n", java.time.LocalTime.now());
+    long cpuPerChange = (processCpuNanos() - cpuBefore) / changes;
+    long[] gcAfter = gc();
+    System.out.printf("CPU per change (whole JVM): %.1f ms; GC: %d collections, %d ms paused "
+            + "over the %d changes%n", cpuPerChange / 1e6, gcAfter[0] - gcBefore[0],
+        gcAfter[1] - gcBefore[1], changes);
     Arrays.sort(micros);
     System.out.printf("propagation, API call to last ACK of %d subscribers, %d changes: "
             + "p50 %.1f ms, p99 %.1f ms, max %.1f ms%n", subscribers, changes,
@@ -269,6 +309,23 @@ public final class PropagationBenchmark {
       throw new IllegalStateException("apply: " + response.statusCode() + " " + response.body());
     }
     return new JsonObject(response.body());
+  }
+
+  /** CPU time used by this JVM so far, in nanoseconds. */
+  private static long processCpuNanos() {
+    return ((com.sun.management.OperatingSystemMXBean)
+        java.lang.management.ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
+  }
+
+  /** Collections so far and their total time in milliseconds, over all collectors. */
+  private static long[] gc() {
+    long count = 0;
+    long millis = 0;
+    for (var collector : java.lang.management.ManagementFactory.getGarbageCollectorMXBeans()) {
+      count += Math.max(0, collector.getCollectionCount());
+      millis += Math.max(0, collector.getCollectionTime());
+    }
+    return new long[] {count, millis};
   }
 
   private static double pct(long[] sorted, int percentile) {

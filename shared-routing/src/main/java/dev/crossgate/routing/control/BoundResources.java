@@ -43,6 +43,20 @@ final class BoundResources {
       // Not an array of objects (or not JSON): the full loader says precisely what is wrong.
       return PolicyLoader.loadString(source, json, validation);
     }
+    return load(source, texts, json);
+  }
+
+  /**
+   * Loads a snapshot's resources given one by one (each one JSON object's text, as a delta
+   * carried them) as {@code source}: the same result as {@link #load(String, String)} of their
+   * JSON array, without parsing the whole array to split it.
+   */
+  synchronized LoadResult load(String source, List<String> texts) {
+    return load(source, texts, null);
+  }
+
+  /** {@code json}: the whole array's text when known, else null (joined only if needed). */
+  private LoadResult load(String source, List<String> texts, String json) {
     List<Resource> known = new ArrayList<>();
     List<String> freshTexts = new ArrayList<>();
     for (String text : texts) {
@@ -60,7 +74,8 @@ final class BoundResources {
     }
     List<Resource> loaded = result.bundle().resources();
     if (loaded.size() != texts.size() || freshTexts.size() + known.size() != texts.size()) {
-      return PolicyLoader.loadString(source, json, validation);
+      return PolicyLoader.loadString(source, json != null ? json : "[" + String.join(",", texts)
+          + "]", validation);
     }
     Map<String, Resource> next = new HashMap<>(texts.size() * 2);
     for (int i = 0; i < freshTexts.size(); i++) {

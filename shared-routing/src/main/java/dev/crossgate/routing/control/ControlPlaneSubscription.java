@@ -4,6 +4,7 @@ import dev.crossgate.policy.distribution.AppliedSnapshot;
 import dev.crossgate.policy.distribution.DistributionClient;
 import dev.crossgate.policy.distribution.DistributionClientSettings;
 import dev.crossgate.policy.distribution.NodeIdentity;
+import dev.crossgate.policy.distribution.ReceivedSnapshot;
 import dev.crossgate.policy.distribution.v1.Snapshot;
 import dev.crossgate.routing.config.ConfigHolder;
 import dev.crossgate.routing.config.RoutingConfig;
@@ -34,7 +35,7 @@ public final class ControlPlaneSubscription {
   private final ProxyMetrics metrics;
   private final AtomicReference<AppliedSnapshot> applied;
   private final AtomicReference<String> engine = new AtomicReference<>();
-  private final AtomicReference<Snapshot> toSave = new AtomicReference<>();
+  private final AtomicReference<ReceivedSnapshot> toSave = new AtomicReference<>();
   private final java.util.concurrent.atomic.AtomicBoolean saving =
       new java.util.concurrent.atomic.AtomicBoolean();
   private DistributionClient client;
@@ -109,7 +110,8 @@ public final class ControlPlaneSubscription {
         Objects.requireNonNull(metrics, "metrics"), Objects.requireNonNull(initial, "initial"));
     subscription.onApplied = Objects.requireNonNull(onApplied, "onApplied");
     subscription.client = DistributionClient.start(vertx, settings, identity,
-        subscription.applied::get, subscription::apply,
+        subscription.applied::get,
+        DistributionClient.SnapshotHandler.received(subscription::apply),
         new DistributionClient.ConnectionListener() {
           @Override
           public void connected(SocketAddress address) {
@@ -127,17 +129,17 @@ public final class ControlPlaneSubscription {
     return subscription;
   }
 
-  private Future<Void> apply(Snapshot snapshot) {
+  private Future<Void> apply(ReceivedSnapshot snapshot) {
     AppliedSnapshot running = applied.get();
-    if (running.revision() == snapshot.getRevision() && running.hash().equals(snapshot.getHash())
+    if (running.revision() == snapshot.revision() && running.hash().equals(snapshot.hash())
         && !running.hash().isEmpty()) {
       // Already running it, e.g. from the last-known-good file.
       return vertx.executeBlocking(() -> {
-        onApplied.accept(snapshot);
+        onApplied.accept(snapshot.snapshot());
         return null;
       }, true); // ordered: see below
     }
-    String source = "control plane " + engine.get() + " (revision " + snapshot.getRevision()
+    String source = "control plane " + engine.get() + " (revision " + snapshot.revision()
         + ")";
     // Ordered: snapshots are compiled, swapped in and handed to onApplied one at a time in the
     // order they arrive, also should a caller offer the next before this one completed
@@ -146,8 +148,8 @@ public final class ControlPlaneSubscription {
     return vertx.<Void>executeBlocking(() -> {
       RoutingConfig next = compiler.compile(snapshot, source, holder.current());
       holder.swap(next);
-      applied.set(new AppliedSnapshot(snapshot.getRevision(), snapshot.getHash()));
-      onApplied.accept(snapshot);
+      applied.set(new AppliedSnapshot(snapshot.revision(), snapshot.hash()));
+      onApplied.accept(snapshot.snapshot());
       return null;
     }, true).andThen(ar -> {
       if (ar.succeeded()) {
@@ -155,9 +157,9 @@ public final class ControlPlaneSubscription {
       }
       metrics.snapshot(ar.succeeded());
       if (ar.succeeded()) {
-        LOG.info("revision {} applied from the control plane", snapshot.getRevision());
+        LOG.info("revision {} applied from the control plane", snapshot.revision());
       } else {
-        LOG.warn("revision {} refused, still serving {}: {}", snapshot.getRevision(),
+        LOG.warn("revision {} refused, still serving {}: {}", snapshot.revision(),
             holder.current().version(), ar.cause().getMessage());
       }
     });
@@ -168,7 +170,7 @@ public final class ControlPlaneSubscription {
    * swap is what the ACK confirms. Writes run one at a time; a snapshot applied while one is
    * being written replaces any waiting one, so the file always ends at the newest applied.
    */
-  private void saveLater(Snapshot snapshot) {
+  private void saveLater(ReceivedSnapshot snapshot) {
     toSave.set(snapshot);
     if (saving.compareAndSet(false, true)) {
       vertx.executeBlocking(() -> {
@@ -180,9 +182,10 @@ public final class ControlPlaneSubscription {
 
   private void saveWaiting() {
     try {
-      for (Snapshot next = toSave.getAndSet(null); next != null; next = toSave.getAndSet(null)) {
+      for (ReceivedSnapshot next = toSave.getAndSet(null); next != null;
+          next = toSave.getAndSet(null)) {
         try {
-          lastKnownGood.save(next);
+          lastKnownGood.save(next.snapshot());
         } catch (IOException | RuntimeException e) {
           LOG.warn("could not write the last-known-good file {}: {}", lastKnownGood.file(),
               e.toString());

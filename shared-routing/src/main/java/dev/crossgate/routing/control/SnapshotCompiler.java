@@ -1,6 +1,7 @@
 package dev.crossgate.routing.control;
 
 import dev.crossgate.policy.codec.LoadResult;
+import dev.crossgate.policy.distribution.ReceivedSnapshot;
 import dev.crossgate.policy.distribution.v1.Snapshot;
 import dev.crossgate.policy.validation.ValidationOptions;
 import dev.crossgate.routing.config.ConfigException;
@@ -38,17 +39,30 @@ public final class SnapshotCompiler {
    */
   public RoutingConfig compile(Snapshot snapshot, String source, RoutingConfig previous)
       throws ConfigException {
-    String origin = "snapshot revision " + snapshot.getRevision();
-    LoadResult result = bound.load(origin + ".json", snapshot.getResourcesJson());
+    return compile(ReceivedSnapshot.whole(snapshot), source, previous);
+  }
+
+  /**
+   * Compiles {@code snapshot} as received: when it came as parts, its resources are taken one
+   * by one (the whole JSON text is not parsed to split them again).
+   *
+   * @param source where it came from, for {@code /config_dump}
+   * @param previous the running configuration, or null
+   */
+  public RoutingConfig compile(ReceivedSnapshot snapshot, String source, RoutingConfig previous)
+      throws ConfigException {
+    String origin = "snapshot revision " + snapshot.revision();
+    LoadResult result = snapshot.resources() == null
+        ? bound.load(origin + ".json", snapshot.resourcesJson())
+        : bound.load(origin + ".json", snapshot.resources());
     if (!result.ok()) {
       StringBuilder message = new StringBuilder(origin + " is invalid:");
       result.problems().forEach(p -> message.append("\n  ").append(p));
       throw new ConfigException(message.toString());
     }
-    String served = snapshot.getGatewayName().isEmpty() ? gatewayName
-        : snapshot.getGatewayName();
+    String served = snapshot.header().getGatewayName().isEmpty() ? gatewayName
+        : snapshot.header().getGatewayName();
     return compiler.compile(result.bundle(), served, source,
-        "r" + snapshot.getRevision() + "-" + snapshot.getHash(), snapshot.getResourcesJson(),
-        previous);
+        "r" + snapshot.revision() + "-" + snapshot.hash(), snapshot.resourcesJson(), previous);
   }
 }

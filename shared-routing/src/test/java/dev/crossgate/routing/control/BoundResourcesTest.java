@@ -98,4 +98,24 @@ class BoundResourcesTest {
     org.assertj.core.api.Assertions.assertThat(BoundResources.elements("{}")).isNull();
     org.assertj.core.api.Assertions.assertThat(BoundResources.elements("[{")).isNull();
   }
+
+  @Test
+  void resourcesGivenOneByOneLoadAsTheirJoinedArrayDoes() {
+    String first = snapshot(BASE + route("a", "/a/", "app") + route("b", "/b/", "app"));
+    String second = snapshot(BASE + route("a", "/a/", "app") + route("b", "/bee/", "app"));
+    BoundResources byText = new BoundResources(ValidationOptions.DEFAULTS);
+    BoundResources byParts = new BoundResources(ValidationOptions.DEFAULTS);
+    for (String json : List.of(first, second)) {
+      List<Resource> expected = byText.load("s.json", json).bundleOrThrow().resources();
+      assertThat(byParts.load("s.json", BoundResources.elements(json)).bundleOrThrow()
+          .resources()).isEqualTo(expected);
+    }
+    // A bad change given as parts is refused with the full loader's problems.
+    String conflicting = snapshot(BASE + route("a", "/a/", "app") + route("b", "/bee/", "app"))
+        .replace("/bee/", "/a/");
+    LoadResult text = byText.load("s.json", conflicting);
+    LoadResult parts = byParts.load("s.json", BoundResources.elements(conflicting));
+    assertThat(text.ok()).isFalse();
+    assertThat(parts.problems()).isEqualTo(text.problems());
+  }
 }

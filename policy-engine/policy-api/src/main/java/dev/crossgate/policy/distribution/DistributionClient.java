@@ -38,6 +38,32 @@ public final class DistributionClient {
   public interface SnapshotHandler {
     /** Validates and swaps in {@code snapshot}; must not block. */
     Future<Void> apply(Snapshot snapshot);
+
+    /**
+     * Validates and swaps in {@code received}; must not block. By default the whole snapshot
+     * (its resources joined into one JSON text) goes to {@link #apply(Snapshot)}; a handler made
+     * with {@link #received} reads it as received, joining only if it asks to.
+     */
+    default Future<Void> applyReceived(ReceivedSnapshot received) {
+      return apply(received.snapshot());
+    }
+
+    /** A handler of received snapshots, whose resources are joined only when it reads them so. */
+    static SnapshotHandler received(
+        java.util.function.Function<ReceivedSnapshot, Future<Void>> handler) {
+      Objects.requireNonNull(handler, "handler");
+      return new SnapshotHandler() {
+        @Override
+        public Future<Void> apply(Snapshot snapshot) {
+          return handler.apply(ReceivedSnapshot.whole(snapshot));
+        }
+
+        @Override
+        public Future<Void> applyReceived(ReceivedSnapshot received) {
+          return handler.apply(received);
+        }
+      };
+    }
   }
 
   /** Observes the connection, for readiness and metrics. */
@@ -68,7 +94,7 @@ public final class DistributionClient {
   private long reconnectTimer = -1;
   private long lastHeardNanos;
   private boolean applying;
-  private Snapshot pending;
+  private ReceivedSnapshot pending;
   /** The inbound endpoint this node advertises (a ready sidecar), or null. */
   private Endpoint inbound;
   private boolean draining;
@@ -270,9 +296,9 @@ public final class DistributionClient {
     }
     lastHeardNanos = System.nanoTime();
     if (message.hasSnapshot()) {
-      Snapshot snapshot;
+      ReceivedSnapshot snapshot;
       try {
-        snapshot = assembler.assemble(message.getSnapshot());
+        snapshot = assembler.receive(message.getSnapshot());
       } catch (IllegalArgumentException e) {
         // A new stream starts from a whole snapshot.
         request.cancel();
@@ -284,7 +310,7 @@ public final class DistributionClient {
     }
   }
 
-  private void offer(Snapshot snapshot) {
+  private void offer(ReceivedSnapshot snapshot) {
     if (applying) {
       pending = snapshot;
       return;
@@ -292,14 +318,14 @@ public final class DistributionClient {
     applying = true;
     Future<Void> outcome;
     try {
-      outcome = handler.apply(snapshot);
+      outcome = handler.applyReceived(snapshot);
     } catch (RuntimeException e) {
       outcome = Future.failedFuture(e);
     }
     outcome.onComplete(ar -> context.runOnContext(v -> {
       report(snapshot, ar.failed() ? String.valueOf(ar.cause().getMessage()) : null);
       applying = false;
-      Snapshot next = pending;
+      ReceivedSnapshot next = pending;
       pending = null;
       if (next != null) {
         offer(next);
@@ -307,15 +333,15 @@ public final class DistributionClient {
     }));
   }
 
-  private void report(Snapshot snapshot, String nackReason) {
+  private void report(ReceivedSnapshot snapshot, String nackReason) {
     if (stream == null) {
       return; // the next Hello says what runs
     }
     NodeMessage message = nackReason == null
-        ? NodeMessage.newBuilder().setAck(Ack.newBuilder().setRevision(snapshot.getRevision())
-            .setHash(snapshot.getHash())).build()
-        : NodeMessage.newBuilder().setNack(Nack.newBuilder().setRevision(snapshot.getRevision())
-            .setHash(snapshot.getHash()).setReason(nackReason)).build();
+        ? NodeMessage.newBuilder().setAck(Ack.newBuilder().setRevision(snapshot.revision())
+            .setHash(snapshot.hash())).build()
+        : NodeMessage.newBuilder().setNack(Nack.newBuilder().setRevision(snapshot.revision())
+            .setHash(snapshot.hash()).setReason(nackReason)).build();
     send(stream, message);
   }
 

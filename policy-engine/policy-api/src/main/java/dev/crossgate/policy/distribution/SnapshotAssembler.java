@@ -5,11 +5,11 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A node's end of delta snapshots on one stream: rebuilds each snapshot's resources JSON from its
+ * A node's end of delta snapshots on one stream: rebuilds each snapshot's resources from its
  * parts and the previous snapshot received, checks the result against the digest the engine sent
  * (keeping each resource's own hash, so only new resources are hashed) or else its hash,
- * and hands on a full snapshot (as if it had been sent whole). Not thread-safe: one per stream,
- * used on the stream's context.
+ * and hands on a {@link ReceivedSnapshot} that keeps the resources apart (joined into the whole
+ * JSON text only when read so). Not thread-safe: one per stream, used on the stream's context.
  */
 public final class SnapshotAssembler {
 
@@ -26,11 +26,23 @@ public final class SnapshotAssembler {
    *     resources do not match the engine's hash; the stream should be restarted
    */
   public Snapshot assemble(Snapshot snapshot) {
+    return receive(snapshot).snapshot();
+  }
+
+  /**
+   * The snapshot {@code snapshot} stands for, checked, its resources not yet joined. A snapshot
+   * sent whole passes as it is (and is no base for deltas: the engine sends deltas only after a
+   * delta snapshot).
+   *
+   * @throws IllegalArgumentException when a delta does not fit the base it names, or the rebuilt
+   *     resources do not match the engine's digest or hash; the stream should be restarted
+   */
+  public ReceivedSnapshot receive(Snapshot snapshot) {
     if (!snapshot.getDelta()) {
       baseHash = null;
       base = List.of();
       baseResourceHashes = List.of();
-      return snapshot;
+      return ReceivedSnapshot.whole(snapshot);
     }
     List<String> from = List.of();
     if (!snapshot.getDeltaBaseHash().isEmpty()) {
@@ -42,8 +54,10 @@ public final class SnapshotAssembler {
       from = base;
     }
     List<String> resources = SnapshotDeltas.apply(snapshot.getResourcePartsList(), from);
-    String json = SnapshotDeltas.join(resources);
     List<byte[]> resourceHashes = null;
+    ReceivedSnapshot received = ReceivedSnapshot.ofParts(snapshot.toBuilder().clearDelta()
+        .clearDeltaBaseHash().clearResourceParts().clearResourcesHash().clearResourcesDigest()
+        .build(), resources);
     if (!snapshot.getResourcesDigest().isEmpty()) {
       // Only the new resources are hashed: the base's hashes are kept.
       List<byte[]> fromHashes = from.isEmpty() ? List.of() : baseHashes(from);
@@ -55,18 +69,18 @@ public final class SnapshotAssembler {
             + snapshot.getResourcesDigest() + ")");
       }
     } else {
-      String hash = DistributionProtocol.hash(json);
+      // Without a digest only the whole text's hash can tell: join it now.
+      String hash = DistributionProtocol.hash(received.resourcesJson());
       if (!hash.equals(snapshot.getResourcesHash())) {
         throw new IllegalArgumentException("delta snapshot of revision " + snapshot.getRevision()
             + " rebuilds to resources hashed " + hash + " (expected: "
             + snapshot.getResourcesHash() + ")");
       }
     }
-    base = resources;
+    base = received.resources();
     baseResourceHashes = resourceHashes;
     baseHash = snapshot.getResourcesHash();
-    return snapshot.toBuilder().setResourcesJson(json).clearDelta().clearDeltaBaseHash()
-        .clearResourceParts().clearResourcesHash().clearResourcesDigest().build();
+    return received;
   }
 
   /** The own hashes of the base's resources, hashed once when a snapshot first needs them. */

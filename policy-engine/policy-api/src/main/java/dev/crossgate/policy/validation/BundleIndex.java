@@ -14,16 +14,23 @@ import java.util.TreeSet;
 /** Looks up the gateways and services of a bundle by namespace and name (first one wins). */
 final class BundleIndex {
 
-  private final Map<String, Gateway> gateways = new LinkedHashMap<>();
-  private final Map<String, Service> services = new LinkedHashMap<>();
-  private final Map<String, Map<String, Resource>> byKind = new LinkedHashMap<>();
+  /**
+   * A resource's namespace and name: built per resource of the bundle on every validation, so a
+   * pair of the strings the resource already holds (their hashes cached) instead of a new
+   * {@code namespace/name} string per resource.
+   */
+  private record Key(String namespace, String name) {}
+
+  private final Map<Key, Gateway> gateways = new LinkedHashMap<>();
+  private final Map<Key, Service> services = new LinkedHashMap<>();
+  private final Map<String, Map<Key, Resource>> byKind = new LinkedHashMap<>();
 
   BundleIndex(PolicyBundle bundle) {
     for (Resource resource : bundle.resources()) {
       if (resource.metadata() == null || resource.metadata().name() == null) {
         continue;
       }
-      String key = resource.metadata().qualifiedName();
+      Key key = new Key(resource.metadata().namespace(), resource.metadata().name());
       byKind.computeIfAbsent(resource.kind(), k -> new LinkedHashMap<>()).putIfAbsent(key, resource);
       if (resource instanceof Gateway gateway) {
         gateways.putIfAbsent(key, gateway);
@@ -34,16 +41,16 @@ final class BundleIndex {
   }
 
   Optional<Gateway> gateway(String namespace, String name) {
-    return Optional.ofNullable(gateways.get(namespace + "/" + name));
+    return Optional.ofNullable(gateways.get(new Key(namespace, name)));
   }
 
   Optional<Service> service(String namespace, String name) {
-    return Optional.ofNullable(services.get(namespace + "/" + name));
+    return Optional.ofNullable(services.get(new Key(namespace, name)));
   }
 
   /** The resource of a kind with this namespace and name (first one wins). */
   Optional<Resource> find(String kind, String namespace, String name) {
-    return Optional.ofNullable(byKind.getOrDefault(kind, Map.of()).get(namespace + "/" + name));
+    return Optional.ofNullable(byKind.getOrDefault(kind, Map.of()).get(new Key(namespace, name)));
   }
 
   /** The names of the resources of a kind in a namespace, sorted, for "known: …" hints. */
@@ -76,7 +83,7 @@ final class BundleIndex {
         .toList();
   }
 
-  private static String namesIn(Map<String, ? extends Resource> byKey, String namespace) {
+  private static String namesIn(Map<Key, ? extends Resource> byKey, String namespace) {
     TreeSet<String> names = new TreeSet<>();
     for (Resource resource : byKey.values()) {
       if (resource.metadata().namespace().equals(namespace)) {

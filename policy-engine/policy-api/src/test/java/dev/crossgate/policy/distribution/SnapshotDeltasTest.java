@@ -179,4 +179,44 @@ class SnapshotDeltasTest {
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("rebuilds to resources digested");
   }
+
+  @Test
+  void aReceivedDeltaKeepsItsResourcesApartAndJoinsThemOnlyWhenAsked() {
+    SnapshotAssembler assembler = new SnapshotAssembler();
+    List<String> first = resources(20, "a");
+    assembler.receive(digested(1, first, List.of(), null));
+    List<String> second = new ArrayList<>(first);
+    second.set(3, "{\"changed\":3}");
+    ReceivedSnapshot two = assembler.receive(digested(2, second, first, resourcesHash(first)));
+    assertThat(two.revision()).isEqualTo(2);
+    assertThat(two.hash()).isEqualTo("h2");
+    assertThat(two.resources()).isEqualTo(second);
+    assertThat(two.header().getResourcesJson()).isEmpty();
+    assertThat(two.header().getResourcePartsCount()).isZero();
+    assertThat(two.header().getDelta()).isFalse();
+    assertThat(two.header().getGatewayName()).isEqualTo("edge/public");
+    // Joined on first use, once, into exactly the text a whole snapshot would have carried.
+    String json = two.resourcesJson();
+    assertThat(json).isEqualTo(SnapshotDeltas.join(second));
+    assertThat(two.resourcesJson()).isSameAs(json);
+    assertThat(two.snapshot().getResourcesJson()).isSameAs(json);
+    assertThat(two.snapshot()).isSameAs(two.snapshot());
+    assertThat(two.snapshot()).isEqualTo(two.header().toBuilder().setResourcesJson(json).build());
+    // The next delta still chains on it, its base kept as parts.
+    List<String> third = new ArrayList<>(second);
+    third.remove(0);
+    assertThat(assembler.receive(digested(3, third, second, resourcesHash(second))).resources())
+        .isEqualTo(third);
+  }
+
+  @Test
+  void aReceivedWholeSnapshotHasNoPartsAndKeepsItsText() {
+    Snapshot whole = Snapshot.newBuilder().setRevision(4).setHash("h4")
+        .setResourcesJson("[{\"x\":1}]").build();
+    ReceivedSnapshot received = new SnapshotAssembler().receive(whole);
+    assertThat(received.resources()).isNull();
+    assertThat(received.resourcesJson()).isEqualTo("[{\"x\":1}]");
+    assertThat(received.snapshot()).isSameAs(whole);
+    assertThat(received.header().getResourcesJson()).isEmpty();
+  }
 }

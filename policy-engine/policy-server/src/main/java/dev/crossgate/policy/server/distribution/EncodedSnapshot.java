@@ -14,37 +14,53 @@ import java.util.Set;
 import java.util.TreeSet;
 
 /**
- * A snapshot and its {@code EngineMessage} already encoded: every node of one scope is sent the
- * same bytes, encoded once per revision instead of once per stream. With its resources list it
- * is also encoded for nodes that accept deltas: whole as parts (after a reconnect or a skipped
- * snapshot) and as a delta over the scope's previous snapshot (the usual case). Deltas chain on
- * the resources alone ({@code resources_hash}); the mesh endpoints travel whole in every form.
- *
- * @param snapshot the snapshot (revision and hash are read from it)
- * @param message the protobuf {@code EngineMessage} carrying it, ready for the wire
- * @param resources each resource's JSON, in order, or null when not known (no delta forms)
- * @param resourcesHash the hash of the resources JSON alone (without mesh endpoints)
- * @param partsForm the snapshot as delta parts without a base, or null
- * @param deltaForm the snapshot as a delta over the resources hashed {@code deltaBaseHash}, or null
- * @param deltaBaseHash the resources hash of the snapshot {@code deltaForm} is based on, or null
- * @param parts {@code partsForm} encoded, or null
- * @param delta {@code deltaForm} encoded, or null
- * @param meshServices the Services in the snapshot's scope, as {@code namespace/name}, sorted
- * @param endpointsDigest the mesh endpoints it carries, in canonical form (empty for none)
+ * A snapshot and the {@code EngineMessage}s that carry it, each encoded at most once: every node
+ * of one scope is written the same bytes, encoded once per revision instead of once per stream.
+ * With its resources list it also has the forms for nodes that accept deltas: whole as parts
+ * (after a reconnect or a skipped snapshot) and as a delta over the scope's previous snapshot
+ * (the usual case). Each form is built and encoded only when a node first needs it: a revision
+ * whose nodes all take the delta never encodes the few hundred KB of the whole snapshot, in either
+ * form. Deltas chain on the resources alone ({@code resources_hash}); the mesh endpoints travel
+ * whole in every form. Thread-safe.
  */
-record EncodedSnapshot(Snapshot snapshot, GrpcMessage message, List<String> resources,
-    String resourcesHash, Snapshot partsForm, Snapshot deltaForm, String deltaBaseHash,
-    GrpcMessage parts, GrpcMessage delta, Set<String> meshServices, String endpointsDigest) {
+final class EncodedSnapshot {
 
-  /** Encodes {@code snapshot} once (whole only, no Services in scope). */
+  private final Snapshot snapshot;
+  private final List<String> resources;
+  private final String resourcesHash;
+  private final String resourcesDigest;
+  private final List<String> baseResources;
+  private final String deltaBaseHash;
+  private final Set<String> meshServices;
+  private final String endpointsDigest;
+  private GrpcMessage message;
+  private Snapshot partsForm;
+  private Snapshot deltaForm;
+  private GrpcMessage parts;
+  private GrpcMessage delta;
+  private int encodings;
+
+  private EncodedSnapshot(Snapshot snapshot, List<String> resources, String resourcesHash,
+      String resourcesDigest, List<String> baseResources, String deltaBaseHash,
+      Set<String> meshServices, String endpointsDigest) {
+    this.snapshot = snapshot;
+    this.resources = resources;
+    this.resourcesHash = resourcesHash;
+    this.resourcesDigest = resourcesDigest;
+    this.baseResources = baseResources;
+    this.deltaBaseHash = deltaBaseHash;
+    this.meshServices = meshServices;
+    this.endpointsDigest = endpointsDigest;
+  }
+
+  /** {@code snapshot} alone (whole only, no Services in scope). */
   static EncodedSnapshot of(Snapshot snapshot) {
-    return new EncodedSnapshot(snapshot, encode(snapshot), null, snapshot.getHash(), null, null,
-        null, null, null, Set.of(), "");
+    return new EncodedSnapshot(snapshot, null, snapshot.getHash(), null, null, null, Set.of(), "");
   }
 
   /**
-   * Encodes {@code snapshot}, whose {@code resources_json} joins {@code resources}, whole and in
-   * the delta forms; the delta is over {@code previous} (the scope's last snapshot), if any.
+   * {@code snapshot}, whose {@code resources_json} joins {@code resources}, whole and in the
+   * delta forms; the delta is over {@code previous} (the scope's last snapshot), if any.
    * {@code meshServices} are the Services in its scope, whose endpoints {@link #withEndpoints}
    * adds.
    */
@@ -52,8 +68,8 @@ record EncodedSnapshot(Snapshot snapshot, GrpcMessage message, List<String> reso
       Set<String> meshServices) {
     if (!SnapshotDeltas.join(resources).equals(snapshot.getResourcesJson())) {
       // Not the joined shape: nodes could not rebuild it.
-      return new EncodedSnapshot(snapshot, encode(snapshot), null, snapshot.getHash(), null, null,
-          null, null, null, Collections.unmodifiableSortedSet(new TreeSet<>(meshServices)), "");
+      return new EncodedSnapshot(snapshot, null, snapshot.getHash(), null, null, null,
+          Collections.unmodifiableSortedSet(new TreeSet<>(meshServices)), "");
     }
     return of(snapshot, resources, resources.stream().map(SnapshotDeltas::resourceHash).toList(),
         DistributionProtocol.hash(snapshot.getResourcesJson()), previous, meshServices);
@@ -67,21 +83,11 @@ record EncodedSnapshot(Snapshot snapshot, GrpcMessage message, List<String> reso
    */
   static EncodedSnapshot of(Snapshot snapshot, List<String> resources, List<byte[]> resourceHashes,
       String resourcesHash, EncodedSnapshot previous, Set<String> meshServices) {
-    Set<String> services = Collections.unmodifiableSortedSet(new TreeSet<>(meshServices));
-    Snapshot.Builder deltaBuilder = snapshot.toBuilder().clearResourcesJson().setDelta(true)
-        .setResourcesHash(resourcesHash)
-        .setResourcesDigest(SnapshotDeltas.digest(resourceHashes));
-    Snapshot partsForm = deltaBuilder.clone()
-        .addAllResourceParts(SnapshotDeltas.parts(resources, List.of())).build();
-    Snapshot deltaForm = null;
-    String baseHash = null;
-    if (previous != null && previous.resources() != null) {
-      baseHash = previous.resourcesHash();
-      deltaForm = deltaBuilder.clone().setDeltaBaseHash(baseHash)
-          .addAllResourceParts(SnapshotDeltas.parts(resources, previous.resources())).build();
-    }
-    return new EncodedSnapshot(snapshot, encode(snapshot), List.copyOf(resources), resourcesHash,
-        partsForm, deltaForm, baseHash, encode(partsForm), encodeOrNull(deltaForm), services, "");
+    boolean based = previous != null && previous.resources != null;
+    return new EncodedSnapshot(snapshot, List.copyOf(resources), resourcesHash,
+        SnapshotDeltas.digest(resourceHashes), based ? previous.resources : null,
+        based ? previous.resourcesHash : null,
+        Collections.unmodifiableSortedSet(new TreeSet<>(meshServices)), "");
   }
 
   /**
@@ -93,36 +99,111 @@ record EncodedSnapshot(Snapshot snapshot, GrpcMessage message, List<String> reso
     String hash = DistributionProtocol.hash(snapshot.getHash() + "\n" + digest);
     Snapshot whole = snapshot.toBuilder().clearMeshEndpoints().addAllMeshEndpoints(endpoints)
         .setHash(hash).build();
-    Snapshot newParts = partsForm == null ? null : partsForm.toBuilder().clearMeshEndpoints()
-        .addAllMeshEndpoints(endpoints).setHash(hash).build();
-    Snapshot newDelta = deltaForm == null ? null : deltaForm.toBuilder().clearMeshEndpoints()
-        .addAllMeshEndpoints(endpoints).setHash(hash).build();
-    return new EncodedSnapshot(whole, encode(whole), resources, resourcesHash, newParts, newDelta,
-        deltaBaseHash, encodeOrNull(newParts), encodeOrNull(newDelta), meshServices, digest);
+    return new EncodedSnapshot(whole, resources, resourcesHash, resourcesDigest, baseResources,
+        deltaBaseHash, meshServices, digest);
+  }
+
+  /** The whole snapshot (revision and hash are read from it). */
+  Snapshot snapshot() {
+    return snapshot;
+  }
+
+  /** Each resource's JSON, in order, or null when not known (no delta forms). */
+  List<String> resources() {
+    return resources;
+  }
+
+  /** The hash of the resources JSON alone (without mesh endpoints). */
+  String resourcesHash() {
+    return resourcesHash;
+  }
+
+  /** The resources hash of the snapshot the delta form is based on, or null for none. */
+  String deltaBaseHash() {
+    return deltaBaseHash;
+  }
+
+  /** The Services in the snapshot's scope, as {@code namespace/name}, sorted. */
+  Set<String> meshServices() {
+    return meshServices;
+  }
+
+  /** The mesh endpoints it carries, in canonical form (empty for none). */
+  String endpointsDigest() {
+    return endpointsDigest;
+  }
+
+  /** The whole snapshot's {@code EngineMessage}, encoded on first use. */
+  synchronized GrpcMessage message() {
+    if (message == null) {
+      message = encode(snapshot);
+    }
+    return message;
+  }
+
+  /** The snapshot as delta parts without a base, or null without resources; built on first use. */
+  synchronized Snapshot partsForm() {
+    if (partsForm == null && resources != null) {
+      partsForm = deltaBuilder().addAllResourceParts(SnapshotDeltas.parts(resources, List.of()))
+          .build();
+    }
+    return partsForm;
+  }
+
+  /** The snapshot as a delta over the resources hashed {@link #deltaBaseHash}, or null. */
+  synchronized Snapshot deltaForm() {
+    if (deltaForm == null && resources != null && baseResources != null) {
+      deltaForm = deltaBuilder().setDeltaBaseHash(deltaBaseHash)
+          .addAllResourceParts(SnapshotDeltas.parts(resources, baseResources)).build();
+    }
+    return deltaForm;
+  }
+
+  /** {@link #partsForm} encoded on first use, or null. */
+  synchronized GrpcMessage parts() {
+    if (parts == null && partsForm() != null) {
+      parts = encode(partsForm());
+    }
+    return parts;
+  }
+
+  /** {@link #deltaForm} encoded on first use, or null. */
+  synchronized GrpcMessage delta() {
+    if (delta == null && deltaForm() != null) {
+      delta = encode(deltaForm());
+    }
+    return delta;
+  }
+
+  /** How many messages have been encoded so far (each form at most once), for tests. */
+  synchronized int encodings() {
+    return encodings;
   }
 
   /**
    * What to write to a node: a delta when it accepts them and {@code lastSent} (the snapshot last
    * written to its stream, or null) holds this delta's base resources; whole as parts when it
-   * accepts deltas; else the whole snapshot.
+   * accepts deltas; else the whole snapshot. Only the form chosen is encoded.
    */
   GrpcMessage messageFor(boolean acceptsDeltas, EncodedSnapshot lastSent) {
-    if (!acceptsDeltas || parts == null) {
-      return message;
+    if (!acceptsDeltas || resources == null) {
+      return message();
     }
-    if (delta != null && lastSent != null && lastSent.parts() != null
-        && lastSent.resourcesHash().equals(deltaBaseHash)) {
-      return delta;
+    if (baseResources != null && lastSent != null && lastSent.resources != null
+        && lastSent.resourcesHash.equals(deltaBaseHash)) {
+      return delta();
     }
-    return parts;
+    return parts();
   }
 
-  private static GrpcMessage encodeOrNull(Snapshot snapshot) {
-    return snapshot == null ? null : encode(snapshot);
+  private Snapshot.Builder deltaBuilder() {
+    return snapshot.toBuilder().clearResourcesJson().setDelta(true)
+        .setResourcesHash(resourcesHash).setResourcesDigest(resourcesDigest);
   }
 
-  private static GrpcMessage encode(Snapshot snapshot) {
-    byte[] bytes = EngineMessage.newBuilder().setSnapshot(snapshot).build().toByteArray();
+  private GrpcMessage encode(Snapshot form) {
+    encodings++;
+    byte[] bytes = EngineMessage.newBuilder().setSnapshot(form).build().toByteArray();
     return GrpcMessage.message("identity", WireFormat.PROTOBUF, Buffer.buffer(bytes));
   }
 }

@@ -269,6 +269,16 @@ public final class NodeRegistry implements NodeStatusRegistry, AutoCloseable {
         summary(revision, all));
   }
 
+  /** Whether every connected node has applied or refused {@code revision}: a count, no more. */
+  private boolean complete(long revision) {
+    for (NodeRecord node : book.all()) {
+      if (node.appliedRevision() < revision && node.nackedRevision() < revision) {
+        return false;
+      }
+    }
+    return true;
+  }
+
   /**
    * Completes when every connected node has applied or refused {@code revision}, or when
    * {@code timeout} passes (then with {@code complete == false}).
@@ -292,6 +302,9 @@ public final class NodeRegistry implements NodeStatusRegistry, AutoCloseable {
 
   private void settle() {
     for (Waiter waiter : waiters) {
+      if (!complete(waiter.revision())) {
+        continue; // the usual case while ACKs come in: no summary or refusal map built
+      }
       Convergence state = convergence(waiter.revision());
       if (state.complete() && waiter.promise().tryComplete(state)) {
         waiters.remove(waiter);

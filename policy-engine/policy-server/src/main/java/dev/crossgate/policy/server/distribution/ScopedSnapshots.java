@@ -105,10 +105,11 @@ final class ScopedSnapshots {
       Hello hello) {
     java.util.List<String> roots = trust.trustRootsPem();
     String signing = trust.signingRootSha256();
-    String key = state.revision() + "|" + scopeKey(hello) + "|" + signing + "|" + roots.hashCode();
+    String scope = scopeKey(state.bundle(), hello);
+    String key = state.revision() + "|" + scope + "|" + signing + "|" + roots.hashCode();
     evictOlderThan(state.revision());
     return built.computeIfAbsent(key, k -> vertx.executeBlocking(
-        () -> build(state, hello, roots, signing), false))
+        () -> build(state, hello, scope, roots, signing), false))
         .compose(base -> withEndpoints(key, base));
   }
 
@@ -165,7 +166,7 @@ final class ScopedSnapshots {
   }
 
   private EncodedSnapshot build(dev.crossgate.policy.server.store.Snapshot state,
-      Hello hello, java.util.List<String> roots, String signing) {
+      Hello hello, String scope, java.util.List<String> roots, String signing) {
     PolicyBundle scoped = SnapshotScoper.scope(state.bundle(), hello);
     List<String> resources = new ArrayList<>(scoped.resources().size());
     List<byte[]> resourceHashes = new ArrayList<>(scoped.resources().size());
@@ -177,7 +178,6 @@ final class ScopedSnapshots {
     String json = SnapshotDeltas.join(resources);
     // One pass over the JSON for both hashes: the resources alone, and with the trust bundle.
     String[] hashes = hashes(json, roots.isEmpty() ? null : "\n" + String.join("", roots) + signing);
-    String scope = scopeKey(hello);
     Set<String> services = new TreeSet<>();
     for (Service service : scoped.ofKind(Service.class)) {
       services.add(service.metadata().namespace() + "/" + service.metadata().name());
@@ -217,10 +217,16 @@ final class ScopedSnapshots {
     }
   }
 
-  private static String scopeKey(Hello hello) {
+  /**
+   * What a node's snapshot depends on besides the revision: a sidecar's namespace and service; a
+   * gateway's Gateway resources as its hello resolves against {@code all} (so gateways that name
+   * the same Gateway differently, {@code ""} for the only one, {@code edge} or
+   * {@code default/edge}, share one snapshot, built and encoded once).
+   */
+  static String scopeKey(PolicyBundle all, Hello hello) {
     return hello.getRole() == NodeRole.NODE_ROLE_SIDECAR
         ? "sidecar|" + NodeRegistry.sidecarNamespace(hello) + "|" + hello.getService()
-        : "gateway|" + hello.getGatewayName();
+        : "gateway|" + SnapshotScoper.gatewayScope(all, hello);
   }
 
   private void evictOlderThan(long revision) {

@@ -120,6 +120,15 @@ final class SnapshotScoper {
         + roots.iterator().next().name() : "";
   }
 
+  /**
+   * The Gateways a gateway node's scope starts from, as sorted {@code namespace/name}s joined by
+   * commas: two hellos with the same get the same snapshot.
+   */
+  static String gatewayScope(PolicyBundle all, Hello hello) {
+    return String.join(",", gatewayRoots(all, hello).stream()
+        .map(key -> key.namespace() + "/" + key.name()).sorted().toList());
+  }
+
   private static Set<ResourceKey> gatewayRoots(PolicyBundle all, Hello hello) {
     String wanted = hello.getGatewayName();
     Set<ResourceKey> roots = new HashSet<>();

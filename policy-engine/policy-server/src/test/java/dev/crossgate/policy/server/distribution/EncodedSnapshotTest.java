@@ -116,4 +116,69 @@ class EncodedSnapshotTest {
     assertThat(second).isEqualTo(two.snapshot());
     assertThat(second.getMeshEndpointsList()).containsExactly(ab);
   }
+
+  @Test
+  void onlyTheFormANodeNeedsIsEncodedAndOnlyOnce() throws Exception {
+    EncodedSnapshot one = encoded(1, routes("a"), null);
+    EncodedSnapshot two = encoded(2, routes("b"), one);
+    assertThat(two.encodings()).isZero();
+    GrpcMessage delta = two.messageFor(true, one);
+    assertThat(two.encodings()).isEqualTo(1);
+    // A hundred nodes of the scope: the same bytes, encoded once.
+    for (int i = 0; i < 100; i++) {
+      assertThat(two.messageFor(true, one)).isSameAs(delta);
+    }
+    assertThat(two.encodings()).isEqualTo(1);
+    // A reconnecting node gets the parts, a node without deltas the whole: each once more.
+    assertThat(two.messageFor(true, null)).isSameAs(two.messageFor(true, null));
+    assertThat(two.encodings()).isEqualTo(2);
+    assertThat(decode(two.messageFor(false, null))).isEqualTo(two.snapshot());
+    assertThat(two.encodings()).isEqualTo(3);
+    // Endpoints added later: the forms are built from the new whole, again only when asked.
+    EncodedSnapshot withEndpoints = two.withEndpoints(List.of(), "x");
+    assertThat(withEndpoints.encodings()).isZero();
+    assertThat(new SnapshotAssembler().assemble(decode(withEndpoints.messageFor(true, null))))
+        .isEqualTo(withEndpoints.snapshot());
+  }
+
+  @Test
+  void gatewaysNamingTheSameGatewayDifferentlyShareOneScope() {
+    dev.crossgate.policy.model.PolicyBundle one = dev.crossgate.policy.codec.PolicyLoader
+        .loadString("t.yaml", """
+            apiVersion: gateway.networking.k8s.io/v1
+            kind: Gateway
+            metadata: {name: edge}
+            spec:
+              listeners: [{name: http, port: 8080, protocol: HTTP}]
+            """).bundleOrThrow();
+    String unnamed = ScopedSnapshots.scopeKey(one, gateway(""));
+    assertThat(ScopedSnapshots.scopeKey(one, gateway("edge"))).isEqualTo(unnamed);
+    assertThat(ScopedSnapshots.scopeKey(one, gateway("default/edge"))).isEqualTo(unnamed);
+    assertThat(ScopedSnapshots.scopeKey(one, gateway("other"))).isNotEqualTo(unnamed);
+    dev.crossgate.policy.model.PolicyBundle two = dev.crossgate.policy.codec.PolicyLoader
+        .loadString("t.yaml", """
+            apiVersion: gateway.networking.k8s.io/v1
+            kind: Gateway
+            metadata: {name: edge}
+            spec:
+              listeners: [{name: http, port: 8080, protocol: HTTP}]
+            ---
+            apiVersion: gateway.networking.k8s.io/v1
+            kind: Gateway
+            metadata: {name: internal}
+            spec:
+              listeners: [{name: http, port: 8081, protocol: HTTP}]
+            """).bundleOrThrow();
+    // With two Gateways, "" picks both: not the scope of a gateway that names one.
+    assertThat(ScopedSnapshots.scopeKey(two, gateway("")))
+        .isNotEqualTo(ScopedSnapshots.scopeKey(two, gateway("edge")));
+    assertThat(ScopedSnapshots.scopeKey(two, gateway("edge")))
+        .isNotEqualTo(ScopedSnapshots.scopeKey(two, gateway("internal")));
+  }
+
+  private static dev.crossgate.policy.distribution.v1.Hello gateway(String name) {
+    return dev.crossgate.policy.distribution.v1.Hello.newBuilder().setNodeId("n")
+        .setRole(dev.crossgate.policy.distribution.v1.NodeRole.NODE_ROLE_GATEWAY)
+        .setGatewayName(name).build();
+  }
 }
