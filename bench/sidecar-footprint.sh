@@ -75,7 +75,7 @@ for run in $(seq 1 "$runs"); do
   rss_kb=$(awk '/^VmRSS/ {print $2}' "/proc/$sidecar_pid/status")
   pss_kb=$(awk '/^Pss:/ {print $2}' "/proc/$sidecar_pid/smaps_rollup")
   if [ "${FOOTPRINT_DETAIL:-0}" = 1 ]; then
-    classes=$(jcmd "$sidecar_pid" VM.classloader_stats 2>/dev/null | awk '/^Total = / {print $3}')
+    classes=$(jcmd "$sidecar_pid" VM.classloader_stats 2>/dev/null | awk '/^Total = / {print $4}')
     meta=$(jcmd "$sidecar_pid" GC.heap_info 2>/dev/null | sed -n 's/.*Metaspace *used \([0-9]*\)K.*/\1/p')
     heap=$(jcmd "$sidecar_pid" GC.heap_info 2>/dev/null | awk '/total/ { for (i = 1; i <= NF; i++) { if ($i == "total") t = $(i + 1); if ($i == "used") u = $(i + 1) } ; tt += t + 0; uu += u + 0 } END { print uu "/" tt }')
     echo "| $run | $((ready - start)) | $cpu | $((rss_kb / 1024)) | $((pss_kb / 1024)) | ${classes:-?} | ${meta:-?} | ${heap:-?} |"

@@ -102,6 +102,7 @@ public final class SidecarServer implements AutoCloseable {
    */
   public static SidecarServer start(SidecarOptions options) {
     requireNonNull(options, "options");
+    StartWarmUp.start();
     Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(options.eventLoops())
         .setWorkerPoolSize(2).setInternalBlockingPoolSize(2));
     SidecarServer server = new SidecarServer(options, vertx,
@@ -135,11 +136,12 @@ public final class SidecarServer implements AutoCloseable {
       });
     }
     Future<WorkloadCertificate> issued = certificates.start();
-    admin = await(vertx.createHttpServer(new HttpServerOptions().setHost(options.adminAddress())
-            .setPort(options.adminPort()))
+    // The admin port binds on the event loop while this thread reads the kept state.
+    Future<HttpServer> adminBound = vertx.createHttpServer(new HttpServerOptions()
+            .setHost(options.adminAddress()).setPort(options.adminPort()))
         .requestHandler(new SidecarAdmin(this::ready, this::readyDetail, this::configDump,
             registry, () -> new Thread(this::close, "crossgate-sidecar-shutdown").start()))
-        .listen());
+        .listen();
     advertiseAddress = options.effectiveAdvertiseAddress();
     KeptState.register(registry, this);
     outboundRouting = new OutboundRouting(vertx, options.namespace(), options.service(),
@@ -157,6 +159,7 @@ public final class SidecarServer implements AutoCloseable {
         new DistributionClient.ConnectionListener() {});
     distribution.reportTraffic(() -> traffic.report(inboundPolicy.get().stageName(),
         inboundPolicy.get().revision()));
+    admin = await(adminBound);
     WorkloadCertificate certificate = firstCertificate(issued, kept);
     inbound = new InboundListener(vertx, options.inboundAddress(), options.inboundPort(),
         options.appHost(), options.appPort(), options.mtlsMode(), registry, inboundPolicy::get,
