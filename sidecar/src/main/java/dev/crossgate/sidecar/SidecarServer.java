@@ -102,7 +102,7 @@ public final class SidecarServer implements AutoCloseable {
    */
   public static SidecarServer start(SidecarOptions options) {
     requireNonNull(options, "options");
-    StartWarmUp.start();
+    StartWarmUp.begin();
     Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(options.eventLoops())
         .setWorkerPoolSize(2).setInternalBlockingPoolSize(2));
     SidecarServer server = new SidecarServer(options, vertx,
