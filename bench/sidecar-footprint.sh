@@ -1,12 +1,21 @@
 #!/usr/bin/env bash
-# Sidecar footprint: time from process start to /ready, and resident memory when idle, with the
-# launcher's footprint JVM settings (docs/sidecar.md). Starts a policy engine (not measured),
-# creates a join token, starts a sidecar RUNS times in a row.
-#   bench/sidecar-footprint.sh [RUNS]      (needs cli/target/crossgate.jar: ./crossgate --help builds it)
+# Sidecar footprint (issue 7, "Small and quick"): time from process start to /ready, the CPU time
+# the sidecar used by then (/proc/PID/stat: user + system), and resident memory when idle, with the
+# launcher's footprint JVM settings (docs/sidecar.md, "Footprint"). Starts a policy engine (not
+# measured), creates a join token, then starts a sidecar RUNS times in a row.
+#
+#   bench/sidecar-footprint.sh [RUNS]           (default 5; needs the CLI built: ./crossgate --help)
+#   JAVA_OPTS="..." bench/sidecar-footprint.sh  (extra JVM flags for the sidecars, e.g. an A/B run)
+#   FOOTPRINT_IDLE_SECONDS=10                   (how long after ready the idle RSS is read)
+#   FOOTPRINT_DETAIL=1                          (also: classes loaded, metaspace, heap, via jcmd)
+#
+# "wall" counts from the launcher's start (so it includes the launcher script), "CPU" is the
+# sidecar JVM's own; on a loaded machine wall is mostly waiting for a core, CPU is not.
 set -euo pipefail
 
 home="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 runs="${1:-5}"
+idle="${FOOTPRINT_IDLE_SECONDS:-10}"
 work="$(mktemp -d)"
 engine_pid=""
 sidecar_pid=""
@@ -20,6 +29,8 @@ trap cleanup EXIT
 
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
 now_ms() { date +%s%3N; }
+ticks="$(getconf CLK_TCK)"
+cpu_ms() { awk -v t="$ticks" '{ sub(/^.*\) /, ""); print int(($12 + $13) * 1000 / t) }' "/proc/$1/stat"; }
 
 api=$(free_port); dist=$(free_port)
 CROSSGATE_NO_BUILD=1 "$home/crossgate" policy-engine --data-dir "$work/engine" \
@@ -34,8 +45,17 @@ admin_token="$(cat "$work/engine/tokens/admin.token")"
 join_token="$(CROSSGATE_NO_BUILD=1 "$home/crossgate" token create --server "http://127.0.0.1:$api" \
   --token "$admin_token" --namespace bench --service-account app --ttl 1h 2>/dev/null)"
 
-echo "| run | start to ready (ms) | RSS idle after 10 s (MiB) |"
-echo "|---|---|---|"
+cds="no"
+[ -f "$home/cli/target/sidecar.jsa" ] && [ "$home/cli/target/sidecar.jsa" -nt "$home/cli/target/crossgate-sidecar.jar" ] && cds="yes"
+echo "Sidecar footprint, $(date -u +%FT%TZ), load average $(cut -d' ' -f1-3 /proc/loadavg), class-data archive: $cds, JAVA_OPTS: ${JAVA_OPTS:-none}"
+echo
+if [ "${FOOTPRINT_DETAIL:-0}" = 1 ]; then
+  echo "| run | wall to ready (ms) | CPU to ready (ms) | VmRSS idle (MiB) | PSS idle (MiB) | classes | metaspace used (KiB) | heap used / committed (KiB) |"
+  echo "|---|---:|---:|---:|---:|---:|---:|---:|"
+else
+  echo "| run | wall to ready (ms) | CPU to ready (ms) | VmRSS idle (MiB) | PSS idle (MiB) |"
+  echo "|---|---:|---:|---:|---:|"
+fi
 for run in $(seq 1 "$runs"); do
   admin=$(free_port)
   start=$(now_ms)
@@ -44,15 +64,25 @@ for run in $(seq 1 "$runs"); do
     --outbound-port 0 --admin-port "$admin" >"$work/sidecar-$run.log" 2>&1 &
   sidecar_pid=$!
   ready=""
-  for _ in $(seq 1 3000); do
-    if curl -sf "http://127.0.0.1:$admin/ready" >/dev/null 2>&1; then ready=$(now_ms); break; fi
+  for _ in $(seq 1 6000); do
+    if curl -sf "http://127.0.0.1:$admin/ready" >/dev/null 2>&1; then
+      ready=$(now_ms); cpu=$(cpu_ms "$sidecar_pid"); break
+    fi
     sleep 0.01
   done
   [ -n "$ready" ] || { echo "run $run: not ready; log:"; cat "$work/sidecar-$run.log"; exit 1; }
-  sleep 10
-  rss_kb=$(awk '/VmRSS/ {print $2}' "/proc/$sidecar_pid/status")
-  echo "| $run | $((ready - start)) | $((rss_kb / 1024)) |"
-  curl -sf -X POST "http://127.0.0.1:$admin/shutdown" >/dev/null
+  sleep "$idle"
+  rss_kb=$(awk '/^VmRSS/ {print $2}' "/proc/$sidecar_pid/status")
+  pss_kb=$(awk '/^Pss:/ {print $2}' "/proc/$sidecar_pid/smaps_rollup")
+  if [ "${FOOTPRINT_DETAIL:-0}" = 1 ]; then
+    classes=$(jcmd "$sidecar_pid" VM.classloader_stats 2>/dev/null | awk '/^Total = / {print $4}')
+    meta=$(jcmd "$sidecar_pid" GC.heap_info 2>/dev/null | sed -n 's/.*Metaspace *used \([0-9]*\)K.*/\1/p')
+    heap=$(jcmd "$sidecar_pid" GC.heap_info 2>/dev/null | awk '/total/ { for (i = 1; i <= NF; i++) { if ($i == "total") t = $(i + 1); if ($i == "used") u = $(i + 1) } ; tt += t + 0; uu += u + 0 } END { print uu "/" tt }')
+    echo "| $run | $((ready - start)) | $cpu | $((rss_kb / 1024)) | $((pss_kb / 1024)) | ${classes:-?} | ${meta:-?} | ${heap:-?} |"
+  else
+    echo "| $run | $((ready - start)) | $cpu | $((rss_kb / 1024)) | $((pss_kb / 1024)) |"
+  fi
+  curl -sf -X POST "http://127.0.0.1:$admin/shutdown" >/dev/null || true
   wait "$sidecar_pid" || true
   sidecar_pid=""
 done

@@ -95,6 +95,7 @@ public final class SidecarServer implements AutoCloseable {
    */
   public static SidecarServer start(SidecarOptions options) {
     requireNonNull(options, "options");
+    StartWarmUp.begin();
     Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(options.eventLoops())
         .setWorkerPoolSize(2).setInternalBlockingPoolSize(2));
     SidecarServer server = new SidecarServer(options, vertx,
@@ -109,31 +110,13 @@ public final class SidecarServer implements AutoCloseable {
   }
 
   private void run() {
-    admin = await(vertx.createHttpServer(new HttpServerOptions().setHost(options.adminAddress())
-            .setPort(options.adminPort()))
-        .requestHandler(new SidecarAdmin(this::readyForApp, this::readyDetail, this::configDump,
-            registry, () -> new Thread(this::close, "crossgate-sidecar-shutdown").start()))
-        .listen());
-    advertiseAddress = options.effectiveAdvertiseAddress();
+    // The certificate is on the critical path to ready (key pair, CSR, the CA's answer): ask for
+    // it first, so the key pair is made on a worker while the rest starts here.
     state = options.stateDir() == null ? null : SidecarState.in(options.stateDir());
-    KeptState.register(registry, this);
-    outboundRouting = new OutboundRouting(vertx, options.namespace(), options.service(),
-        options.localAddress(), registry);
-    WorkloadCertificate kept = KeptState.load(state, this::use, Clock.systemUTC());
-    fromLastKnownGood = services.get() != null;
     SocketAddress engine = DistributionClientSettings.parseEngines(options.controlPlane()).get(0);
     identityClient = new IdentityClient(vertx, engine);
     certificates = new CertificateManager(vertx, identityClient, options.joinToken(), registry,
         Clock.systemUTC(), options.nodeId(), CertificateManager.DEFAULT_RENEWAL_JITTER);
-    TrafficRecorder traffic = new TrafficRecorder(options.namespace(), options.service(), registry);
-    distribution = DistributionClient.start(vertx,
-        DistributionClientSettings.defaults(
-            DistributionClientSettings.parseEngines(options.controlPlane())),
-        new NodeIdentity(options.nodeId(), NodeRole.NODE_ROLE_SIDECAR, "", options.service(),
-            options.namespace(), VERSION),
-        this::applied,
-        this::apply,
-        new DistributionClient.ConnectionListener() {});
     if (state != null) {
       certificates.onCertificate(issued -> {
         if (issued != keptCertificate) {
@@ -145,19 +128,43 @@ public final class SidecarServer implements AutoCloseable {
         }
       });
     }
+    Future<WorkloadCertificate> issued = certificates.start();
+    // The admin port binds on the event loop while this thread reads the kept state.
+    Future<HttpServer> adminBound = vertx.createHttpServer(new HttpServerOptions()
+            .setHost(options.adminAddress()).setPort(options.adminPort()))
+        .requestHandler(new SidecarAdmin(this::readyForApp, this::readyDetail, this::configDump,
+            registry, () -> new Thread(this::close, "crossgate-sidecar-shutdown").start()))
+        .listen();
+    advertiseAddress = options.effectiveAdvertiseAddress();
+    KeptState.register(registry, this);
+    outboundRouting = new OutboundRouting(vertx, options.namespace(), options.service(),
+        options.localAddress(), registry);
+    WorkloadCertificate kept = KeptState.load(state, this::use, Clock.systemUTC());
+    fromLastKnownGood = services.get() != null;
+    TrafficRecorder traffic = new TrafficRecorder(options.namespace(), options.service(), registry);
+    distribution = DistributionClient.start(vertx,
+        DistributionClientSettings.defaults(
+            DistributionClientSettings.parseEngines(options.controlPlane())),
+        new NodeIdentity(options.nodeId(), NodeRole.NODE_ROLE_SIDECAR, "", options.service(),
+            options.namespace(), VERSION),
+        this::applied,
+        this::apply,
+        new DistributionClient.ConnectionListener() {});
     distribution.reportTraffic(() -> traffic.report(inboundPolicy.get().stageName(),
         inboundPolicy.get().revision()));
-    WorkloadCertificate certificate = firstCertificate(kept);
+    admin = await(adminBound);
+    WorkloadCertificate certificate = firstCertificate(issued, kept);
     inbound = new InboundListener(vertx, options.inboundAddress(), options.inboundPort(),
         options.appHost(), options.appPort(), options.mtlsMode(), registry, inboundPolicy::get,
         traffic);
-    await(inbound.start(certificate));
+    OutboundListener outboundListener = new OutboundListener(vertx, options.localAddress(),
+        options.outboundPort(), options.namespace(), services::get, outboundRouting);
+    // Both listeners build their TLS contexts on Vert.x's blocking pool at the same time.
+    await(Future.all(inbound.start(certificate), outboundListener.start(certificate)));
     if (services.get() != null) {
       inbound.appProtocol(appProtocol(services.get()));
     }
-    outbound = new OutboundListener(vertx, options.localAddress(), options.outboundPort(),
-        options.namespace(), services::get, outboundRouting);
-    await(outbound.start(certificate));
+    outbound = outboundListener;
     certificates.onCertificateUpdate(renewed -> Future.all(inbound.updateCertificate(renewed),
         outbound.updateCertificate(renewed)));
     // A snapshot may have changed the trust bundle while the listeners were starting.
@@ -182,8 +189,8 @@ public final class SidecarServer implements AutoCloseable {
    * CA does not answer within a few seconds, the kept one (the CA is still asked, in the
    * background, and its certificate replaces the kept one).
    */
-  private WorkloadCertificate firstCertificate(WorkloadCertificate kept) {
-    Future<WorkloadCertificate> issued = certificates.start();
+  private WorkloadCertificate firstCertificate(Future<WorkloadCertificate> issued,
+      WorkloadCertificate kept) {
     if (kept == null) {
       return await(issued);
     }

@@ -3,7 +3,7 @@ package dev.crossgate.routing.mesh;
 import static java.util.Objects.requireNonNull;
 
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.net.PemKeyCertOptions;
+import io.vertx.core.net.KeyCertOptions;
 import io.vertx.core.net.PemTrustOptions;
 import java.time.Duration;
 import java.time.Instant;
@@ -28,10 +28,14 @@ public record WorkloadCertificate(String spiffeId, Instant notBefore, Instant no
     requireNonNull(trustBundlePem, "trustBundlePem");
   }
 
-  /** The key and chain as Vert.x key options, for TLS servers and clients. */
-  public PemKeyCertOptions keyCertOptions() {
-    return new PemKeyCertOptions().addKeyValue(Buffer.buffer(privateKeyPem))
-        .addCertValue(Buffer.buffer(chainPem));
+  /**
+   * The key and chain as Vert.x key options, for TLS servers and clients: an in-memory key
+   * manager, the same instance for the same key and chain (see {@link WorkloadKeyOptions}).
+   *
+   * @throws IllegalArgumentException when the key or the chain cannot be read
+   */
+  public KeyCertOptions keyCertOptions() {
+    return WorkloadKeyOptions.of(this);
   }
 
   /** The trust bundle as Vert.x trust options. */
