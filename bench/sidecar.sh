@@ -197,6 +197,9 @@ for r in $(seq 1 "$ROUNDS"); do
     load=$!
     while kill -0 "$load" 2>/dev/null; do
       if [ "$t" = mesh ]; then
+        # The app's (wrk's) connections to A's outbound port: reused, they keep their ports.
+        ss -Htn state established "( sport = :${out_of[a]} )" 2>/dev/null \
+          | awk '{print $NF}' >> "$work/app-conns-$r.txt" || true
         ra=$(rss_kb "${pid_of[a]}"); rb=$(rss_kb "${pid_of[b]}")
         [ "$ra" -gt "$peak_rss_a" ] && peak_rss_a=$ra
         [ "$rb" -gt "$peak_rss_b" ] && peak_rss_b=$rb
@@ -230,6 +233,10 @@ if [ -n "${BENCH_JFR:-}" ]; then
   done
   log "JFR recordings: $BENCH_JFR/a.jfr, $BENCH_JFR/b.jfr"
 fi
+
+# Distinct client ports seen on A's outbound port per mesh round (1 s samples): 10 = wrk's
+# connections were kept alive; more = the app reconnected.
+app_conns=$(for r in $(seq 1 "$ROUNDS"); do sort -u "$work/app-conns-$r.txt" 2>/dev/null | wc -l; done | sort -n | tail -1)
 
 # How many mTLS connections B accepted for how many requests (1 per request = no reuse).
 b_metrics="$(curl -sf "http://127.0.0.1:${admin_of[b]}/metrics" || true)"
@@ -274,6 +281,7 @@ mkdir -p "$(dirname "$OUT")"
   echo "| CPU per 1,000 requests net of idle (ms; idle: $idle_a / $idle_b ms of CPU per s) | $net_a | $net_b | |"
   echo "| CPU at $RATE req/s (% of one core) | $cpu_pct_a % | $cpu_pct_b % | |"
   echo "| mTLS connections B accepted / mTLS requests B served (whole run) | | $b_conns / $b_reqs | |"
+  echo "| app connections to A's outbound port per mesh round (distinct, 1 s samples; wrk opens $CLIENTS) | ${app_conns:-?} | | |"
   echo
   echo "## Mesh hop at $RATE req/s"
   echo
