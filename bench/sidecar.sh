@@ -17,6 +17,9 @@
 # The sidecars run on core BENCH_PROXY_CPU [0]; load client and backend on BENCH_LOAD_CPU [1].
 # Knobs: BENCH_RATE [1000] BENCH_ROUNDS [5] BENCH_RATE_SECONDS [15] BENCH_WARMUP_SECONDS [30]
 #        BENCH_IDLE_SECONDS [10] BENCH_KEEP=1 (keep the temp dir) JAVA_OPTS (extra sidecar flags)
+#        BENCH_JFR=DIR: a JFR recording (settings=profile) of each sidecar over the measured rounds,
+#          written to DIR/a.jfr and DIR/b.jfr (summarise with bench/jfr_shares.py);
+#          BENCH_JFR_SETTINGS: another .jfc (e.g. one with a 2 ms jdk.ExecutionSample period)
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -177,7 +180,14 @@ log "warm-up: ${WARMUP}s of mesh traffic at ~$RATE req/s (not measured)"
 taskset -c "$LOAD_CPU" wrk -t1 -c"$CLIENTS" -d"${WARMUP}s" -H "${hdr[mesh]}" -s "$here/load/wrk-rate.lua" \
   "${url[mesh]}" -- "$pause" > /dev/null 2>&1 || true
 
-rows=""; peak_rss_a=0; peak_rss_b=0; cpu_rows=""
+if [ -n "${BENCH_JFR:-}" ]; then
+  mkdir -p "$BENCH_JFR"
+  for s in a b; do
+    jcmd "${pid_of[$s]}" JFR.start name=bench settings="${BENCH_JFR_SETTINGS:-profile}" > /dev/null || die "JFR.start on $s failed"
+  done
+  log "JFR recording on both sidecars (written to $BENCH_JFR after the rounds)"
+fi
+rows=""; peak_rss_a=0; peak_rss_b=0; cpu_rows=""; idle_rows=""
 field() { sed -n "s/.* $1=\([0-9]*\).*/\1/p" <<<"$2"; }
 for r in $(seq 1 "$ROUNDS"); do
   for t in direct mesh; do
@@ -187,6 +197,9 @@ for r in $(seq 1 "$ROUNDS"); do
     load=$!
     while kill -0 "$load" 2>/dev/null; do
       if [ "$t" = mesh ]; then
+        # The app's (wrk's) connections to A's outbound port: reused, they keep their ports.
+        ss -Htn state established "( sport = :${out_of[a]} )" 2>/dev/null \
+          | awk '{print $NF}' >> "$work/app-conns-$r.txt" || true
         ra=$(rss_kb "${pid_of[a]}"); rb=$(rss_kb "${pid_of[b]}")
         [ "$ra" -gt "$peak_rss_a" ] && peak_rss_a=$ra
         [ "$rb" -gt "$peak_rss_b" ] && peak_rss_b=$rb
@@ -202,14 +215,28 @@ for r in $(seq 1 "$ROUNDS"); do
     failed=$(( $(field err_connect "$line") + $(field err_read "$line") + $(field err_write "$line") \
       + $(field err_status "$line") + $(field err_timeout "$line") ))
     p50=$(field p50_us "$line"); p99=$(field p99_us "$line"); p999=$(field p999_us "$line")
+    secs=$(awk -v a="$t0" -v b="$t1" 'BEGIN {print (b - a) / 1000}')
     if [ "$t" = mesh ]; then
-      secs=$(awk -v a="$t0" -v b="$t1" 'BEGIN {print (b - a) / 1000}')
       cpu_rows+="$r	$((ca1 - ca0))	$((cb1 - cb0))	$secs	$rps"$'\n'
+    else # the sidecars idle while the client calls the backend directly: their baseline
+      idle_rows+="$r	$((ca1 - ca0))	$((cb1 - cb0))	$secs"$'\n'
     fi
     rows+="$r	$t	$rps	$n	$p50	$p99	$p999	$failed"$'\n'
     log "round $r $t: $rps req/s, p50 $p50 us, p99 $p99 us, failed $failed"
   done
 done
+
+if [ -n "${BENCH_JFR:-}" ]; then
+  for s in a b; do
+    jcmd "${pid_of[$s]}" JFR.stop name=bench filename="$(cd "$BENCH_JFR" && pwd)/$s.jfr" > /dev/null \
+      || log "JFR.stop on $s failed"
+  done
+  log "JFR recordings: $BENCH_JFR/a.jfr, $BENCH_JFR/b.jfr"
+fi
+
+# Distinct client ports seen on A's outbound port per mesh round (1 s samples): 10 = wrk's
+# connections were kept alive; more = the app reconnected.
+app_conns=$(for r in $(seq 1 "$ROUNDS"); do sort -u "$work/app-conns-$r.txt" 2>/dev/null | wc -l; done | sort -n | tail -1)
 
 # How many mTLS connections B accepted for how many requests (1 per request = no reuse).
 b_metrics="$(curl -sf "http://127.0.0.1:${admin_of[b]}/metrics" || true)"
@@ -226,6 +253,12 @@ added_rounds="$(printf '%s' "$rows" | awk -F'\t' '$2 == "direct" {d[$1] = $6} $2
 added_med=$(printf '%s\n' "$added_rounds" | median)
 cpu_a=$(printf '%s' "$cpu_rows" | awk -F'\t' '{c += $2; s += $4; n += $5 * $4} END {printf "%.0f", c / (n / 1000)}')
 cpu_b=$(printf '%s' "$cpu_rows" | awk -F'\t' '{c += $3; s += $4; n += $5 * $4} END {printf "%.0f", c / (n / 1000)}')
+# Net of idle: minus what the sidecar burns per second without traffic (heartbeats, timers),
+# measured over the direct rounds, so the figure does not grow when the paced rate falls short.
+idle_a=$(printf '%s' "$idle_rows" | awk -F'\t' '{c += $2; s += $4} END {printf "%.1f", s ? c / s : 0}')
+idle_b=$(printf '%s' "$idle_rows" | awk -F'\t' '{c += $3; s += $4} END {printf "%.1f", s ? c / s : 0}')
+net_a=$(printf '%s' "$cpu_rows" | awk -F'\t' -v i="$idle_a" '{c += $2 - i * $4; n += $5 * $4} END {printf "%.0f", c / (n / 1000)}')
+net_b=$(printf '%s' "$cpu_rows" | awk -F'\t' -v i="$idle_b" '{c += $3 - i * $4; n += $5 * $4} END {printf "%.0f", c / (n / 1000)}')
 cpu_pct_a=$(printf '%s' "$cpu_rows" | awk -F'\t' '{c += $2; s += $4} END {printf "%.1f", c / s / 10}')
 cpu_pct_b=$(printf '%s' "$cpu_rows" | awk -F'\t' '{c += $3; s += $4} END {printf "%.1f", c / s / 10}')
 goal() { [ "$1" -le "$2" ] && echo met || echo "not met"; }
@@ -245,8 +278,10 @@ mkdir -p "$(dirname "$OUT")"
   echo "| PSS idle (archive pages shared by the two) | $(mib "${idle_pss[a]}") MiB | $(mib "${idle_pss[b]}") MiB | |"
   echo "| VmRSS peak at $RATE req/s with mTLS (1 s samples) | $(mib "$peak_rss_a") MiB | $(mib "$peak_rss_b") MiB | ≤ 96 MB: $( [ "$peak_rss_a" -le 98304 ] && [ "$peak_rss_b" -le 98304 ] && echo met || echo "not met") |"
   echo "| CPU per 1,000 requests (ms), mesh rounds | $cpu_a | $cpu_b | |"
+  echo "| CPU per 1,000 requests net of idle (ms; idle: $idle_a / $idle_b ms of CPU per s) | $net_a | $net_b | |"
   echo "| CPU at $RATE req/s (% of one core) | $cpu_pct_a % | $cpu_pct_b % | |"
   echo "| mTLS connections B accepted / mTLS requests B served (whole run) | | $b_conns / $b_reqs | |"
+  echo "| app connections to A's outbound port per mesh round (distinct, 1 s samples; wrk opens $CLIENTS) | ${app_conns:-?} | | |"
   echo
   echo "## Mesh hop at $RATE req/s"
   echo

@@ -342,7 +342,8 @@ final class ProxyCall {
     }
     boolean closeAfter = "close".equals(response.headers().get("connection"))
         && request.version() != HttpVersion.HTTP_2;
-    upstream.pipe().endOnFailure(false).to(new TrailerForwardingStream(response, upstream))
+    upstream.pipe().endOnFailure(false).to(new TrailerForwardingStream(response, upstream,
+            TrailerForwardingStream.coalescing(headers.get("content-length"))))
         .onSuccess(v -> {
           if (!request.isEnded() && request.version() != HttpVersion.HTTP_2) {
             // The backend answered before the body: that body will never come, so neither

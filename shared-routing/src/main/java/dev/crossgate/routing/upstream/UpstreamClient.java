@@ -241,9 +241,25 @@ public final class UpstreamClient {
   }
 
   private static MultiMap lowerCased(MultiMap headers) {
+    if (allLowerCase(headers)) {
+      return headers; // the common case between sidecars and from most clients: no copy
+    }
     MultiMap result = MultiMap.caseInsensitiveMultiMap();
     headers.forEach((name, value) -> result.add(name.toLowerCase(Locale.ROOT), value));
     return result;
+  }
+
+  private static boolean allLowerCase(MultiMap headers) {
+    for (java.util.Map.Entry<String, String> header : headers) {
+      String name = header.getKey();
+      for (int i = 0; i < name.length(); i++) {
+        char c = name.charAt(i);
+        if (c >= 'A' && c <= 'Z') {
+          return false;
+        }
+      }
+    }
+    return true;
   }
 
   /** Closes every pooled connection. */

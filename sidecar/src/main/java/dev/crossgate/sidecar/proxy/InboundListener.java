@@ -14,9 +14,11 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.ClientAuth;
+import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpVersion;
 import io.vertx.core.net.NetClient;
 import io.vertx.core.net.NetServer;
 import io.vertx.core.net.NetServerOptions;
@@ -60,6 +62,10 @@ public final class InboundListener {
   private final TrafficRecorder traffic;
   /** The relay connection's local port → the caller's real address, while it is open. */
   private final Map<Integer, String> origins = new ConcurrentHashMap<>();
+  /** Each open mTLS connection's caller (its verified SPIFFE id). */
+  private final Map<HttpConnection, String> peers = new ConcurrentHashMap<>();
+  /** The counter of mTLS requests per HTTP version. */
+  private final Map<HttpVersion, Counter> mtlsRequests = new ConcurrentHashMap<>();
   private volatile MtlsMode mode;
   private InboundGate gate;
   private dev.crossgate.sidecar.inbound.ConnectionGate connectionGate;
@@ -108,7 +114,7 @@ public final class InboundListener {
         .setEnabledSecureTransportProtocols(TLS_1_3)
         .setUseAlpn(true);
     return vertx.createHttpServer(tlsOptions).requestHandler(this::mtlsRequest)
-        .connectionHandler(connection -> count("mtls", peerOf(connection)))
+        .connectionHandler(this::mtlsConnection)
         .listen()
         .compose(server -> {
           tls = server;
@@ -234,12 +240,28 @@ public final class InboundListener {
         });
   }
 
+  /** An mTLS connection: its caller's SPIFFE id is read once, here, for all its requests. */
+  private void mtlsConnection(HttpConnection connection) {
+    String peer = peerOf(connection);
+    peers.put(connection, peer);
+    connection.closeHandler(v -> peers.remove(connection));
+    count("mtls", peer);
+  }
+
   private void mtlsRequest(HttpServerRequest request) {
-    Counter.builder("crossgate_sidecar_inbound_mtls_requests")
-        .description("Requests that arrived over mutual TLS, by HTTP version (h2 is negotiated "
-            + "by ALPN between sidecars)")
-        .tag("version", request.version().alpnName()).register(registry).increment();
-    handle(request, peerOf(request.connection()));
+    HttpVersion version = request.version();
+    Counter requests = mtlsRequests.get(version);
+    if (requests == null) {
+      requests = mtlsRequests.computeIfAbsent(version, v -> Counter.builder(
+              "crossgate_sidecar_inbound_mtls_requests")
+          .description("Requests that arrived over mutual TLS, by HTTP version (h2 is negotiated "
+              + "by ALPN between sidecars)")
+          .tag("version", v.alpnName()).register(registry));
+    }
+    requests.increment();
+    HttpConnection connection = request.connection();
+    String peer = peers.get(connection);
+    handle(request, peer != null ? peer : peerOf(connection));
   }
 
   private void plaintextRequest(HttpServerRequest request) {
@@ -286,7 +308,7 @@ public final class InboundListener {
     }
   }
 
-  private static String peerOf(io.vertx.core.http.HttpConnection connection) {
+  private static String peerOf(HttpConnection connection) {
     try {
       return PeerIdentity.spiffeId(connection.peerCertificates()).orElse("unknown");
     } catch (SSLPeerUnverifiedException e) {
