@@ -52,9 +52,15 @@ final class WorkloadKeyOptions {
   }
 
   private static KeyCertOptions build(WorkloadCertificate certificate) {
-    List<X509Certificate> chain = chain(certificate.chainPem());
-    PrivateKey key = privateKey(certificate.privateKeyPem(),
-        chain.get(0).getPublicKey().getAlgorithm());
+    List<X509Certificate> chain;
+    PrivateKey key;
+    try {
+      chain = chain(certificate.chainPem());
+      key = privateKey(certificate.privateKeyPem(), chain.get(0).getPublicKey().getAlgorithm());
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("the mesh certificate of " + certificate.spiffeId()
+          + ": " + e.getMessage(), e);
+    }
     return KeyCertOptions.wrap(new SniKeyManager(List.of(
         new CertifiedKey(certificate.spiffeId(), chain, key, List.of()))));
   }

@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.crossgate.testkit.TestCertificates;
 import io.vertx.core.net.ClientSSLOptions;
 import java.time.Instant;
-import javax.net.ssl.X509KeyManager;
 import org.junit.jupiter.api.Test;
 
 class MeshTlsTest {
@@ -19,19 +18,6 @@ class MeshTlsTest {
     return new WorkloadCertificate(ID, Instant.now().minusSeconds(60),
         Instant.now().plusSeconds(3600), keyPem == null ? leaf.pkcs8KeyPem() : keyPem,
         leaf.chainPem(), ca.certificatePem());
-  }
-
-  @Test
-  void theKeyManagerHoldsTheWorkloadKeyAndChain() throws Exception {
-    WorkloadCertificate workload = certificate(null);
-    X509KeyManager manager = (X509KeyManager) MeshTls.keyManager(workload)
-        .getKeyManagerFactory(null).getKeyManagers()[0];
-    String alias = manager.chooseClientAlias(new String[] {"EC"}, null, null);
-
-    assertThat(alias).isNotNull();
-    assertThat(manager.getCertificateChain(alias)[0].getSubjectX500Principal().getName())
-        .contains("reviews");
-    assertThat(manager.getPrivateKey(alias).getAlgorithm()).isEqualTo("EC");
   }
 
   @Test
@@ -49,6 +35,7 @@ class MeshTlsTest {
     assertThatThrownBy(() -> MeshTls.client(certificate("-----BEGIN PRIVATE KEY-----\n"
         + "bm90IGEga2V5\n-----END PRIVATE KEY-----\n"), ID, true))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("the mesh key of " + ID);
+        .hasMessageContaining("the mesh certificate of " + ID)
+        .hasMessageContaining("workload private key");
   }
 }

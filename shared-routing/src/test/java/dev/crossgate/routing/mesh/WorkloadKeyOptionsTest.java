@@ -100,6 +100,7 @@ class WorkloadKeyOptionsTest {
         .hasMessageContaining("workload private key: no -----BEGIN PRIVATE KEY-----")
         .hasMessageContaining("expected: an unencrypted PKCS#8 key");
     assertThatThrownBy(garbage::keyCertOptions).isInstanceOf(IllegalArgumentException.class)
-        .hasMessageStartingWith("workload private key: not a PKCS#8 EC key");
+        .hasMessageStartingWith("the mesh certificate of spiffe://x/ns/a/sa/b: "
+            + "workload private key: not a PKCS#8 EC key");
   }
 }
