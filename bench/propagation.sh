@@ -2,7 +2,7 @@
 # Propagation benchmark: one policy engine with 1,000 routes, 1 real gateway + 99 simulated data
 # planes on loopback; N changes with wait=true (API call -> last ACK), then route changes in a row
 # under a fixed request rate through the gateway, counting failed requests.
-#   bench/propagation.sh [routes=1000] [subscribers=100] [changes=50] [churn=1000] [rps=1000] [validate=0|1]
+#   bench/propagation.sh [routes=1000] [subscribers=100] [changes=200] [churn=1000] [rps=1000] [validate=0|1]
 #                        [pause=200] [join=0|1]
 # pause= ms between measured changes (a user's pace; each change is still timed from the API call
 # to the last ACK); join=1 makes the simulated nodes join every snapshot into its whole JSON text

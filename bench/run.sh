@@ -11,7 +11,7 @@
 #                         interleaved round pairs (5 by default): saturation and fixed-rate p99
 #                         (~5 min); writes bench/results/<date>-policy-overhead.md
 #   bench/run.sh policy-jmh  the JWT-verification and CEL JMH benchmarks (AuthnAuthzBenchmark)
-#   bench/run.sh propagation [routes=1000] [subscribers=100] [changes=50] [churn=1000] [rps=1000]
+#   bench/run.sh propagation [routes=1000] [subscribers=100] [changes=200] [churn=1000] [rps=1000]
 #                         the policy engine's propagation and churn bench (bench/propagation.sh)
 #   bench/run.sh sidecar  two sidecars and a backend: start to ready, idle RSS, RSS/CPU at 1,000 req/s
 #                         with mTLS, added p99 of a full mesh hop (bench/sidecar.sh, ~4 min);

@@ -66,7 +66,7 @@ public final class PropagationBenchmark {
 
   private static void run(String[] args) throws Exception {
     Map<String, Integer> p = new ConcurrentHashMap<>(Map.of("routes", 1000, "subscribers", 100,
-        "changes", 50, "churn", 1000, "rps", 1000, "validate", 0, "pause", 200, "join", 0));
+        "changes", 200, "churn", 1000, "rps", 1000, "validate", 0, "pause", 200, "join", 0));
     for (String arg : args) {
       String[] kv = arg.split("=", 2);
       p.put(kv[0], Integer.parseInt(kv[1]));
