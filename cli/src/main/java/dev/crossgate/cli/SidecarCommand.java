@@ -3,6 +3,7 @@ package dev.crossgate.cli;
 import dev.crossgate.sidecar.SidecarOptions;
 import dev.crossgate.sidecar.SidecarServer;
 import dev.crossgate.sidecar.proxy.MtlsMode;
+import dev.crossgate.sidecar.tls.TlsEngine;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.ConnectException;
@@ -101,6 +102,13 @@ final class SidecarCommand implements Callable<Integer> {
       description = "PERMISSIVE (mTLS and plaintext) or STRICT (mTLS only); default ${DEFAULT-VALUE}.")
   MtlsMode mtlsMode;
 
+  @Option(names = "--tls-engine", paramLabel = "ENGINE",
+      defaultValue = "${sys:crossgate.sidecar.tls-engine}",
+      description = "The mesh TLS implementation: openssl (BoringSSL) or jdk (the JDK's "
+          + "SSLEngine); default openssl when BoringSSL loads, else jdk "
+          + "(also -Dcrossgate.sidecar.tls-engine).")
+  String tlsEngine;
+
   @Option(names = "--shutdown",
       description = "Ask the sidecar on --admin-port to shut down, then exit.")
   boolean shutdown;
@@ -158,7 +166,8 @@ final class SidecarCommand implements Callable<Integer> {
           .withMtlsMode(mtlsMode)
           .withAdvertiseAddress(advertiseAddress)
           .withStateDir(stateDir.resolve("sidecar").resolve(namespace + "." + service))
-          .withDrainPeriod(drainPeriod);
+          .withDrainPeriod(drainPeriod)
+          .withTlsEngine(tlsEngine == null ? null : TlsEngine.parse("--tls-engine", tlsEngine));
     } catch (IllegalArgumentException | NullPointerException e) {
       throw new ParameterException(spec.commandLine(), e.getMessage());
     }

@@ -92,6 +92,14 @@ class SidecarCommandTest {
   }
 
   @Test
+  void anUnknownTlsEngineIsAUsageError() {
+    Run run = run("sidecar", "--service", "reviews", "--app-port", String.valueOf(appPort),
+        "--join-token", "t", "--tls-engine", "boring");
+    assertThat(run.code).isEqualTo(ExitCodes.USAGE);
+    assertThat(run.err).contains("--tls-engine: 'boring' (expected: openssl or jdk)");
+  }
+
+  @Test
   void aBlankAdvertiseAddressIsAUsageError() {
     Run run = run("sidecar", "--service", "reviews", "--app-port", String.valueOf(appPort),
         "--join-token", "t", "--advertise-address", " ");

@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import dev.crossgate.policy.distribution.DistributionClientSettings;
 import dev.crossgate.sidecar.proxy.MtlsMode;
+import dev.crossgate.sidecar.tls.TlsEngine;
 import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.net.NetworkInterface;
@@ -43,11 +44,12 @@ import java.util.regex.Pattern;
  *     {@code .crossgate/sidecar/<namespace>.<service>})
  * @param drainPeriod on shutdown, how long the sidecar keeps serving after it told the engine it
  *     drains, so callers stop picking it first (default 2 s)
+ * @param tlsEngine the mesh TLS implementation (null: {@link TlsEngine#defaultEngine()})
  */
 public record SidecarOptions(String service, String namespace, String appHost, int appPort,
     String inboundAddress, int inboundPort, String localAddress, int outboundPort, String adminAddress,
     int adminPort, String controlPlane, String joinToken, MtlsMode mtlsMode, String nodeId, int eventLoops,
-    String advertiseAddress, Path stateDir, Duration drainPeriod) {
+    String advertiseAddress, Path stateDir, Duration drainPeriod, TlsEngine tlsEngine) {
 
   /** The default drain period. */
   public static final Duration DEFAULT_DRAIN_PERIOD = Duration.ofSeconds(2);
@@ -59,7 +61,7 @@ public record SidecarOptions(String service, String namespace, String appHost, i
       String nodeId, int eventLoops) {
     this(service, namespace, appHost, appPort, inboundAddress, inboundPort, localAddress,
         outboundPort, adminAddress, adminPort, controlPlane, joinToken, mtlsMode, nodeId,
-        eventLoops, null, null, DEFAULT_DRAIN_PERIOD);
+        eventLoops, null, null, DEFAULT_DRAIN_PERIOD, null);
   }
 
   public static final int DEFAULT_INBOUND_PORT = 4143;
@@ -94,6 +96,7 @@ public record SidecarOptions(String service, String namespace, String appHost, i
           + "name other sidecars reach this one at)");
     }
     drainPeriod = drainPeriod == null ? DEFAULT_DRAIN_PERIOD : drainPeriod;
+    tlsEngine = tlsEngine == null ? TlsEngine.defaultEngine() : tlsEngine;
     if (drainPeriod.isNegative()) {
       throw new IllegalArgumentException("drainPeriod: " + drainPeriod + " (expected: >= 0)");
     }
@@ -134,21 +137,21 @@ public record SidecarOptions(String service, String namespace, String appHost, i
   public SidecarOptions withAdvertiseAddress(String address) {
     return new SidecarOptions(service, namespace, appHost, appPort, inboundAddress, inboundPort,
         localAddress, outboundPort, adminAddress, adminPort, controlPlane, joinToken, mtlsMode,
-        nodeId, eventLoops, address, stateDir, drainPeriod);
+        nodeId, eventLoops, address, stateDir, drainPeriod, tlsEngine);
   }
 
   /** The same keeping its last-known-good snapshot and certificate in {@code dir}. */
   public SidecarOptions withStateDir(Path dir) {
     return new SidecarOptions(service, namespace, appHost, appPort, inboundAddress, inboundPort,
         localAddress, outboundPort, adminAddress, adminPort, controlPlane, joinToken, mtlsMode,
-        nodeId, eventLoops, advertiseAddress, dir, drainPeriod);
+        nodeId, eventLoops, advertiseAddress, dir, drainPeriod, tlsEngine);
   }
 
   /** The same draining for {@code period} on shutdown. */
   public SidecarOptions withDrainPeriod(Duration period) {
     return new SidecarOptions(service, namespace, appHost, appPort, inboundAddress, inboundPort,
         localAddress, outboundPort, adminAddress, adminPort, controlPlane, joinToken, mtlsMode,
-        nodeId, eventLoops, advertiseAddress, stateDir, period);
+        nodeId, eventLoops, advertiseAddress, stateDir, period, tlsEngine);
   }
 
   /** The defaults for {@code service} in {@code namespace} in front of {@code appPort}. */
@@ -163,28 +166,35 @@ public record SidecarOptions(String service, String namespace, String appHost, i
   public SidecarOptions withPorts(int inbound, int outbound, int admin) {
     return new SidecarOptions(service, namespace, appHost, appPort, inboundAddress, inbound,
         localAddress, outbound, adminAddress, admin, controlPlane, joinToken, mtlsMode, nodeId, eventLoops,
-        advertiseAddress, stateDir, drainPeriod);
+        advertiseAddress, stateDir, drainPeriod, tlsEngine);
   }
 
   /** The same with the inbound port bound to {@code address}. */
   public SidecarOptions withInboundAddress(String address) {
     return new SidecarOptions(service, namespace, appHost, appPort, address, inboundPort,
         localAddress, outboundPort, adminAddress, adminPort, controlPlane, joinToken, mtlsMode, nodeId, eventLoops,
-        advertiseAddress, stateDir, drainPeriod);
+        advertiseAddress, stateDir, drainPeriod, tlsEngine);
   }
 
   /** The same with the admin port bound to {@code address}. */
   public SidecarOptions withAdminAddress(String address) {
     return new SidecarOptions(service, namespace, appHost, appPort, inboundAddress, inboundPort,
         localAddress, outboundPort, address, adminPort, controlPlane, joinToken, mtlsMode, nodeId,
-        eventLoops, advertiseAddress, stateDir, drainPeriod);
+        eventLoops, advertiseAddress, stateDir, drainPeriod, tlsEngine);
   }
 
   /** The same in this mTLS mode. */
   public SidecarOptions withMtlsMode(MtlsMode mode) {
     return new SidecarOptions(service, namespace, appHost, appPort, inboundAddress, inboundPort,
         localAddress, outboundPort, adminAddress, adminPort, controlPlane, joinToken, mode, nodeId, eventLoops,
-        advertiseAddress, stateDir, drainPeriod);
+        advertiseAddress, stateDir, drainPeriod, tlsEngine);
+  }
+
+  /** The same with this mesh TLS implementation (null: the default). */
+  public SidecarOptions withTlsEngine(TlsEngine engine) {
+    return new SidecarOptions(service, namespace, appHost, appPort, inboundAddress, inboundPort,
+        localAddress, outboundPort, adminAddress, adminPort, controlPlane, joinToken, mtlsMode,
+        nodeId, eventLoops, advertiseAddress, stateDir, drainPeriod, engine);
   }
 
   private static void checkName(String field, String value) {

@@ -29,6 +29,7 @@ import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.vertx.core.net.SSLEngineOptions;
 import io.vertx.core.net.SocketAddress;
 import java.time.Clock;
 import java.util.concurrent.CountDownLatch;
@@ -137,8 +138,9 @@ public final class SidecarServer implements AutoCloseable {
         .listen();
     advertiseAddress = options.effectiveAdvertiseAddress();
     KeptState.register(registry, this);
+    SSLEngineOptions sslEngine = options.tlsEngine().options();
     outboundRouting = new OutboundRouting(vertx, options.namespace(), options.service(),
-        options.localAddress(), registry);
+        options.localAddress(), registry, sslEngine);
     WorkloadCertificate kept = KeptState.load(state, this::use, Clock.systemUTC());
     fromLastKnownGood = services.get() != null;
     TrafficRecorder traffic = new TrafficRecorder(options.namespace(), options.service(), registry);
@@ -156,7 +158,7 @@ public final class SidecarServer implements AutoCloseable {
     WorkloadCertificate certificate = firstCertificate(issued, kept);
     inbound = new InboundListener(vertx, options.inboundAddress(), options.inboundPort(),
         options.appHost(), options.appPort(), options.mtlsMode(), registry, inboundPolicy::get,
-        traffic);
+        traffic).sslEngine(sslEngine);
     OutboundListener outboundListener = new OutboundListener(vertx, options.localAddress(),
         options.outboundPort(), options.namespace(), services::get, outboundRouting);
     // Both listeners build their TLS contexts on Vert.x's blocking pool at the same time.
@@ -179,9 +181,10 @@ public final class SidecarServer implements AutoCloseable {
       outbound.updateCertificate(now);
     }
     advertiseWhenReady();
-    LOG.info("sidecar for {}/{} as {}: inbound {} → app {}, outbound {}, admin {} ({})",
+    LOG.info("sidecar for {}/{} as {}: inbound {} → app {}, outbound {}, admin {} ({}, TLS {})",
         options.namespace(), options.service(), certificate.spiffeId(), inbound.port(),
-        options.appPort(), outbound.port(), admin.actualPort(), options.mtlsMode());
+        options.appPort(), outbound.port(), admin.actualPort(), options.mtlsMode(),
+        options.tlsEngine().describe());
   }
 
   /**
@@ -341,7 +344,8 @@ public final class SidecarServer implements AutoCloseable {
             : inbound.effectiveMode().name())
         .put("stage", inboundPolicy.get().stageName())
         .put("authorization", inboundPolicy.get().authorization().name())
-        .put("ready", ready());
+        .put("ready", ready())
+        .put("tlsEngine", options.tlsEngine().label());
     certificates.current().ifPresent(c -> dump.put("certificate", new JsonObject()
         .put("spiffeId", c.spiffeId())
         .put("notBefore", c.notBefore().toString())

@@ -6,6 +6,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.net.NetClient;
 import io.vertx.core.net.NetClientOptions;
+import io.vertx.core.net.SSLEngineOptions;
 import io.vertx.core.net.NetServer;
 import io.vertx.core.net.NetServerOptions;
 import io.vertx.core.net.NetSocket;
@@ -68,6 +69,8 @@ public final class TcpProxy {
   private final AtomicLong accepted = new AtomicLong();
   private NetServer server;
   private NetClient client;
+  /** The backend client's TLS implementation; null: Vert.x's default (the JDK's). */
+  private SSLEngineOptions clientSslEngine;
 
   /**
    * A proxy; call {@link #start()} to bind.
@@ -102,13 +105,23 @@ public final class TcpProxy {
     this.events = Objects.requireNonNull(events, "events");
   }
 
+  /**
+   * Opens TLS backend connections (a {@link Connector} asking for TLS) with {@code engine};
+   * call before {@link #start()}. Without it, Vert.x's default applies.
+   */
+  public TcpProxy clientSslEngine(SSLEngineOptions engine) {
+    this.clientSslEngine = engine;
+    return this;
+  }
+
   /** Binds the listener; the future completes with the bound port. */
   public Future<Integer> start() {
     long idleMillis = settings.idleTimeout().toMillis();
     client = vertx.createNetClient(new NetClientOptions()
         .setConnectTimeout((int) settings.connectTimeout().toMillis())
         .setIdleTimeout((int) idleMillis).setIdleTimeoutUnit(TimeUnit.MILLISECONDS)
-        .setTcpNoDelay(true));
+        .setTcpNoDelay(true)
+        .setSslEngineOptions(clientSslEngine));
     server = vertx.createNetServer(new NetServerOptions()
         .setHost(settings.bindAddress()).setPort(settings.port())
         .setIdleTimeout((int) idleMillis).setIdleTimeoutUnit(TimeUnit.MILLISECONDS)

@@ -27,16 +27,19 @@ final class BackendPools {
   private final Vertx vertx;
   private final UpstreamClient.Settings defaults;
   private final Map<Key, HttpClientAgent> clients = new ConcurrentHashMap<>();
+  private final io.vertx.core.net.SSLEngineOptions sslEngine;
   private final Map<HttpConnection, AtomicInteger> uses = new ConcurrentHashMap<>();
 
-  BackendPools(Vertx vertx, UpstreamClient.Settings defaults) {
+  BackendPools(Vertx vertx, UpstreamClient.Settings defaults,
+      io.vertx.core.net.SSLEngineOptions sslEngine) {
+    this.sslEngine = sslEngine;
     this.vertx = vertx;
     this.defaults = defaults;
   }
 
   HttpClientAgent client(ConnectionPoolSettings settings, boolean http2) {
     return clients.computeIfAbsent(new Key(settings, http2), key -> {
-      var options = UpstreamClient.baseOptions(defaults)
+      var options = UpstreamClient.baseOptions(defaults).setSslEngineOptions(sslEngine)
           .setConnectTimeout((int) settings.connectTimeout().toMillis())
           .setKeepAliveTimeout((int) Math.max(1, settings.keepAlive().toSeconds()));
       PoolOptions pool = new PoolOptions().setMaxWaitQueueSize(settings.maxPendingRequests());

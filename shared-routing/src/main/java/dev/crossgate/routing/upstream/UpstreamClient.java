@@ -16,6 +16,7 @@ import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.http.WebSocketClientOptions;
 import io.vertx.core.http.WebSocketConnectOptions;
 import io.vertx.core.net.HostAndPort;
+import io.vertx.core.net.SSLEngineOptions;
 import io.vertx.core.net.SocketAddress;
 import dev.crossgate.routing.tls.UpstreamTls;
 import java.time.Duration;
@@ -85,22 +86,30 @@ public final class UpstreamClient {
 
   /** A client on this Vert.x instance. */
   public UpstreamClient(Vertx vertx, Settings settings) {
+    this(vertx, settings, null);
+  }
+
+  /**
+   * A client whose TLS connections use {@code sslEngine} (e.g. BoringSSL for the sidecar's mesh
+   * hops); null keeps Vert.x's default, the JDK's {@code SSLEngine}.
+   */
+  public UpstreamClient(Vertx vertx, Settings settings, SSLEngineOptions sslEngine) {
     this.vertx = Objects.requireNonNull(vertx, "vertx");
     this.settings = Objects.requireNonNull(settings, "settings");
     this.http1 = vertx.httpClientBuilder()
-        .with(baseOptions(settings))
+        .with(baseOptions(settings).setSslEngineOptions(sslEngine))
         .with(new PoolOptions().setHttp1MaxSize(settings.maxConnectionsPerEndpoint())
             .setMaxWaitQueueSize(-1))
         .build();
     this.http2 = vertx.httpClientBuilder()
-        .with(baseOptions(settings)
+        .with(baseOptions(settings).setSslEngineOptions(sslEngine)
             .setProtocolVersion(HttpVersion.HTTP_2)
             .setHttp2ClearTextUpgrade(false)
             // h2 over TLS (mesh hops, TLS backends) is negotiated by ALPN; h2c ignores it
             .setUseAlpn(true))
         .with(new PoolOptions().setHttp2MaxSize(1).setMaxWaitQueueSize(-1))
         .build();
-    this.pools = new BackendPools(vertx, settings);
+    this.pools = new BackendPools(vertx, settings, sslEngine);
     this.webSockets = vertx.createWebSocketClient(new WebSocketClientOptions()
         .setConnectTimeout((int) settings.connectTimeout().toMillis())
         .setMaxFrameSize(WebSocketLimits.MAX_FRAME_SIZE)

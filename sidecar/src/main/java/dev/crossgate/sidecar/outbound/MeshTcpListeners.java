@@ -64,9 +64,13 @@ public final class MeshTcpListeners {
   private volatile MeshServices services;
   private volatile WorkloadCertificate certificate;
   private boolean closed;
+  /** The mesh TLS implementation of the listeners' clients; null: Vert.x's default. */
+  private final io.vertx.core.net.SSLEngineOptions sslEngine;
 
   MeshTcpListeners(Vertx vertx, String bindAddress, String own, SidecarPaths paths,
-      io.micrometer.core.instrument.MeterRegistry registry) {
+      io.micrometer.core.instrument.MeterRegistry registry,
+      io.vertx.core.net.SSLEngineOptions sslEngine) {
+    this.sslEngine = sslEngine;
     this.registry = requireNonNull(registry, "registry");
     io.micrometer.core.instrument.Gauge.builder("crossgate_sidecar_outbound_tcp_unbound",
             unbound, Map::size)
@@ -110,7 +114,8 @@ public final class MeshTcpListeners {
       String name = service.namespace() + "/" + service.name();
       TcpProxy proxy = new TcpProxy(vertx, new TcpProxy.Settings(bindAddress,
           service.spec().meshPort(), CONNECT_TIMEOUT, IDLE_TIMEOUT), () -> pick(name),
-          ConnectionEvents.NONE, (client, endpoint) -> connect(client, name, endpoint));
+          ConnectionEvents.NONE, (client, endpoint) -> connect(client, name, endpoint))
+          .clientSslEngine(sslEngine);
       running.put(key, proxy);
       int port = service.spec().meshPort();
       proxy.start()

@@ -14,6 +14,7 @@ import dev.crossgate.sidecar.proxy.MeshServices;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.net.SSLEngineOptions;
 import java.util.List;
 
 /**
@@ -42,14 +43,23 @@ public final class OutboundRouting {
    */
   public OutboundRouting(Vertx vertx, String namespace, String service, String localAddress,
       MeterRegistry registry) {
+    this(vertx, namespace, service, localAddress, registry, null);
+  }
+
+  /**
+   * The same with mesh TLS (HTTP and opaque TCP hops) in {@code sslEngine} (null: Vert.x's
+   * default, the JDK's).
+   */
+  public OutboundRouting(Vertx vertx, String namespace, String service, String localAddress,
+      MeterRegistry registry, SSLEngineOptions sslEngine) {
     this.namespace = requireNonNull(namespace, "namespace");
-    this.client = new UpstreamClient(vertx, UpstreamClient.Settings.defaults());
+    this.client = new UpstreamClient(vertx, UpstreamClient.Settings.defaults(), sslEngine);
     this.compiler = new RoutingConfigCompiler(client, List.of());
     this.metrics = new ProxyMetrics(registry);
     this.paths = new SidecarPaths(registry, metrics.resilience());
     client.routeBackendsThrough(paths);
     this.tcp = new MeshTcpListeners(vertx, localAddress, namespace + "/" + service, paths,
-        registry);
+        registry, sslEngine);
     this.holder = new ConfigHolder(RoutingConfig.empty("no snapshot yet"), metrics::configApplied);
   }
 

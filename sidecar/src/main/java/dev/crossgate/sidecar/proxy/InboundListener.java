@@ -23,6 +23,7 @@ import io.vertx.core.net.NetClient;
 import io.vertx.core.net.NetServer;
 import io.vertx.core.net.NetServerOptions;
 import io.vertx.core.net.NetSocket;
+import io.vertx.core.net.SSLEngineOptions;
 import io.vertx.core.net.ServerSSLOptions;
 import java.util.Map;
 import java.util.Set;
@@ -77,6 +78,8 @@ public final class InboundListener {
   private NetServer tlsTcp;
   private volatile boolean opaque;
   private NetClient relay;
+  /** The mesh TLS implementation; null: Vert.x's default (the JDK's). */
+  private SSLEngineOptions sslEngine;
 
   public InboundListener(Vertx vertx, String bindAddress, int port, String appHost, int appPort,
       MtlsMode mode, MeterRegistry registry) {
@@ -103,6 +106,12 @@ public final class InboundListener {
     this.registry = requireNonNull(registry, "registry");
   }
 
+  /** Terminates mTLS with {@code engine} (BoringSSL or the JDK); call before {@link #start}. */
+  public InboundListener sslEngine(SSLEngineOptions engine) {
+    this.sslEngine = engine;
+    return this;
+  }
+
   /** Binds the port with {@code certificate}; answers with the bound port. */
   public Future<Integer> start(WorkloadCertificate certificate) {
     app = new LocalApp(vertx, appHost, appPort, registry);
@@ -112,7 +121,8 @@ public final class InboundListener {
         .setKeyCertOptions(certificate.keyCertOptions())
         .setTrustOptions(certificate.trustOptions())
         .setEnabledSecureTransportProtocols(TLS_1_3)
-        .setUseAlpn(true);
+        .setUseAlpn(true)
+        .setSslEngineOptions(sslEngine);
     return vertx.createHttpServer(tlsOptions).requestHandler(this::mtlsRequest)
         .connectionHandler(this::mtlsConnection)
         .listen()
@@ -127,7 +137,8 @@ public final class InboundListener {
                   .setSsl(true).setClientAuth(ClientAuth.REQUIRED)
                   .setKeyCertOptions(certificate.keyCertOptions())
                   .setTrustOptions(certificate.trustOptions())
-                  .setEnabledSecureTransportProtocols(TLS_1_3))
+                  .setEnabledSecureTransportProtocols(TLS_1_3)
+                  .setSslEngineOptions(sslEngine))
               .connectHandler(this::opaqueMtls).listen();
         })
         .compose(server -> {
