@@ -1,6 +1,5 @@
 package dev.crossgate.cli;
 
-import dev.crossgate.sidecar.StartWarmUp;
 import java.time.Duration;
 import picocli.CommandLine;
 
@@ -26,15 +25,6 @@ public final class SidecarMain {
 
   /** Runs {@code crossgate sidecar} with {@code args} (the options after "sidecar"), and exits. */
   public static void main(String[] args) {
-    boolean runs = true;
-    for (String arg : args) {
-      runs &= !arg.equals("--help") && !arg.equals("-h") && !arg.equals("--version")
-          && !arg.equals("-V") && !arg.equals("--shutdown") && !arg.equals("--wait-ready");
-    }
-    if (runs) {
-      // On a second core while picocli builds the command line (Java 5 classes, not archived).
-      StartWarmUp.begin();
-    }
     System.exit(commandLine().execute(args));
   }
 }

@@ -96,7 +96,6 @@ public final class SidecarServer implements AutoCloseable {
    */
   public static SidecarServer start(SidecarOptions options) {
     requireNonNull(options, "options");
-    StartWarmUp.begin();
     Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(options.eventLoops())
         .setWorkerPoolSize(2).setInternalBlockingPoolSize(2));
     SidecarServer server = new SidecarServer(options, vertx,
