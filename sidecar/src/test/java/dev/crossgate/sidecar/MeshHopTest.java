@@ -4,12 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.crossgate.policy.codec.PolicyLoader;
-import dev.crossgate.policy.distribution.AppliedSnapshot;
 import dev.crossgate.policy.distribution.DistributionClient;
-import dev.crossgate.policy.distribution.DistributionClientSettings;
-import dev.crossgate.policy.distribution.NodeIdentity;
-import dev.crossgate.policy.distribution.v1.Endpoint;
-import dev.crossgate.policy.distribution.v1.NodeRole;
 import dev.crossgate.policy.model.Resource;
 import dev.crossgate.policy.server.PolicyServer;
 import dev.crossgate.policy.server.PolicyServerOptions;
@@ -80,14 +75,7 @@ class MeshHopTest {
     awaitReady(sidecarB);
     // A node that registers as "impostor" but advertises B's inbound port: the mesh path to
     // impostor reaches a peer presenting B's identity.
-    impostor = DistributionClient.start(appA.vertx(),
-        DistributionClientSettings.defaults(DistributionClientSettings.parseEngines(
-            "127.0.0.1:" + engine.distributionPort())),
-        new NodeIdentity("impostor-1", NodeRole.NODE_ROLE_SIDECAR, "", "impostor", "shop", "test"),
-        () -> AppliedSnapshot.NONE, snapshot -> Future.succeededFuture(),
-        new DistributionClient.ConnectionListener() {});
-    await(impostor.advertise(Endpoint.newBuilder().setAddress("127.0.0.1")
-        .setPort(sidecarB.inboundPort()).build()));
+    impostor = ImpostorNode.advertising(appA.vertx(), engine, sidecarB.inboundPort());
     // Ready comes with the first snapshot, which may predate the apply and registrations above.
     MeshView.awaitMeshEndpoints(sidecarA, "shop/impostor", List.of(MeshView.inbound(sidecarB)));
     MeshView.awaitMeshEndpoints(sidecarA, "shop/b", List.of(MeshView.inbound(sidecarB)));

@@ -3,12 +3,7 @@ package dev.crossgate.sidecar;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.crossgate.policy.codec.PolicyLoader;
-import dev.crossgate.policy.distribution.AppliedSnapshot;
 import dev.crossgate.policy.distribution.DistributionClient;
-import dev.crossgate.policy.distribution.DistributionClientSettings;
-import dev.crossgate.policy.distribution.NodeIdentity;
-import dev.crossgate.policy.distribution.v1.Endpoint;
-import dev.crossgate.policy.distribution.v1.NodeRole;
 import dev.crossgate.policy.model.Resource;
 import dev.crossgate.policy.server.PolicyServer;
 import dev.crossgate.policy.server.PolicyServerOptions;
@@ -90,14 +85,7 @@ class TlsEngineHopTest {
       MeshHopTest.awaitReady(sidecar);
     }
     // Registers as "impostor" but advertises ob's inbound port: it presents ob's identity.
-    impostor = DistributionClient.start(app.vertx(),
-        DistributionClientSettings.defaults(DistributionClientSettings.parseEngines(
-            "127.0.0.1:" + engine.distributionPort())),
-        new NodeIdentity("impostor-1", NodeRole.NODE_ROLE_SIDECAR, "", "impostor", "shop", "test"),
-        () -> AppliedSnapshot.NONE, snapshot -> Future.succeededFuture(),
-        new DistributionClient.ConnectionListener() {});
-    await(impostor.advertise(Endpoint.newBuilder().setAddress("127.0.0.1")
-        .setPort(ob.inboundPort()).build()));
+    impostor = ImpostorNode.advertising(app.vertx(), engine, ob.inboundPort());
     for (SidecarServer caller : List.of(ja, oa)) {
       MeshView.awaitMeshEndpoints(caller, "shop/jb", List.of(MeshView.inbound(jb)));
       MeshView.awaitMeshEndpoints(caller, "shop/ob", List.of(MeshView.inbound(ob)));
