@@ -1,5 +1,6 @@
 package dev.crossgate.routing.control;
 
+import dev.crossgate.policy.io.AtomicFiles;
 import dev.crossgate.policy.distribution.v1.Endpoint;
 import dev.crossgate.policy.distribution.v1.ServiceEndpoints;
 import dev.crossgate.policy.distribution.v1.Snapshot;
@@ -8,10 +9,8 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -45,13 +44,7 @@ public final class LastKnownGoodStore {
         .put("resourcesJson", snapshot.getResourcesJson())
         .put("meshEndpoints", meshEndpoints(snapshot))
         .encode();
-    Path temp = file.resolveSibling(file.getFileName() + ".tmp");
-    Files.writeString(temp, json, StandardCharsets.UTF_8);
-    try {
-      Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-    } catch (AtomicMoveNotSupportedException e) {
-      Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING);
-    }
+    AtomicFiles.write(file, json);
   }
 
   private static JsonArray meshEndpoints(Snapshot snapshot) {

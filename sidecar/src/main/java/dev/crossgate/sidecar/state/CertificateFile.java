@@ -1,5 +1,6 @@
 package dev.crossgate.sidecar.state;
 
+import dev.crossgate.policy.io.AtomicFiles;
 import static java.util.Objects.requireNonNull;
 
 import dev.crossgate.routing.mesh.WorkloadCertificate;
@@ -7,12 +8,9 @@ import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
@@ -57,20 +55,7 @@ public final class CertificateFile {
         .put("chainPem", certificate.chainPem())
         .put("trustBundlePem", certificate.trustBundlePem())
         .encode();
-    Path temp = file.resolveSibling(file.getFileName() + ".tmp");
-    Files.deleteIfExists(temp);
-    if (posix()) {
-      Files.createFile(temp, PosixFilePermissions.asFileAttribute(
-          PosixFilePermissions.fromString("rw-------")));
-    } else {
-      Files.createFile(temp);
-    }
-    Files.writeString(temp, json, StandardCharsets.UTF_8, StandardOpenOption.TRUNCATE_EXISTING);
-    try {
-      Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-    } catch (AtomicMoveNotSupportedException e) {
-      Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING);
-    }
+    AtomicFiles.write(file, json, true);
   }
 
   /**

@@ -1,13 +1,12 @@
 package dev.crossgate.policy.server.distribution;
 
+import dev.crossgate.policy.io.AtomicFiles;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import java.io.IOException;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
@@ -114,15 +113,8 @@ final class MeshEndpointMemory implements AutoCloseable {
       array.addObject().put("nodeId", endpoint.nodeId()).put("service", endpoint.service())
           .put("address", endpoint.address()).put("port", endpoint.port());
     }
-    Path temporary = file.resolveSibling(FILE + ".tmp");
     try {
-      Files.writeString(temporary, array.toString());
-      try {
-        Files.move(temporary, file, StandardCopyOption.REPLACE_EXISTING,
-            StandardCopyOption.ATOMIC_MOVE);
-      } catch (AtomicMoveNotSupportedException e) {
-        Files.move(temporary, file, StandardCopyOption.REPLACE_EXISTING);
-      }
+      AtomicFiles.write(file, array.toString());
     } catch (IOException e) {
       LOG.warn("could not write {}: {}", file, e.toString());
     }
