@@ -15,6 +15,15 @@ final class PowerOfTwoChoices {
 
   static UpstreamEndpoint pick(
       List<UpstreamEndpoint> endpoints, ToDoubleFunction<UpstreamEndpoint> cost) {
+    return pick(endpoints,
+        (first, second) -> cost.applyAsDouble(second) < cost.applyAsDouble(first));
+  }
+
+  /**
+   * Draws two distinct endpoints at random; {@code prefersSecond} decides between them. The draw
+   * order is random, so a tie keeps either with equal chance.
+   */
+  static UpstreamEndpoint pick(List<UpstreamEndpoint> endpoints, Preference prefersSecond) {
     int n = endpoints.size();
     if (n <= 1) {
       return n == 0 ? null : endpoints.get(0);
@@ -27,6 +36,12 @@ final class PowerOfTwoChoices {
     }
     UpstreamEndpoint first = endpoints.get(a);
     UpstreamEndpoint second = endpoints.get(b);
-    return cost.applyAsDouble(second) < cost.applyAsDouble(first) ? second : first;
+    return prefersSecond.test(first, second) ? second : first;
+  }
+
+  /** Whether the second of two drawn endpoints should be taken over the first. */
+  @FunctionalInterface
+  interface Preference {
+    boolean test(UpstreamEndpoint first, UpstreamEndpoint second);
   }
 }

@@ -192,8 +192,41 @@ class LoadBalancersTest {
       request(slow, 100);
       LoadBalancer lb = PeakEwmaLoadBalancer.of(List.of(slow, fresh));
       assertThat(counts(lb, 100)).containsOnlyKeys(fresh); // 30 ms default < 100 ms
-      LoadBalancer strict = PeakEwmaLoadBalancer.of(List.of(slow, fresh), Duration.ofSeconds(1));
-      assertThat(counts(strict, 100)).containsOnlyKeys(slow);
+    }
+
+    @Test
+    void newEndpointTiesWithAFastIdlePeerSoSerialTrafficReachesIt() {
+      // A service scaled up under light, serial traffic: the running instance answers in 2 ms
+      // and nothing is ever in flight when a request is balanced. The new instance must still
+      // be tried, not wait until its 30 ms default is beaten by concurrent load.
+      UpstreamEndpoint running = endpoint(1);
+      UpstreamEndpoint joined = endpoint(2);
+      request(running, 2);
+      Map<UpstreamEndpoint, Integer> counts =
+          counts(PeakEwmaLoadBalancer.of(List.of(running, joined)), 1_000);
+      assertThat(counts.get(joined)).isBetween(350, 650);
+    }
+
+    @Test
+    void newEndpointIsNotFloodedBeforeItsFirstResponse() {
+      UpstreamEndpoint running = endpoint(1);
+      UpstreamEndpoint joined = endpoint(2);
+      request(running, 2);
+      joined.start(); // its first request has not answered yet
+      assertThat(counts(PeakEwmaLoadBalancer.of(List.of(running, joined)), 100))
+          .containsOnlyKeys(running);
+    }
+
+    @Test
+    void configuredUnsampledLatencyIsCappedAtTheRivalsLatency() {
+      UpstreamEndpoint slow = endpoint(1);
+      UpstreamEndpoint fresh = endpoint(2);
+      UpstreamEndpoint alsoFresh = endpoint(3);
+      request(slow, 100);
+      LoadBalancer patient = PeakEwmaLoadBalancer.of(List.of(slow, fresh), Duration.ofSeconds(1));
+      assertThat(counts(patient, 1_000).get(fresh)).isBetween(350, 650); // 1 s capped at 100 ms
+      LoadBalancer bothFresh = PeakEwmaLoadBalancer.of(List.of(fresh, alsoFresh));
+      assertThat(counts(bothFresh, 1_000).get(fresh)).isBetween(350, 650);
     }
 
     @Test
