@@ -81,6 +81,45 @@ final class RbacRules {
       }
     }
     TargetRefRules.check(checks, spec.targetRefs(), TargetRefRules.ROUTABLE_KINDS, index);
+    checkOpaqueTargets(binding, index, checks);
+  }
+
+  /**
+   * A binding on an opaque TCP service is evaluated per connection, where only the caller's mesh
+   * identity is known: a User or Group subject (from a JWT) can never match there, and a Role
+   * whose every rule names hosts, methods or paths grants nothing. Both are refused, naming the
+   * TCP target, rather than silently allowing nothing.
+   */
+  private static void checkOpaqueTargets(RoleBinding binding, BundleIndex index,
+      FieldChecks checks) {
+    RoleBinding.Spec spec = binding.spec();
+    String namespace = binding.metadata().namespace();
+    List<String> tcp = TcpAuthorizationRules.tcpTargets(spec.targetRefs(), namespace, index);
+    if (tcp.isEmpty()) {
+      return;
+    }
+    String target = "the opaque TCP service " + String.join(", ", tcp)
+        + ", authorized per connection with the caller's mesh identity only";
+    for (int i = 0; i < spec.subjects().size(); i++) {
+      RoleBinding.Subject subject = spec.subjects().get(i);
+      if (subject != null && subject.kind() != null && !"Principal".equals(subject.kind())) {
+        checks.expected("spec.subjects[" + i + "].kind", subject.kind(),
+            "Principal: the binding targets " + target);
+      }
+    }
+    String roleName = spec.roleRef() == null ? null : spec.roleRef().name();
+    index.find(Role.KIND, namespace, roleName)
+        .map(Role.class::cast)
+        .filter(role -> role.spec() != null && !role.spec().rules().isEmpty()
+            && role.spec().rules().stream().allMatch(RbacRules::needsARequest))
+        .ifPresent(role -> checks.expected("spec.roleRef.name", roleName,
+            "a Role with a rule that names no hosts, methods or paths: the binding targets "
+                + target + ", and every rule of Role " + roleName + " needs an HTTP request"));
+  }
+
+  private static boolean needsARequest(Role.Rule rule) {
+    return rule == null || !rule.hosts().isEmpty() || !rule.methods().isEmpty()
+        || !rule.paths().isEmpty();
   }
 
   static void hosts(FieldChecks checks, String path, List<String> hosts) {

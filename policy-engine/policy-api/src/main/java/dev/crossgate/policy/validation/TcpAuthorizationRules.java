@@ -79,7 +79,7 @@ final class TcpAuthorizationRules {
   }
 
   /** The targets that are TCP services, as {@code namespace/name}. */
-  private static List<String> tcpTargets(List<TargetRef> refs, String namespace,
+  static List<String> tcpTargets(List<TargetRef> refs, String namespace,
       BundleIndex index) {
     List<String> tcp = new ArrayList<>();
     for (TargetRef ref : refs) {

@@ -3,11 +3,17 @@ package dev.crossgate.policy.codec;
 import static dev.crossgate.policy.codec.PolicyTexts.problemsOf;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.crossgate.policy.model.Resource;
+import dev.crossgate.policy.validation.ValidationOptions;
+import java.util.List;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 /**
  * An AuthorizationPolicy on an opaque TCP Service is decided per connection, at L4: conditions
  * that need HTTP (or a JWT, or CEL over the request) are refused with the field and the target.
+ * So is a RoleBinding there that could never grant anything: a JWT subject, or a Role whose
+ * every rule needs a request.
  */
 class TcpAuthorizationProblemsTest {
 
@@ -102,5 +108,79 @@ class TcpAuthorizationProblemsTest {
             - to:
                 - operation: {paths: [/admin/*], methods: [POST]}
         """)).isEmpty();
+  }
+
+  private static final String ROLES = """
+      apiVersion: crossgate.dev/v1alpha1
+      kind: Role
+      metadata: {name: connect, namespace: shop}
+      spec:
+        rules: [{}]
+      ---
+      apiVersion: crossgate.dev/v1alpha1
+      kind: Role
+      metadata: {name: reader, namespace: shop}
+      spec:
+        rules: [{methods: [GET]}, {paths: [/public/*]}]
+      ---
+      """;
+
+  private static String binding(String role, String subjectKind, String service) {
+    return """
+        apiVersion: crossgate.dev/v1alpha1
+        kind: RoleBinding
+        metadata: {name: callers, namespace: shop}
+        spec:
+          roleRef: {name: %s}
+          subjects: [{kind: %s, name: "spiffe://cluster.local/ns/shop/sa/orders"}]
+          targetRefs: [{kind: Service, name: %s}]
+        """.formatted(role, subjectKind, service);
+  }
+
+  @Test
+  void aPrincipalBindingWithAConnectionRoleOnATcpServiceIsValid() {
+    assertThat(problemsOf(SERVICES + ROLES + binding("connect", "Principal", "db"))).isEmpty();
+  }
+
+  @Test
+  void aBindingThatCouldNeverGrantAConnectionIsRefusedNamingTheService() {
+    String target = "the binding targets the opaque TCP service shop/db, authorized per "
+        + "connection with the caller's mesh identity only";
+    assertThat(problemsOf(SERVICES + ROLES + binding("reader", "User", "db"))).containsExactly(
+        "routes.yaml:31: RoleBinding shop/callers: spec.roleRef.name: reader (expected: a Role "
+            + "with a rule that names no hosts, methods or paths: " + target
+            + ", and every rule of Role reader needs an HTTP request)",
+        "routes.yaml:32: RoleBinding shop/callers: spec.subjects[0].kind: User (expected: "
+            + "Principal: " + target + ")");
+  }
+
+  @Test
+  void theSameBindingOnAnHttpServiceIsValid() {
+    assertThat(problemsOf(SERVICES + ROLES + binding("reader", "User", "web"))).isEmpty();
+  }
+
+  @Test
+  void aRoleChangedToNeedARequestIsRefusedOnItsTcpBindingWhenOnlyTheRoleIsValidated() {
+    ValidationOptions options = ValidationOptions.ALL_LISTENER_PROTOCOLS;
+    LoadResult before = PolicyLoader.loadString("base.yaml",
+        SERVICES + ROLES + binding("connect", "Principal", "db"), options);
+    assertThat(before.problems()).isEmpty();
+    List<Resource> context = before.bundle().resources().stream()
+        .filter(r -> !r.ref().equals("Role shop/connect")).toList();
+    String changed = """
+        apiVersion: crossgate.dev/v1alpha1
+        kind: Role
+        metadata: {name: connect, namespace: shop}
+        spec:
+          rules: [{paths: [/admin/*]}]
+        """;
+    List<ConfigProblem> full =
+        PolicyLoader.loadString("change.yaml", changed, options, context).problems();
+    List<ConfigProblem> incremental = PolicyLoader.loadChange("change.yaml", changed, options,
+        context, Set.of("Role shop/connect")).problems();
+    assertThat(incremental).isEqualTo(full);
+    assertThat(incremental).map(ConfigProblem::toString).singleElement().asString()
+        .contains("RoleBinding shop/callers: spec.roleRef.name: connect (expected: a Role with "
+            + "a rule that names no hosts, methods or paths");
   }
 }
