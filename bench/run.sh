@@ -80,8 +80,8 @@ TODAY="$(date +%F)"
 report_name="$mode"; [ "$mode" = policy ] && report_name=policy-overhead
 OUT="${BENCH_OUT:-$here/results/$TODAY-$report_name.md}"
 
-log() { printf '[bench %s] %s\n' "$(date +%T)" "$*" >&2; }
-die() { log "error: $*"; exit 1; }
+BENCH_TAG=bench
+source "$here/lib.sh"
 
 # ---------------------------------------------------------------- tools
 install_tools() {
@@ -92,34 +92,11 @@ install_tools() {
   command -v h2load >/dev/null || missing+=(nghttp2-client)
   command -v taskset >/dev/null || missing+=(util-linux)
   command -v curl >/dev/null || missing+=(curl)
-  if [ ${#missing[@]} -gt 0 ]; then
-    [ "$(id -u)" = 0 ] || die "missing ${missing[*]}; run as root or: apt-get install -y ${missing[*]}"
-    log "installing ${missing[*]} from Debian"
-    apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
-  fi
+  install_missing ${missing[@]+"${missing[@]}"}
   [ "$(nproc)" -ge 2 ] || log "warning: fewer than 2 cores; proxy and load generator share one"
 }
 
 # ---------------------------------------------------------------- processes
-work=""
-pids=()
-cleanup() {
-  local pid
-  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
-  for _ in $(seq 1 50); do
-    local alive=0
-    for pid in "${pids[@]}"; do kill -0 "$pid" 2>/dev/null && alive=1; done
-    [ $alive = 0 ] && break
-    sleep 0.1
-  done
-  for pid in "${pids[@]}"; do kill -9 "$pid" 2>/dev/null || true; done
-  if [ -n "$work" ] && [ -d "$work" ]; then
-    if [ "${BENCH_KEEP:-}" = 1 ]; then log "kept $work"; else rm -rf "$work"; fi
-  fi
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
 
 render() { # template output name
   sed -e "s|@DIR@|$work|g" -e "s|@NAME@|$3|g" -e "s|@BACKEND_PORT@|$BACKEND_PORT|g" \
@@ -128,16 +105,7 @@ render() { # template output name
       -e "s|@HAPROXY_PORT@|$HAPROXY_PORT|g" -e "s|@BODY_1K@|$body_1k|g" "$1" > "$2"
 }
 
-port_free() { ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
-wait_http() { # url seconds name
-  local i
-  for i in $(seq 1 $(($2 * 10))); do
-    curl -fsS -o /dev/null --max-time 1 "$1" 2>/dev/null && return 0
-    sleep 0.1
-  done
-  die "$3 did not answer $1 within $2 s (logs in $work)"
-}
 
 declare -A target_pid
 start_backend() {

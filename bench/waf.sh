@@ -44,8 +44,8 @@ NG_WAF_PORT=$((base + 5))
 TODAY="$(date +%F)"
 OUT="${BENCH_OUT:-$here/results/$TODAY-waf.md}"
 
-log() { printf '[bench-waf %s] %s\n' "$(date +%T)" "$*" >&2; }
-die() { log "error: $*"; exit 1; }
+BENCH_TAG=bench-waf
+source "$here/lib.sh"
 
 install_tools() {
   local missing=()
@@ -56,12 +56,7 @@ install_tools() {
   [ -f /usr/lib/nginx/modules/ngx_http_modsecurity_module.so ] \
     || missing+=(libnginx-mod-http-modsecurity)
   [ -d /usr/share/modsecurity-crs/rules ] || missing+=(modsecurity-crs)
-  if [ ${#missing[@]} -gt 0 ]; then
-    [ "$(id -u)" = 0 ] || die "missing ${missing[*]}; run as root or: apt-get install -y ${missing[*]}"
-    log "installing ${missing[*]} from Debian"
-    apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
-  fi
+  install_missing ${missing[@]+"${missing[@]}"}
   [ -d "$CRS/rules" ] || die "$CRS has no rules/ folder (set BENCH_CRS to a CRS folder)"
 }
 
@@ -73,24 +68,6 @@ crs_setup() { # the setup file of the CRS folder, as Crossgate's WafPolicy picks
   die "no crs-setup.conf for $CRS"
 }
 
-work=""
-pids=()
-cleanup() {
-  local pid
-  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
-  for _ in $(seq 1 50); do
-    local alive=0
-    for pid in "${pids[@]}"; do kill -0 "$pid" 2>/dev/null && alive=1; done
-    [ $alive = 0 ] && break
-    sleep 0.1
-  done
-  for pid in "${pids[@]}"; do kill -9 "$pid" 2>/dev/null || true; done
-  if [ -n "$work" ] && [ -d "$work" ]; then
-    if [ "${BENCH_KEEP:-}" = 1 ]; then log "kept $work"; else rm -rf "$work"; fi
-  fi
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
 
 render() { # template output name
   sed -e "s|@DIR@|$work|g" -e "s|@NAME@|$3|g" -e "s|@BACKEND_PORT@|$BACKEND_PORT|g" \
@@ -99,16 +76,7 @@ render() { # template output name
       -e "s|@CRS@|$CRS|g" -e "s|@CRS_SETUP@|$(crs_setup)|g" "$1" > "$2"
 }
 
-port_free() { ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
-wait_http() { # url seconds name
-  local i
-  for i in $(seq 1 $(($2 * 10))); do
-    curl -sS -o /dev/null --max-time 1 "$1" 2>/dev/null && return 0
-    sleep 0.1
-  done
-  die "$3 did not answer $1 within $2 s (logs in $work)"
-}
 
 declare -A url pid_of
 TARGETS=(crossgate crossgate-waf nginx nginx-modsec)
@@ -149,17 +117,17 @@ start_all() {
   taskset -c "$LOAD_CPU" nginx -p "$work/" -c "$work/backend.conf" -g 'daemon off;' \
     > "$work/backend.out" 2>&1 &
   pids+=($!)
-  wait_http "http://127.0.0.1:$BACKEND_PORT/" 10 backend
+  wait_http "http://127.0.0.1:$BACKEND_PORT/" 10 backend any
   taskset -c "$PROXY_CPU" nginx -p "$work/" -c "$work/nginx.conf" -g 'daemon off;' \
     > "$work/nginx.out" 2>&1 &
   pids+=($!); pid_of[nginx]=$!; pid_of[nginx-modsec]=$!
-  wait_http "${url[nginx-modsec]}/" 60 nginx-modsec
+  wait_http "${url[nginx-modsec]}/" 60 nginx-modsec any
   CROSSGATE_NO_BUILD=1 taskset -c "$PROXY_CPU" "$root/crossgate" gateway \
     --config "$work/crossgate.yaml" --admin-port "$CG_ADMIN_PORT" --access-log off \
     --event-loops 1 --reload-interval 1h > "$work/crossgate.out" 2>&1 &
   pids+=($!); pid_of[crossgate]=$!; pid_of[crossgate-waf]=$!
-  wait_http "http://127.0.0.1:$CG_ADMIN_PORT/ready" 120 crossgate
-  wait_http "${url[crossgate-waf]}/" 30 crossgate-waf
+  wait_http "http://127.0.0.1:$CG_ADMIN_PORT/ready" 120 crossgate any
+  wait_http "${url[crossgate-waf]}/" 30 crossgate-waf any
 }
 
 status_of() { # url [curl args...]
