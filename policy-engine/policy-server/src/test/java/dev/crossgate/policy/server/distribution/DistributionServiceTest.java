@@ -47,45 +47,13 @@ class DistributionServiceTest {
     engine = loopback.engine;
     vertx = loopback.vertx;
     clients = loopback.clients;
-    apply("""
-        apiVersion: gateway.networking.k8s.io/v1
-        kind: Gateway
-        metadata: {name: public, namespace: edge}
-        spec:
-          listeners: [{name: http, port: 8080, protocol: HTTP}]
-        ---
-        apiVersion: gateway.networking.k8s.io/v1
-        kind: Gateway
-        metadata: {name: internal, namespace: edge}
-        spec:
-          listeners: [{name: http, port: 8081, protocol: HTTP}]
-        ---
-        apiVersion: crossgate.dev/v1alpha1
-        kind: Service
-        metadata: {name: shop, namespace: edge}
-        spec:
-          endpoints: [{address: 127.0.0.1, port: 9001}]
-        ---
-        apiVersion: crossgate.dev/v1alpha1
-        kind: Service
-        metadata: {name: admin, namespace: edge}
-        spec:
-          endpoints: [{address: 127.0.0.1, port: 9002}]
-        ---
-        apiVersion: gateway.networking.k8s.io/v1
-        kind: HTTPRoute
-        metadata: {name: shop, namespace: edge}
-        spec:
-          parentRefs: [{name: public}]
-          rules: [{backendRefs: [{name: shop}]}]
-        ---
-        apiVersion: gateway.networking.k8s.io/v1
-        kind: HTTPRoute
-        metadata: {name: admin, namespace: edge}
-        spec:
-          parentRefs: [{name: internal}]
-          rules: [{backendRefs: [{name: admin}]}]
-        """);
+    apply(TestPolicies.of(
+        TestPolicies.gateway("edge", "public", 8080),
+        TestPolicies.gateway("edge", "internal", 8081),
+        TestPolicies.service("edge", "shop", 9001),
+        TestPolicies.service("edge", "admin", 9002),
+        TestPolicies.route("edge", "public", "shop"),
+        TestPolicies.route("edge", "internal", "admin")));
   }
 
   @AfterEach
@@ -142,13 +110,7 @@ class DistributionServiceTest {
   void pushesNewRevisionsAndTracksWhoAppliedThem() throws Exception {
     Node gateway = new Node(NodeIdentity.gateway("g1", "public", "test"));
     eventually(() -> gateway.received.size() == 1);
-    long revision = apply("""
-        apiVersion: crossgate.dev/v1alpha1
-        kind: Service
-        metadata: {name: shop, namespace: edge}
-        spec:
-          endpoints: [{address: 127.0.0.1, port: 9009}]
-        """);
+    long revision = apply(TestPolicies.service("edge", "shop", 9009));
     eventually(() -> gateway.last().getRevision() == revision);
     assertThat(gateway.last().getResourcesJson()).contains("9009");
     Convergence convergence = await(engine.nodes().await(revision, Duration.ofSeconds(10)));
@@ -162,13 +124,7 @@ class DistributionServiceTest {
   void skipsRevisionsThatDoNotChangeANodesSnapshot() throws Exception {
     Node publicGateway = new Node(NodeIdentity.gateway("p1", "public", "test"));
     eventually(() -> publicGateway.received.size() == 1);
-    long revision = apply("""
-        apiVersion: crossgate.dev/v1alpha1
-        kind: Service
-        metadata: {name: admin, namespace: edge}
-        spec:
-          endpoints: [{address: 127.0.0.1, port: 9010}]
-        """);
+    long revision = apply(TestPolicies.service("edge", "admin", 9010));
     Convergence convergence = await(engine.nodes().await(revision, Duration.ofSeconds(10)));
     assertThat(convergence.applied()).isEqualTo(1);
     assertThat(publicGateway.received).hasSize(1);
@@ -179,13 +135,7 @@ class DistributionServiceTest {
     Node gateway = new Node(NodeIdentity.gateway("g1", "public", "test"));
     eventually(() -> gateway.received.size() == 1);
     gateway.refuseWith.set("listener port 8080 is in use");
-    long revision = apply("""
-        apiVersion: crossgate.dev/v1alpha1
-        kind: Service
-        metadata: {name: shop, namespace: edge}
-        spec:
-          endpoints: [{address: 127.0.0.1, port: 9011}]
-        """);
+    long revision = apply(TestPolicies.service("edge", "shop", 9011));
     Convergence convergence = await(engine.nodes().await(revision, Duration.ofSeconds(10)));
     assertThat(convergence.complete()).isTrue();
     assertThat(convergence.applied()).isZero();
@@ -198,19 +148,8 @@ class DistributionServiceTest {
 
   @Test
   void carriesASnapshotOfAThousandRoutes() throws Exception {
-    StringBuilder yaml = new StringBuilder("""
-        apiVersion: gateway.networking.k8s.io/v1
-        kind: Gateway
-        metadata: {name: public, namespace: edge}
-        spec:
-          listeners: [{name: http, port: 8080, protocol: HTTP}]
-        ---
-        apiVersion: crossgate.dev/v1alpha1
-        kind: Service
-        metadata: {name: shop, namespace: edge}
-        spec:
-          endpoints: [{address: 127.0.0.1, port: 9001}]
-        """);
+    StringBuilder yaml = new StringBuilder(TestPolicies.of(
+        TestPolicies.gateway("edge", "public", 8080), TestPolicies.service("edge", "shop", 9001)));
     for (int i = 0; i < 1000; i++) {
       yaml.append("""
           ---
@@ -235,13 +174,7 @@ class DistributionServiceTest {
 
   @Test
   void aSidecarGetsItsNamespaceOnly() throws Exception {
-    apply("""
-        apiVersion: crossgate.dev/v1alpha1
-        kind: Service
-        metadata: {name: reviews, namespace: shop}
-        spec:
-          endpoints: [{address: 127.0.0.1, port: 9020}]
-        """);
+    apply(TestPolicies.service("shop", "reviews", 9020));
     Node sidecar = new Node(new NodeIdentity("s1", NodeRole.NODE_ROLE_SIDECAR, "", "reviews",
         "shop", "test"));
     eventually(() -> !sidecar.received.isEmpty());
@@ -271,26 +204,15 @@ class DistributionServiceTest {
     Node gateway = new Node(NodeIdentity.gateway("g1", "public", "test"));
     eventually(() -> gateway.received.size() == 1);
     // With the Gateway and Service it refers to, unchanged (the helper validates the text alone).
-    String route = """
-        apiVersion: gateway.networking.k8s.io/v1
-        kind: Gateway
-        metadata: {name: public, namespace: edge}
-        spec:
-          listeners: [{name: http, port: 8080, protocol: HTTP}]
-        ---
-        apiVersion: crossgate.dev/v1alpha1
-        kind: Service
-        metadata: {name: shop, namespace: edge}
-        spec:
-          endpoints: [{address: 127.0.0.1, port: 9001}]
-        ---
+    String route = TestPolicies.of(TestPolicies.gateway("edge", "public", 8080),
+        TestPolicies.service("edge", "shop", 9001), """
         apiVersion: gateway.networking.k8s.io/v1
         kind: HTTPRoute
         metadata: {name: extra, namespace: edge}
         spec:
           parentRefs: [{name: public}]
           rules: [{matches: [{path: {type: PathPrefix, value: /%s}}], backendRefs: [{name: shop}]}]
-        """;
+        """);
     long added = apply(route.formatted("one"));
     eventually(() -> gateway.last().getRevision() == added);
     long changed = apply(route.formatted("two"));

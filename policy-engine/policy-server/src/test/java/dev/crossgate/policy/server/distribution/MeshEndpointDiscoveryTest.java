@@ -46,59 +46,15 @@ class MeshEndpointDiscoveryTest {
     engine = loopback.engine;
     vertx = loopback.vertx;
     clients = loopback.clients;
-    apply("""
-        apiVersion: gateway.networking.k8s.io/v1
-        kind: Gateway
-        metadata: {name: public, namespace: shop}
-        spec:
-          listeners: [{name: http, port: 8080, protocol: HTTP}]
-        ---
-        apiVersion: gateway.networking.k8s.io/v1
-        kind: Gateway
-        metadata: {name: other, namespace: edge}
-        spec:
-          listeners: [{name: http, port: 8081, protocol: HTTP}]
-        ---
-        apiVersion: crossgate.dev/v1alpha1
-        kind: Service
-        metadata: {name: reviews, namespace: shop}
-        spec:
-          endpoints: [{address: 127.0.0.1, port: 9001}]
-        ---
-        apiVersion: crossgate.dev/v1alpha1
-        kind: Service
-        metadata: {name: front, namespace: shop}
-        spec:
-          endpoints: [{address: 127.0.0.1, port: 9002}]
-        ---
-        apiVersion: crossgate.dev/v1alpha1
-        kind: Service
-        metadata: {name: elsewhere, namespace: edge}
-        spec:
-          endpoints: [{address: 127.0.0.1, port: 9003}]
-        ---
-        apiVersion: gateway.networking.k8s.io/v1
-        kind: HTTPRoute
-        metadata: {name: reviews, namespace: shop}
-        spec:
-          parentRefs: [{name: public}]
-          rules: [{backendRefs: [{name: reviews}]}]
-        ---
-        apiVersion: gateway.networking.k8s.io/v1
-        kind: HTTPRoute
-        metadata: {name: elsewhere, namespace: edge}
-        spec:
-          parentRefs: [{name: other}]
-          rules: [{backendRefs: [{name: elsewhere}]}]
-        ---
-        apiVersion: crossgate.dev/v1alpha1
-        kind: MeshMigration
-        metadata: {name: reviews, namespace: shop}
-        spec:
-          service: {name: reviews}
-          stage: permissive
-          meshWeight: 50
-        """);
+    apply(TestPolicies.of(
+        TestPolicies.gateway("shop", "public", 8080),
+        TestPolicies.gateway("edge", "other", 8081),
+        TestPolicies.service("shop", "reviews", 9001),
+        TestPolicies.service("shop", "front", 9002),
+        TestPolicies.service("edge", "elsewhere", 9003),
+        TestPolicies.route("shop", "public", "reviews"),
+        TestPolicies.route("edge", "other", "elsewhere"),
+        TestPolicies.migration("shop", "reviews", "permissive", 50)));
   }
 
   @AfterEach

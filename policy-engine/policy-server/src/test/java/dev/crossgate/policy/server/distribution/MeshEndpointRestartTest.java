@@ -41,26 +41,10 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class MeshEndpointRestartTest {
 
-  private static final String RESOURCES = """
-      apiVersion: crossgate.dev/v1alpha1
-      kind: Service
-      metadata: {name: reviews, namespace: shop}
-      spec:
-        endpoints: [{address: 127.0.0.1, port: 9001}]
-      ---
-      apiVersion: crossgate.dev/v1alpha1
-      kind: Service
-      metadata: {name: front, namespace: shop}
-      spec:
-        endpoints: [{address: 127.0.0.1, port: 9002}]
-      ---
-      apiVersion: crossgate.dev/v1alpha1
-      kind: MeshMigration
-      metadata: {name: reviews, namespace: shop}
-      spec:
-        service: {name: reviews}
-        stage: strict
-      """;
+  private static final String RESOURCES = TestPolicies.of(
+      TestPolicies.service("shop", "reviews", 9001),
+      TestPolicies.service("shop", "front", 9002),
+      TestPolicies.migration("shop", "reviews", "strict"));
 
   @TempDir Path data;
   PolicyServer engine;
