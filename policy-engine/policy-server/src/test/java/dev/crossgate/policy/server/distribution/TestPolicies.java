@@ -58,14 +58,6 @@ final class TestPolicies {
   }
 
   static String migration(String namespace, String service, String stage, int meshWeight) {
-    return """
-        apiVersion: crossgate.dev/v1alpha1
-        kind: MeshMigration
-        metadata: {name: %s, namespace: %s}
-        spec:
-          service: {name: %s}
-          stage: %s
-          meshWeight: %d
-        """.formatted(service, namespace, service, stage, meshWeight);
+    return migration(namespace, service, stage) + "  meshWeight: " + meshWeight + "\n";
   }
 }
