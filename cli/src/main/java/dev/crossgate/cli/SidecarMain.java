@@ -25,6 +25,7 @@ public final class SidecarMain {
 
   /** Runs {@code crossgate sidecar} with {@code args} (the options after "sidecar"), and exits. */
   public static void main(String[] args) {
+    SidecarLogging.configure();
     System.exit(commandLine().execute(args));
   }
 }
