@@ -10,7 +10,8 @@
 #   FOOTPRINT_DETAIL=1                          (also: classes loaded, metaspace, heap, via jcmd)
 #   FOOTPRINT_DIR=DIR                           (keep per run: NMT summary (the JVM is started with
 #                                                -XX:NativeMemoryTracking=summary), smaps_rollup,
-#                                                per-thread CPU at ready, and classes loaded by source)
+#                                                per-thread CPU at ready, classes loaded by source,
+#                                                and the sidecar's output)
 #
 # "wall" counts from the launcher's start (so it includes the launcher script), "CPU" is the
 # sidecar JVM's own; on a loaded machine wall is mostly waiting for a core, CPU is not.
@@ -107,4 +108,5 @@ for run in $(seq 1 "$runs"); do
   curl -sf -X POST "http://127.0.0.1:$admin/shutdown" >/dev/null || true
   wait "$sidecar_pid" || true
   sidecar_pid=""
+  [ -z "$keep" ] || cp "$work/sidecar-$run.log" "$keep/sidecar-$run.log"
 done
