@@ -49,7 +49,7 @@ final class SidecarLogging {
     return settings;
   }
 
-  /** The level slf4j-simple understands; INFO for none or an unknown one, as Logback does. */
+  /** The level slf4j-simple understands; INFO for none or an unknown one (as before, with Logback). */
   private static String level(String name) {
     String level = name == null ? "" : name.strip().toLowerCase(Locale.ROOT);
     return switch (level) {
