@@ -45,6 +45,20 @@ class SidecarLauncherTest {
   }
 
   @Test
+  void aPlainCommandLineThatPicocliMustRefuseGetsPicocliSMessage() throws Exception {
+    // SidecarArgs reads it (plain values), the options are incomplete: picocli answers.
+    Process process = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java")
+        .toString(), "-cp", System.getProperty("java.class.path"), SidecarMain.class.getName(),
+        "--service", "reviews", "--inbound-port", "0")
+        .redirectErrorStream(true).start();
+    String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    assertThat(process.exitValue()).as(output).isEqualTo(2);
+    assertThat(output).startsWith("Missing required option: '--app-port=PORT'")
+        .contains("Usage: crossgate sidecar");
+  }
+
+  @Test
   void sidecarMainRefusesAnUnknownOptionWithTheUsage() {
     var commandLine = SidecarMain.commandLine();
     var err = new java.io.StringWriter();
