@@ -8,6 +8,10 @@
 #   JAVA_OPTS="..." bench/sidecar-footprint.sh  (extra JVM flags for the sidecars, e.g. an A/B run)
 #   FOOTPRINT_IDLE_SECONDS=10                   (how long after ready the idle RSS is read)
 #   FOOTPRINT_DETAIL=1                          (also: classes loaded, metaspace, heap, via jcmd)
+#   FOOTPRINT_DIR=DIR                           (keep per run: NMT summary (the JVM is started with
+#                                                -XX:NativeMemoryTracking=summary), smaps_rollup,
+#                                                per-thread CPU at ready, classes loaded by source,
+#                                                and the sidecar's output)
 #
 # "wall" counts from the launcher's start (so it includes the launcher script), "CPU" is the
 # sidecar JVM's own; on a loaded machine wall is mostly waiting for a core, CPU is not.
@@ -56,17 +60,28 @@ else
   echo "| run | wall to ready (ms) | CPU to ready (ms) | VmRSS idle (MiB) | PSS idle (MiB) |"
   echo "|---|---:|---:|---:|---:|"
 fi
+keep="${FOOTPRINT_DIR:-}"
+[ -z "$keep" ] || mkdir -p "$keep"
 for run in $(seq 1 "$runs"); do
   admin=$(free_port)
   start=$(now_ms)
-  CROSSGATE_NO_BUILD=1 "$home/crossgate" sidecar --service app --namespace bench --app-port 9 \
+  opts="${JAVA_OPTS:-}"
+  [ -z "$keep" ] || opts="$opts -XX:NativeMemoryTracking=summary -Xlog:class+load=info:file=$keep/class-load-$run.log"
+  JAVA_OPTS="$opts" CROSSGATE_NO_BUILD=1 "$home/crossgate" sidecar --service app --namespace bench --app-port 9 \
     --control-plane "127.0.0.1:$dist" --join-token "$join_token" --inbound-port 0 \
     --outbound-port 0 --admin-port "$admin" >"$work/sidecar-$run.log" 2>&1 &
   sidecar_pid=$!
   ready=""
   for _ in $(seq 1 6000); do
     if curl -sf "http://127.0.0.1:$admin/ready" >/dev/null 2>&1; then
-      ready=$(now_ms); cpu=$(cpu_ms "$sidecar_pid"); break
+      ready=$(now_ms); cpu=$(cpu_ms "$sidecar_pid")
+      if [ -n "$keep" ]; then
+        for task in /proc/"$sidecar_pid"/task/*; do
+          awk -v t="$ticks" '{ n = $0; sub(/^[^(]*\(/, "", n); sub(/\).*$/, "", n); sub(/^.*\) /, "");
+            printf "%6d ms  %s\n", int(($12 + $13) * 1000 / t), n }' "$task/stat"
+        done | sort -rn > "$keep/threads-at-ready-$run.txt"
+      fi
+      break
     fi
     sleep 0.01
   done
@@ -74,6 +89,14 @@ for run in $(seq 1 "$runs"); do
   sleep "$idle"
   rss_kb=$(awk '/^VmRSS/ {print $2}' "/proc/$sidecar_pid/status")
   pss_kb=$(awk '/^Pss:/ {print $2}' "/proc/$sidecar_pid/smaps_rollup")
+  if [ -n "$keep" ]; then
+    cp "/proc/$sidecar_pid/smaps_rollup" "$keep/smaps-rollup-$run.txt"
+    jcmd "$sidecar_pid" VM.native_memory summary > "$keep/nmt-$run.txt" 2>&1 || true
+    # Classes by where they came from: the archive ("shared objects file") or a jar / the JDK.
+    sed -n 's/.* source: \(.*\)/\1/p' "$keep/class-load-$run.log" \
+      | sed -e 's|^file:.*/||' -e 's|^jar:file:.*/\([^/!]*\)!.*|\1|' -e 's|^shared objects file.*|(archive)|' \
+      | sort | uniq -c | sort -rn > "$keep/classes-by-source-$run.txt"
+  fi
   if [ "${FOOTPRINT_DETAIL:-0}" = 1 ]; then
     classes=$(jcmd "$sidecar_pid" VM.classloader_stats 2>/dev/null | awk '/^Total = / {print $4}')
     meta=$(jcmd "$sidecar_pid" GC.heap_info 2>/dev/null | sed -n 's/.*Metaspace *used \([0-9]*\)K.*/\1/p')
@@ -85,4 +108,5 @@ for run in $(seq 1 "$runs"); do
   curl -sf -X POST "http://127.0.0.1:$admin/shutdown" >/dev/null || true
   wait "$sidecar_pid" || true
   sidecar_pid=""
+  [ -z "$keep" ] || cp "$work/sidecar-$run.log" "$keep/sidecar-$run.log"
 done

@@ -135,7 +135,11 @@ final class SidecarCommand implements Callable<Integer> {
     if (waitReady) {
       return waitReady(err);
     }
-    SidecarOptions options = options();
+    return run(options(), err);
+  }
+
+  /** Starts the sidecar with {@code options} and waits until it is shut down. */
+  int run(SidecarOptions options, PrintWriter err) throws InterruptedException {
     SidecarServer server;
     try {
       server = SidecarServer.start(options);
@@ -152,12 +156,16 @@ final class SidecarCommand implements Callable<Integer> {
     return ExitCodes.OK;
   }
 
-  private SidecarOptions options() {
+  /**
+   * The sidecar's options from the fields. Throws picocli's ParameterException when they are
+   * wrong, or IllegalArgumentException when picocli did not set them ({@link SidecarArgs}).
+   */
+  SidecarOptions options() {
     if (service == null || service.isBlank()) {
-      throw new ParameterException(spec.commandLine(), "Missing required option: '--service=NAME'");
+      throw parameterError("Missing required option: '--service=NAME'");
     }
     if (appPort == null) {
-      throw new ParameterException(spec.commandLine(), "Missing required option: '--app-port=PORT'");
+      throw parameterError("Missing required option: '--app-port=PORT'");
     }
     try {
       return SidecarOptions.of(service, namespace, appPort, controlPlane, joinToken)
@@ -169,8 +177,13 @@ final class SidecarCommand implements Callable<Integer> {
           .withDrainPeriod(drainPeriod)
           .withTlsEngine(tlsEngine == null ? null : TlsEngine.parse("--tls-engine", tlsEngine));
     } catch (IllegalArgumentException | NullPointerException e) {
-      throw new ParameterException(spec.commandLine(), e.getMessage());
+      throw parameterError(e.getMessage());
     }
+  }
+
+  private RuntimeException parameterError(String message) {
+    return spec == null ? new IllegalArgumentException(message)
+        : new ParameterException(spec.commandLine(), message);
   }
 
   private int shutdown(PrintWriter err) throws InterruptedException {

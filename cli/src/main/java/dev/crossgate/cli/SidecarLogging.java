@@ -1,49 +1,60 @@
 package dev.crossgate.cli;
 
-import ch.qos.logback.classic.Level;
-import ch.qos.logback.classic.LoggerContext;
-import ch.qos.logback.classic.encoder.PatternLayoutEncoder;
-import ch.qos.logback.classic.spi.Configurator;
-import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.ConsoleAppender;
-import ch.qos.logback.core.spi.ContextAwareBase;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
 
 /**
- * Logback set up in code, as {@code logback.xml} would, when the system property
- * {@value #PROPERTY} is {@code true} (the launcher sets it for {@code crossgate sidecar}):
- * reading the XML file loads the JDK's XML parser and Logback's configuration model, several
- * hundred classes the sidecar keeps in metaspace for nothing. Without the property it steps
- * aside and {@code logback.xml} applies.
+ * The sidecar's logging set-up. The launcher runs {@code crossgate sidecar} with slf4j-simple as
+ * its SLF4J backend instead of Logback (about 10 classes instead of 230 on the start path; see
+ * docs/sidecar.md, "Footprint"); slf4j-simple reads its settings from system properties, which
+ * {@link #configure()} sets before the first logger is made, to the same layout and levels as the
+ * CLI's {@code logback.xml}: {@code HH:mm:ss.SSS LEVEL Logger - message} on stderr, the root level
+ * from {@code CROSSGATE_LOG_LEVEL} (default INFO), Netty, Vert.x, Infinispan, JBoss and JGroups
+ * at WARN. A property given on the command line ({@code -Dorg.slf4j.simpleLogger...}) wins. With
+ * Logback on the classpath instead (the whole CLI's), the properties are unused.
  */
-public final class SidecarLogging extends ContextAwareBase implements Configurator {
+final class SidecarLogging {
 
-  /** The system property that turns this configurator on. */
-  public static final String PROPERTY = "crossgate.logging.programmatic";
-  private static final String PATTERN = "%d{HH:mm:ss.SSS} %-5level %logger{0} - %msg%n";
+  private static final String PREFIX = "org.slf4j.simpleLogger.";
 
-  @Override
-  public ExecutionStatus configure(LoggerContext context) {
-    if (!Boolean.getBoolean(PROPERTY)) {
-      return ExecutionStatus.INVOKE_NEXT_IF_ANY;
-    }
-    PatternLayoutEncoder encoder = new PatternLayoutEncoder();
-    encoder.setContext(context);
-    encoder.setPattern(PATTERN);
-    encoder.start();
-    ConsoleAppender<ILoggingEvent> stderr = new ConsoleAppender<>();
-    stderr.setContext(context);
-    stderr.setName("STDERR");
-    stderr.setTarget("System.err");
-    stderr.setEncoder(encoder);
-    stderr.start();
-    ch.qos.logback.classic.Logger root = context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
-    root.setLevel(Level.toLevel(System.getenv("CROSSGATE_LOG_LEVEL"), Level.INFO));
-    root.addAppender(stderr);
+  private SidecarLogging() {
+  }
+
+  /** Sets slf4j-simple's system properties that are not already set. */
+  static void configure() {
+    settings(System.getenv("CROSSGATE_LOG_LEVEL"))
+        .forEach((key, value) -> {
+          if (System.getProperty(key) == null) {
+            System.setProperty(key, value);
+          }
+        });
+  }
+
+  /** slf4j-simple's properties for a root level given as in {@code CROSSGATE_LOG_LEVEL}. */
+  static Map<String, String> settings(String rootLevel) {
+    Map<String, String> settings = new LinkedHashMap<>();
+    settings.put(PREFIX + "logFile", "System.err");
+    settings.put(PREFIX + "showDateTime", "true");
+    settings.put(PREFIX + "dateTimeFormat", "HH:mm:ss.SSS");
+    settings.put(PREFIX + "showThreadName", "false");
+    settings.put(PREFIX + "showShortLogName", "true");
+    settings.put(PREFIX + "defaultLogLevel", level(rootLevel));
     for (String quiet : new String[] {"io.netty", "io.vertx", "org.infinispan", "org.jboss",
         "org.jgroups"}) {
-      context.getLogger(quiet).setLevel(Level.WARN);
+      settings.put(PREFIX + "log." + quiet, "warn");
     }
-    context.getLogger("io.micrometer.core.instrument.MeterRegistry").setLevel(Level.ERROR);
-    return ExecutionStatus.DO_NOT_INVOKE_NEXT_IF_ANY;
+    // vertx-micrometer registers a gauge per shared server instance; one per port is kept.
+    settings.put(PREFIX + "log.io.micrometer.core.instrument.MeterRegistry", "error");
+    return settings;
+  }
+
+  /** The level slf4j-simple understands; INFO for none or an unknown one (as before, with Logback). */
+  private static String level(String name) {
+    String level = name == null ? "" : name.strip().toLowerCase(Locale.ROOT);
+    return switch (level) {
+      case "trace", "debug", "info", "warn", "error", "off" -> level;
+      default -> "info";
+    };
   }
 }

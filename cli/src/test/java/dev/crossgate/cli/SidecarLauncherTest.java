@@ -2,8 +2,6 @@ package dev.crossgate.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import ch.qos.logback.classic.LoggerContext;
-import ch.qos.logback.classic.spi.Configurator.ExecutionStatus;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -15,12 +13,14 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The launcher's sidecar settings: every JVM flag in {@code ./crossgate}'s {@code sidecar_opts}
  * is one this JDK accepts (run without {@code -XX:+IgnoreUnrecognizedVMOptions}, which the
  * launcher adds only for older JDK 17 updates), {@link SidecarMain} answers {@code --help} with
- * them, and Logback's in-code set-up applies only when asked for.
+ * them, and with slf4j-simple (the sidecar's SLF4J backend) it logs in the CLI's layout.
  */
 class SidecarLauncherTest {
 
@@ -29,7 +29,7 @@ class SidecarLauncherTest {
   @Test
   void theLaunchersSidecarFlagsAreAcceptedAndSidecarMainAnswersHelp() throws Exception {
     List<String> flags = sidecarFlags();
-    assertThat(flags).contains("-XX:+UseSerialGC", "-Dcrossgate.logging.programmatic=true")
+    assertThat(flags).contains("-XX:+UseSerialGC")
         .anyMatch(f -> f.startsWith("-Xmx"));
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
@@ -45,6 +45,20 @@ class SidecarLauncherTest {
   }
 
   @Test
+  void aPlainCommandLineThatPicocliMustRefuseGetsPicocliSMessage() throws Exception {
+    // SidecarArgs reads it (plain values), the options are incomplete: picocli answers.
+    Process process = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java")
+        .toString(), "-cp", System.getProperty("java.class.path"), SidecarMain.class.getName(),
+        "--service", "reviews", "--inbound-port", "0")
+        .redirectErrorStream(true).start();
+    String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    assertThat(process.exitValue()).as(output).isEqualTo(2);
+    assertThat(output).startsWith("Missing required option: '--app-port=PORT'")
+        .contains("Usage: crossgate sidecar");
+  }
+
+  @Test
   void sidecarMainRefusesAnUnknownOptionWithTheUsage() {
     var commandLine = SidecarMain.commandLine();
     var err = new java.io.StringWriter();
@@ -55,27 +69,58 @@ class SidecarLauncherTest {
   }
 
   @Test
-  void logbackIsSetUpInCodeOnlyWithTheProperty() {
-    String before = System.getProperty(SidecarLogging.PROPERTY);
-    try {
-      System.clearProperty(SidecarLogging.PROPERTY);
-      LoggerContext plain = new LoggerContext();
-      assertThat(new SidecarLogging().configure(plain)).isEqualTo(ExecutionStatus.INVOKE_NEXT_IF_ANY);
-      assertThat(plain.getLogger("ROOT").iteratorForAppenders().hasNext()).isFalse();
-
-      System.setProperty(SidecarLogging.PROPERTY, "true");
-      LoggerContext coded = new LoggerContext();
-      assertThat(new SidecarLogging().configure(coded))
-          .isEqualTo(ExecutionStatus.DO_NOT_INVOKE_NEXT_IF_ANY);
-      assertThat(coded.getLogger("ROOT").getAppender("STDERR")).isNotNull();
-      assertThat(coded.getLogger("io.netty").getLevel().levelStr).isEqualTo("WARN");
-    } finally {
-      if (before == null) {
-        System.clearProperty(SidecarLogging.PROPERTY);
-      } else {
-        System.setProperty(SidecarLogging.PROPERTY, before);
-      }
+  @Timeout(value = 120, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+  void sidecarMainLogsThroughSlf4jSimpleInTheCliLayout(@TempDir Path state) throws Exception {
+    // A kept snapshot that is not JSON: the sidecar logs a WARN at start, with no engine.
+    Path kept = Files.createDirectories(state.resolve("sidecar").resolve("shop.reviews"));
+    Files.writeString(kept.resolve("last-known-good.json"), "not json");
+    List<String> classpath = new ArrayList<>(Arrays.stream(
+        System.getProperty("java.class.path").split(java.io.File.pathSeparator))
+        .filter(entry -> !Path.of(entry).getFileName().toString().startsWith("logback-"))
+        .toList());
+    try (var simple = Files.newDirectoryStream(Path.of("target", "lib-sidecar"), "slf4j-simple-*.jar")) {
+      simple.forEach(jar -> classpath.add(jar.toString()));
     }
+    assertThat(classpath).anyMatch(entry -> entry.contains("slf4j-simple-"));
+    List<String> command = new ArrayList<>(List.of(
+        Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xshare:auto",
+        "-cp", String.join(java.io.File.pathSeparator, classpath), SidecarMain.class.getName(),
+        "--service", "reviews", "--namespace", "shop", "--app-port", "9",
+        "--control-plane", "127.0.0.1:1", "--join-token", "not-used", "--inbound-port", "0",
+        "--outbound-port", "0", "--admin-port", "0", "--state-dir", state.toString()));
+    Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+    try (var lines = new java.io.BufferedReader(new java.io.InputStreamReader(
+        process.getInputStream(), StandardCharsets.UTF_8))) {
+      List<String> seen = new ArrayList<>();
+      String line;
+      while ((line = lines.readLine()) != null && !line.contains("last-known-good")) {
+        seen.add(line);
+      }
+      assertThat(line).as("output: %s", seen).isNotNull()
+          .matches("\\d\\d:\\d\\d:\\d\\d\\.\\d{3} WARN KeptState - "
+              + "ignoring the last-known-good snapshot: .*");
+      assertThat(seen).noneMatch(l -> l.startsWith("SLF4J")).noneMatch(l -> l.contains("logback"));
+    } finally {
+      process.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+    }
+  }
+
+  @Test
+  void sidecarLoggingSetsTheCliLevelsForSlf4jSimple() {
+    assertThat(SidecarLogging.settings(null))
+        .containsEntry("org.slf4j.simpleLogger.defaultLogLevel", "info")
+        .containsEntry("org.slf4j.simpleLogger.dateTimeFormat", "HH:mm:ss.SSS")
+        .containsEntry("org.slf4j.simpleLogger.showShortLogName", "true")
+        .containsEntry("org.slf4j.simpleLogger.showThreadName", "false")
+        .containsEntry("org.slf4j.simpleLogger.logFile", "System.err")
+        .containsEntry("org.slf4j.simpleLogger.log.io.netty", "warn")
+        .containsEntry("org.slf4j.simpleLogger.log.io.vertx", "warn")
+        .containsEntry("org.slf4j.simpleLogger.log.io.micrometer.core.instrument.MeterRegistry",
+            "error");
+    assertThat(SidecarLogging.settings(" DEBUG ")).containsEntry(
+        "org.slf4j.simpleLogger.defaultLogLevel", "debug");
+    assertThat(SidecarLogging.settings("loud")).containsEntry(
+        "org.slf4j.simpleLogger.defaultLogLevel", "info");
   }
 
   /** The words of {@code sidecar_opts=(...)} in the launcher. */
