@@ -75,6 +75,29 @@ cpu_ms() { awk -v hz="$HZ" '{printf "%d", ($14 + $15) * 1000 / hz}' "/proc/$1/st
 rss_kb() { awk '/^VmRSS:/ {print $2}' "/proc/$1/status"; }
 pss_kb() { awk '/^Pss:/ {print $2}' "/proc/$1/smaps_rollup" 2>/dev/null || echo 0; }
 mib() { awk -v k="$1" 'BEGIN {printf "%.1f", k / 1024}'; }
+# A latency histogram from a sidecar's /metrics, all series summed: "le count" lines (le in s).
+hist() {
+  curl -sf "http://127.0.0.1:$1/metrics" 2>/dev/null | awk -v m="$2" 'index($0, m "_bucket{") == 1 {
+    match($0, /le="[^"]*"/); le = substr($0, RSTART + 4, RLENGTH - 5); c[le] += $NF }
+    END { for (l in c) print l, c[l] }'
+}
+# The upper bound (ms) of the bucket holding quantile $2 of the histogram difference $1 - $0file.
+hist_q() { # before after q
+  local total
+  total=$(awk 'NR == FNR {b[$1] = $2; next} $1 == "+Inf" {print $2 - b[$1]}' "$1" "$2")
+  [ -n "$total" ] && [ "$total" -gt 0 ] 2>/dev/null || { echo "-"; return; }
+  awk 'NR == FNR {b[$1] = $2; next} $1 != "+Inf" {print $1, $2 - b[$1]}' "$1" "$2" | sort -g \
+    | awk -v q="$3" -v total="$total" '$2 >= q * total {printf "≤ %.1f", $1 * 1000; found = 1; exit}
+        {last = $1} END {if (!found) printf "> %.0f", last * 1000}'
+}
+# Context switches of all threads of a process: "voluntary nonvoluntary" (a thread that blocks in
+# epoll is voluntary; one the scheduler takes the core from is nonvoluntary).
+switches() { cat /proc/"$1"/task/*/status 2>/dev/null \
+  | awk '/^voluntary_ctxt_switches/ {v += $2} /^nonvoluntary_ctxt_switches/ {n += $2} END {print v + 0, n + 0}'; }
+
+# This script, and so everything it starts without a taskset of its own (the policy engine, the
+# 1 s samplers, curl), runs on the load core: nothing but the sidecars runs on theirs.
+taskset -cp "$LOAD_CPU" $$ > /dev/null
 
 # ---------------------------------------------------------------- the CLI and its archive
 load_start="$(cut -d' ' -f1-3 /proc/loadavg)"
@@ -216,20 +239,25 @@ if [ -n "${BENCH_JFR:-}" ]; then
   done
   log "JFR recording on both sidecars (written to $BENCH_JFR after the rounds)"
 fi
-rows=""; peak_rss_a=0; peak_rss_b=0; cpu_rows=""; idle_rows=""
+rows=""; peak_rss_a=0; peak_rss_b=0; cpu_rows=""; idle_rows=""; switch_rows=""
 field() { sed -n "s/.* $1=\([0-9]*\).*/\1/p" <<<"$2"; }
 for r in $(seq 1 "$ROUNDS"); do
   for t in $TARGETS; do
     ca0=$(cpu_ms "${pid_of[a]}"); cb0=$(cpu_ms "${pid_of[b]}"); t0=$(now_ms)
+    read -r va0 na0 <<<"$(switches "${pid_of[a]}")"; read -r vb0 nb0 <<<"$(switches "${pid_of[b]}")"
+    hist "${admin_of[a]}" crossgate_request_duration_seconds > "$work/hist-a-$t-$r.0"
+    hist "${admin_of[b]}" crossgate_sidecar_inbound_request_duration_seconds > "$work/hist-b-$t-$r.0"
     taskset -c "$LOAD_CPU" wrk -t1 -c"$CLIENTS" -d"${RATE_SECONDS}s" --timeout 5s -H "${hdr[$t]}" \
       -s "$here/load/wrk-rate.lua" "${url[$t]}" -- "$pause" > "$work/wrk-$t-$r.out" 2>&1 &
     load=$!
     while kill -0 "$load" 2>/dev/null; do
+      # The same sampling in every round (on the load core), kept for the mesh rounds only, so
+      # that direct and mesh are measured alike.
+      # The app's (wrk's) connections to A's outbound port: reused, they keep their ports.
+      conns="$(ss -Htn state established "( sport = :${out_of[a]} )" 2>/dev/null | awk '{print $NF}' || true)"
+      ra=$(rss_kb "${pid_of[a]}"); rb=$(rss_kb "${pid_of[b]}")
       if [ "$t" = mesh ]; then
-        # The app's (wrk's) connections to A's outbound port: reused, they keep their ports.
-        ss -Htn state established "( sport = :${out_of[a]} )" 2>/dev/null \
-          | awk '{print $NF}' >> "$work/app-conns-$r.txt" || true
-        ra=$(rss_kb "${pid_of[a]}"); rb=$(rss_kb "${pid_of[b]}")
+        [ -n "$conns" ] && printf '%s\n' "$conns" >> "$work/app-conns-$r.txt"
         [ "$ra" -gt "$peak_rss_a" ] && peak_rss_a=$ra
         [ "$rb" -gt "$peak_rss_b" ] && peak_rss_b=$rb
       fi
@@ -237,6 +265,9 @@ for r in $(seq 1 "$ROUNDS"); do
     done
     wait "$load" || true
     t1=$(now_ms); ca1=$(cpu_ms "${pid_of[a]}"); cb1=$(cpu_ms "${pid_of[b]}")
+    read -r va1 na1 <<<"$(switches "${pid_of[a]}")"; read -r vb1 nb1 <<<"$(switches "${pid_of[b]}")"
+    hist "${admin_of[a]}" crossgate_request_duration_seconds > "$work/hist-a-$t-$r.1"
+    hist "${admin_of[b]}" crossgate_sidecar_inbound_request_duration_seconds > "$work/hist-b-$t-$r.1"
     line="$(grep '^RESULT' "$work/wrk-$t-$r.out" || true)"
     [ -n "$line" ] || die "wrk $t round $r: no result ($(tail -2 "$work/wrk-$t-$r.out"))"
     n=$(field requests "$line"); dur=$(field duration_us "$line")
@@ -247,6 +278,7 @@ for r in $(seq 1 "$ROUNDS"); do
     secs=$(awk -v a="$t0" -v b="$t1" 'BEGIN {print (b - a) / 1000}')
     if [ "$t" = mesh ]; then
       cpu_rows+="$r	$((ca1 - ca0))	$((cb1 - cb0))	$secs	$rps"$'\n'
+      switch_rows+="$r	$n	$((va1 - va0))	$((na1 - na0))	$((vb1 - vb0))	$((nb1 - nb0))"$'\n'
     elif [ "$t" = direct ]; then # the sidecars idle while the client calls the backend directly
       idle_rows+="$r	$((ca1 - ca0))	$((cb1 - cb0))	$secs"$'\n'
     fi
@@ -335,6 +367,28 @@ mkdir -p "$(dirname "$OUT")"
   echo "| round | target | req/s | requests | p50 | p99 | p99.9 | failed |"
   echo "|---|---|---:|---:|---:|---:|---:|---:|"
   printf '%s' "$rows" | awk -F'\t' '{printf "| %s | %s | %s | %s | %s | %s | %s | %s |\n", $1, $2, $3, $4, $5, $6, $7, $8}'
+  echo
+  echo "Where the time goes, per round: the client's view (wrk, µs) against each sidecar's own histogram"
+  echo "(ms, the upper bound of the bucket holding the quantile): A's outbound span (request received →"
+  echo "response complete, i.e. A → B → backend → B → A), B's inbound span (B → backend → B)."
+  echo
+  echo "| round | target | wrk p50 | wrk p99 | A p50 | A p99 | B p50 | B p99 |"
+  echo "|---|---|---:|---:|---:|---:|---:|---:|"
+  for r in $(seq 1 "$ROUNDS"); do
+    for t in $TARGETS; do
+      [ "$t" = direct ] && continue
+      wp50=$(printf '%s' "$rows" | awk -F'\t' -v r="$r" -v t="$t" '$1 == r && $2 == t {print $5}')
+      wp99=$(printf '%s' "$rows" | awk -F'\t' -v r="$r" -v t="$t" '$1 == r && $2 == t {print $6}')
+      echo "| $r | $t | $wp50 | $wp99 | $(hist_q "$work/hist-a-$t-$r.0" "$work/hist-a-$t-$r.1" 0.5) | $(hist_q "$work/hist-a-$t-$r.0" "$work/hist-a-$t-$r.1" 0.99) | $(hist_q "$work/hist-b-$t-$r.0" "$work/hist-b-$t-$r.1" 0.5) | $(hist_q "$work/hist-b-$t-$r.0" "$work/hist-b-$t-$r.1" 0.99) |"
+    done
+  done
+  echo
+  echo "Context switches of the sidecars' threads per mesh request (all threads, /proc/PID/task/*/status;"
+  echo "voluntary: a thread blocked, e.g. in epoll; nonvoluntary: the scheduler took its core):"
+  echo
+  echo "| round | A voluntary | A nonvoluntary | B voluntary | B nonvoluntary |"
+  echo "|---|---:|---:|---:|---:|"
+  printf '%s' "$switch_rows" | awk -F'\t' '{printf "| %s | %.2f | %.3f | %.2f | %.3f |\n", $1, $3 / $2, $4 / $2, $5 / $2, $6 / $2}'
   echo
   echo "CPU of the sidecars per mesh round (ms of utime+stime from /proc/PID/stat):"
   echo
