@@ -246,7 +246,7 @@ for r in $(seq 1 "$ROUNDS"); do
     ca0=$(cpu_ms "${pid_of[a]}"); cb0=$(cpu_ms "${pid_of[b]}"); t0=$(now_ms)
     read -r va0 na0 <<<"$(switches "${pid_of[a]}")"; read -r vb0 nb0 <<<"$(switches "${pid_of[b]}")"
     hist "${admin_of[a]}" crossgate_request_duration_seconds > "$work/hist-a-$t-$r.0"
-    hist "${admin_of[b]}" crossgate_sidecar_inbound_request_duration_seconds > "$work/hist-b-$t-$r.0"
+    hist "${admin_of[b]}" crossgate_request_duration_seconds > "$work/hist-b-$t-$r.0"
     taskset -c "$LOAD_CPU" wrk -t1 -c"$CLIENTS" -d"${RATE_SECONDS}s" --timeout 5s -H "${hdr[$t]}" \
       -s "$here/load/wrk-rate.lua" "${url[$t]}" -- "$pause" > "$work/wrk-$t-$r.out" 2>&1 &
     load=$!
@@ -267,7 +267,7 @@ for r in $(seq 1 "$ROUNDS"); do
     t1=$(now_ms); ca1=$(cpu_ms "${pid_of[a]}"); cb1=$(cpu_ms "${pid_of[b]}")
     read -r va1 na1 <<<"$(switches "${pid_of[a]}")"; read -r vb1 nb1 <<<"$(switches "${pid_of[b]}")"
     hist "${admin_of[a]}" crossgate_request_duration_seconds > "$work/hist-a-$t-$r.1"
-    hist "${admin_of[b]}" crossgate_sidecar_inbound_request_duration_seconds > "$work/hist-b-$t-$r.1"
+    hist "${admin_of[b]}" crossgate_request_duration_seconds > "$work/hist-b-$t-$r.1"
     line="$(grep '^RESULT' "$work/wrk-$t-$r.out" || true)"
     [ -n "$line" ] || die "wrk $t round $r: no result ($(tail -2 "$work/wrk-$t-$r.out"))"
     n=$(field requests "$line"); dur=$(field duration_us "$line")
@@ -370,7 +370,8 @@ mkdir -p "$(dirname "$OUT")"
   echo
   echo "Where the time goes, per round: the client's view (wrk, µs) against each sidecar's own histogram"
   echo "(ms, the upper bound of the bucket holding the quantile): A's outbound span (request received →"
-  echo "response complete, i.e. A → B → backend → B → A), B's inbound span (B → backend → B)."
+  echo "response complete, i.e. A → B → backend → B → A), B's span to the backend (B's proxy core:"
+  echo "request received → response complete, B → backend → B); both from crossgate_request_duration."
   echo
   echo "| round | target | wrk p50 | wrk p99 | A p50 | A p99 | B p50 | B p99 |"
   echo "|---|---|---:|---:|---:|---:|---:|---:|"
