@@ -14,7 +14,13 @@
 #      p50/p99 per round (wrk), VmRSS of A and B sampled every second,
 #      CPU time (utime+stime) of A and B over each mesh round
 #   4. writes bench/results/<date>-sidecar-bench.md (BENCH_OUT)
-# The sidecars run on core BENCH_PROXY_CPU [0]; load client and backend on BENCH_LOAD_CPU [1].
+# BENCH_TARGETS [direct mesh] adds legs of the hop, to find where its time goes (each measured
+# like the others, interleaved in every round):
+#        inbound:  load client -> B inbound, plaintext (PERMISSIVE) -> backend   (B's half alone)
+#        outbound: load client -> A outbound (Host: c, a Service with no sidecar) -> backend,
+#                  plaintext (A's half alone, no TLS)
+# The sidecars run on core BENCH_PROXY_CPU [0] (B on BENCH_B_CPU [= BENCH_PROXY_CPU]: another core
+# splits A and B); load client and backend on BENCH_LOAD_CPU [1].
 # Knobs: BENCH_RATE [1000] BENCH_ROUNDS [5] BENCH_RATE_SECONDS [15] BENCH_WARMUP_SECONDS [30]
 #        BENCH_IDLE_SECONDS [10] BENCH_KEEP=1 (keep the temp dir) JAVA_OPTS (extra sidecar flags)
 #        BENCH_JFR=DIR: a JFR recording (settings=profile) of each sidecar over the measured rounds,
@@ -26,6 +32,13 @@ here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(dirname "$here")"
 PROXY_CPU="${BENCH_PROXY_CPU:-0}"
 LOAD_CPU="${BENCH_LOAD_CPU:-1}"
+B_CPU="${BENCH_B_CPU:-$PROXY_CPU}"
+TARGETS="${BENCH_TARGETS:-direct mesh}"
+for t in $TARGETS; do
+  case "$t" in direct|mesh|inbound|outbound) ;; *) echo "BENCH_TARGETS: unknown target '$t' (expected: direct mesh inbound outbound)" >&2; exit 2 ;; esac
+done
+case " $TARGETS " in *" direct "*) ;; *) echo "BENCH_TARGETS must include direct (the baseline)" >&2; exit 2 ;; esac
+case " $TARGETS " in *" mesh "*) ;; *) echo "BENCH_TARGETS must include mesh" >&2; exit 2 ;; esac
 RATE="${BENCH_RATE:-1000}"
 ROUNDS="${BENCH_ROUNDS:-5}"
 RATE_SECONDS="${BENCH_RATE_SECONDS:-15}"
@@ -62,6 +75,29 @@ cpu_ms() { awk -v hz="$HZ" '{printf "%d", ($14 + $15) * 1000 / hz}' "/proc/$1/st
 rss_kb() { awk '/^VmRSS:/ {print $2}' "/proc/$1/status"; }
 pss_kb() { awk '/^Pss:/ {print $2}' "/proc/$1/smaps_rollup" 2>/dev/null || echo 0; }
 mib() { awk -v k="$1" 'BEGIN {printf "%.1f", k / 1024}'; }
+# A latency histogram from a sidecar's /metrics, all series summed: "le count" lines (le in s).
+hist() {
+  curl -sf "http://127.0.0.1:$1/metrics" 2>/dev/null | awk -v m="$2" 'index($0, m "_bucket{") == 1 {
+    match($0, /le="[^"]*"/); le = substr($0, RSTART + 4, RLENGTH - 5); c[le] += $NF }
+    END { for (l in c) print l, c[l] }'
+}
+# The upper bound (ms) of the bucket holding quantile $2 of the histogram difference $1 - $0file.
+hist_q() { # before after q
+  local total
+  total=$(awk 'NR == FNR {b[$1] = $2; next} $1 == "+Inf" {print $2 - b[$1]}' "$1" "$2")
+  [ -n "$total" ] && [ "$total" -gt 0 ] 2>/dev/null || { echo "-"; return; }
+  awk 'NR == FNR {b[$1] = $2; next} $1 != "+Inf" {print $1, $2 - b[$1]}' "$1" "$2" | sort -g \
+    | awk -v q="$3" -v total="$total" '$2 >= q * total {printf "≤ %.1f", $1 * 1000; found = 1; exit}
+        {last = $1} END {if (!found) printf "> %.0f", last * 1000}'
+}
+# Context switches of all threads of a process: "voluntary nonvoluntary" (a thread that blocks in
+# epoll is voluntary; one the scheduler takes the core from is nonvoluntary).
+switches() { cat /proc/"$1"/task/*/status 2>/dev/null \
+  | awk '/^voluntary_ctxt_switches/ {v += $2} /^nonvoluntary_ctxt_switches/ {n += $2} END {print v + 0, n + 0}'; }
+
+# This script, and so everything it starts without a taskset of its own (the policy engine, the
+# 1 s samplers, curl), runs on the load core: nothing but the sidecars runs on theirs.
+taskset -cp "$LOAD_CPU" $$ > /dev/null
 
 # ---------------------------------------------------------------- the CLI and its archive
 load_start="$(cut -d' ' -f1-3 /proc/loadavg)"
@@ -115,6 +151,16 @@ spec:
   endpoints:
     - address: 127.0.0.1
       port: $backend
+---
+apiVersion: crossgate.dev/v1alpha1
+kind: Service
+metadata:
+  name: c
+  namespace: bench
+spec:
+  endpoints:
+    - address: 127.0.0.1
+      port: $backend
 EOF
 CROSSGATE_NO_BUILD=1 "$root/crossgate" apply --server "http://127.0.0.1:$api" --token "$admin_token" \
   -f "$work/b.yaml" > "$work/apply.out" 2>&1 || die "apply failed: $(cat "$work/apply.out")"
@@ -125,12 +171,12 @@ token() {
 token_a="$(token a)"; token_b="$(token b)"
 
 # ---------------------------------------------------------------- sidecars
-declare -A pid_of admin_of out_of ready_ms ready_cpu
-start_sidecar() { # name app-port token
+declare -A pid_of admin_of out_of in_of ready_ms ready_cpu
+start_sidecar() { # name app-port token cpu
   local name="$1" admin out inbound start ready=""
   admin=$(free_port); out=$(free_port); inbound=$(free_port)
   start=$(now_ms)
-  CROSSGATE_NO_BUILD=1 taskset -c "$PROXY_CPU" "$root/crossgate" sidecar --service "$name" \
+  CROSSGATE_NO_BUILD=1 taskset -c "$4" "$root/crossgate" sidecar --service "$name" \
     --namespace bench --app-port "$2" --control-plane "127.0.0.1:$dist" --join-token "$3" \
     --inbound-port "$inbound" --outbound-port "$out" --admin-port "$admin" \
     --advertise-address 127.0.0.1 --state-dir "$work/state" > "$work/sidecar-$name.log" 2>&1 &
@@ -142,12 +188,12 @@ start_sidecar() { # name app-port token
     sleep 0.01
   done
   [ -n "$ready" ] || die "sidecar $name not ready (log: $work/sidecar-$name.log)"
-  pid_of[$name]=$pid; admin_of[$name]=$admin; out_of[$name]=$out
+  pid_of[$name]=$pid; admin_of[$name]=$admin; out_of[$name]=$out; in_of[$name]=$inbound
   ready_ms[$name]=$((ready - start)); ready_cpu[$name]=$(cpu_ms "$pid")
   log "sidecar $name ready in ${ready_ms[$name]} ms (${ready_cpu[$name]} ms CPU)"
 }
-start_sidecar b "$backend" "$token_b"
-start_sidecar a 9 "$token_a"
+start_sidecar b "$backend" "$token_b" "$B_CPU"
+start_sidecar a 9 "$token_a" "$PROXY_CPU"
 
 # A must know B's sidecar as an endpoint of b (the mesh path), then one request proves the path.
 for _ in $(seq 1 300); do
@@ -175,6 +221,12 @@ declare -A url hdr
 declare -A url hdr
 url[direct]="http://127.0.0.1:$backend/"; hdr[direct]="Host: 127.0.0.1"
 url[mesh]="http://127.0.0.1:${out_of[a]}/"; hdr[mesh]="Host: b"
+url[inbound]="http://127.0.0.1:${in_of[b]}/"; hdr[inbound]="Host: b"
+url[outbound]="http://127.0.0.1:${out_of[a]}/"; hdr[outbound]="Host: c"
+for t in $TARGETS; do
+  size="$(curl -sf -H "${hdr[$t]}" "${url[$t]}" | wc -c)"
+  [ "$size" = 1024 ] || die "target $t returned $size bytes (expected: 1024)"
+done
 pause=$((CLIENTS * 1000 / RATE))
 log "warm-up: ${WARMUP}s of mesh traffic at ~$RATE req/s (not measured)"
 taskset -c "$LOAD_CPU" wrk -t1 -c"$CLIENTS" -d"${WARMUP}s" -H "${hdr[mesh]}" -s "$here/load/wrk-rate.lua" \
@@ -187,20 +239,25 @@ if [ -n "${BENCH_JFR:-}" ]; then
   done
   log "JFR recording on both sidecars (written to $BENCH_JFR after the rounds)"
 fi
-rows=""; peak_rss_a=0; peak_rss_b=0; cpu_rows=""; idle_rows=""
+rows=""; peak_rss_a=0; peak_rss_b=0; cpu_rows=""; idle_rows=""; switch_rows=""
 field() { sed -n "s/.* $1=\([0-9]*\).*/\1/p" <<<"$2"; }
 for r in $(seq 1 "$ROUNDS"); do
-  for t in direct mesh; do
+  for t in $TARGETS; do
     ca0=$(cpu_ms "${pid_of[a]}"); cb0=$(cpu_ms "${pid_of[b]}"); t0=$(now_ms)
+    read -r va0 na0 <<<"$(switches "${pid_of[a]}")"; read -r vb0 nb0 <<<"$(switches "${pid_of[b]}")"
+    hist "${admin_of[a]}" crossgate_request_duration_seconds > "$work/hist-a-$t-$r.0"
+    hist "${admin_of[b]}" crossgate_request_duration_seconds > "$work/hist-b-$t-$r.0"
     taskset -c "$LOAD_CPU" wrk -t1 -c"$CLIENTS" -d"${RATE_SECONDS}s" --timeout 5s -H "${hdr[$t]}" \
       -s "$here/load/wrk-rate.lua" "${url[$t]}" -- "$pause" > "$work/wrk-$t-$r.out" 2>&1 &
     load=$!
     while kill -0 "$load" 2>/dev/null; do
+      # The same sampling in every round (on the load core), kept for the mesh rounds only, so
+      # that direct and mesh are measured alike.
+      # The app's (wrk's) connections to A's outbound port: reused, they keep their ports.
+      conns="$(ss -Htn state established "( sport = :${out_of[a]} )" 2>/dev/null | awk '{print $NF}' || true)"
+      ra=$(rss_kb "${pid_of[a]}"); rb=$(rss_kb "${pid_of[b]}")
       if [ "$t" = mesh ]; then
-        # The app's (wrk's) connections to A's outbound port: reused, they keep their ports.
-        ss -Htn state established "( sport = :${out_of[a]} )" 2>/dev/null \
-          | awk '{print $NF}' >> "$work/app-conns-$r.txt" || true
-        ra=$(rss_kb "${pid_of[a]}"); rb=$(rss_kb "${pid_of[b]}")
+        [ -n "$conns" ] && printf '%s\n' "$conns" >> "$work/app-conns-$r.txt"
         [ "$ra" -gt "$peak_rss_a" ] && peak_rss_a=$ra
         [ "$rb" -gt "$peak_rss_b" ] && peak_rss_b=$rb
       fi
@@ -208,6 +265,9 @@ for r in $(seq 1 "$ROUNDS"); do
     done
     wait "$load" || true
     t1=$(now_ms); ca1=$(cpu_ms "${pid_of[a]}"); cb1=$(cpu_ms "${pid_of[b]}")
+    read -r va1 na1 <<<"$(switches "${pid_of[a]}")"; read -r vb1 nb1 <<<"$(switches "${pid_of[b]}")"
+    hist "${admin_of[a]}" crossgate_request_duration_seconds > "$work/hist-a-$t-$r.1"
+    hist "${admin_of[b]}" crossgate_request_duration_seconds > "$work/hist-b-$t-$r.1"
     line="$(grep '^RESULT' "$work/wrk-$t-$r.out" || true)"
     [ -n "$line" ] || die "wrk $t round $r: no result ($(tail -2 "$work/wrk-$t-$r.out"))"
     n=$(field requests "$line"); dur=$(field duration_us "$line")
@@ -218,7 +278,8 @@ for r in $(seq 1 "$ROUNDS"); do
     secs=$(awk -v a="$t0" -v b="$t1" 'BEGIN {print (b - a) / 1000}')
     if [ "$t" = mesh ]; then
       cpu_rows+="$r	$((ca1 - ca0))	$((cb1 - cb0))	$secs	$rps"$'\n'
-    else # the sidecars idle while the client calls the backend directly: their baseline
+      switch_rows+="$r	$n	$((va1 - va0))	$((na1 - na0))	$((vb1 - vb0))	$((nb1 - nb0))"$'\n'
+    elif [ "$t" = direct ]; then # the sidecars idle while the client calls the backend directly
       idle_rows+="$r	$((ca1 - ca0))	$((cb1 - cb0))	$secs"$'\n'
     fi
     rows+="$r	$t	$rps	$n	$p50	$p99	$p999	$failed"$'\n'
@@ -268,7 +329,7 @@ mkdir -p "$(dirname "$OUT")"
   echo
   echo "Written by \`bench/run.sh sidecar\` (\`bench/sidecar.sh\`). Load average at start: $load_start."
   echo "Sidecars through \`./crossgate sidecar\` (the launcher's footprint settings; class-data archive: $cds),"
-  echo "pinned to core $PROXY_CPU; nginx backend and wrk on core $LOAD_CPU. Java: $(java -version 2>&1 | head -1)."
+  echo "A pinned to core $PROXY_CPU, B to core $B_CPU; nginx backend and wrk on core $LOAD_CPU. Java: $(java -version 2>&1 | head -1)."
   echo
   echo "| measure | sidecar A (caller) | sidecar B (in front of the backend) | goal |"
   echo "|---|---:|---:|---|"
@@ -297,10 +358,38 @@ mkdir -p "$(dirname "$OUT")"
   echo "| direct (median of rounds) | $d_p50 | $d_p99 |"
   echo "| mesh (median of rounds) | $m_p50 | $m_p99 |"
   echo "| **added p99** (median over rounds of mesh − direct) | | **$added_med** ($(awk -v u="$added_med" 'BEGIN {printf "%.2f", u / 1000}') ms; goal ≤ 1.5 ms: $(goal "$added_med" 1500)) |"
+  for t in $TARGETS; do
+    case "$t" in direct|mesh) continue ;; esac
+    leg_added="$(printf '%s' "$rows" | awk -F'\t' -v t="$t" '$2 == "direct" {d[$1] = $6} $2 == t {print $6 - d[$1]}' | median)"
+    echo "| $t (median of rounds; added p99 over direct: $leg_added) | $(med "$t" 5) | $(med "$t" 6) |"
+  done
   echo
   echo "| round | target | req/s | requests | p50 | p99 | p99.9 | failed |"
   echo "|---|---|---:|---:|---:|---:|---:|---:|"
   printf '%s' "$rows" | awk -F'\t' '{printf "| %s | %s | %s | %s | %s | %s | %s | %s |\n", $1, $2, $3, $4, $5, $6, $7, $8}'
+  echo
+  echo "Where the time goes, per round: the client's view (wrk, µs) against each sidecar's own histogram"
+  echo "(ms, the upper bound of the bucket holding the quantile): A's outbound span (request received →"
+  echo "response complete, i.e. A → B → backend → B → A), B's span to the backend (B's proxy core:"
+  echo "request received → response complete, B → backend → B); both from crossgate_request_duration."
+  echo
+  echo "| round | target | wrk p50 | wrk p99 | A p50 | A p99 | B p50 | B p99 |"
+  echo "|---|---|---:|---:|---:|---:|---:|---:|"
+  for r in $(seq 1 "$ROUNDS"); do
+    for t in $TARGETS; do
+      [ "$t" = direct ] && continue
+      wp50=$(printf '%s' "$rows" | awk -F'\t' -v r="$r" -v t="$t" '$1 == r && $2 == t {print $5}')
+      wp99=$(printf '%s' "$rows" | awk -F'\t' -v r="$r" -v t="$t" '$1 == r && $2 == t {print $6}')
+      echo "| $r | $t | $wp50 | $wp99 | $(hist_q "$work/hist-a-$t-$r.0" "$work/hist-a-$t-$r.1" 0.5) | $(hist_q "$work/hist-a-$t-$r.0" "$work/hist-a-$t-$r.1" 0.99) | $(hist_q "$work/hist-b-$t-$r.0" "$work/hist-b-$t-$r.1" 0.5) | $(hist_q "$work/hist-b-$t-$r.0" "$work/hist-b-$t-$r.1" 0.99) |"
+    done
+  done
+  echo
+  echo "Context switches of the sidecars' threads per mesh request (all threads, /proc/PID/task/*/status;"
+  echo "voluntary: a thread blocked, e.g. in epoll; nonvoluntary: the scheduler took its core):"
+  echo
+  echo "| round | A voluntary | A nonvoluntary | B voluntary | B nonvoluntary |"
+  echo "|---|---:|---:|---:|---:|"
+  printf '%s' "$switch_rows" | awk -F'\t' '{printf "| %s | %.2f | %.3f | %.2f | %.3f |\n", $1, $3 / $2, $4 / $2, $5 / $2, $6 / $2}'
   echo
   echo "CPU of the sidecars per mesh round (ms of utime+stime from /proc/PID/stat):"
   echo

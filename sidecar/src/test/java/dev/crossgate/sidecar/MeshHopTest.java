@@ -158,6 +158,43 @@ class MeshHopTest {
   }
 
   @Test
+  void theInboundPortServesH2cAndMtlsHttp11OnTheConnectionItAccepted() throws Exception {
+    // Plaintext h2c (prior knowledge) and mTLS without ALPN (HTTP/1.1) on the one inbound port:
+    // the first bytes choose the pipeline of the accepted connection itself.
+    var vertx = appA.vertx();
+    var h2c = vertx.createHttpClient(new io.vertx.core.http.HttpClientOptions()
+        .setProtocolVersion(io.vertx.core.http.HttpVersion.HTTP_2)
+        .setHttp2ClearTextUpgrade(false));
+    var http11 = vertx.createHttpClient(new io.vertx.core.http.HttpClientOptions());
+    try {
+      var plain = await(h2c.request(io.vertx.core.http.HttpMethod.GET, sidecarB.inboundPort(),
+              "127.0.0.1", "/h2c")
+          .compose(request -> request.send())
+          .compose(response -> response.body().map(body -> response)));
+      assertThat(plain.statusCode()).isEqualTo(200);
+      assertThat(plain.version()).isEqualTo(io.vertx.core.http.HttpVersion.HTTP_2);
+
+      var certificate = sidecarA.certificates().current().orElseThrow();
+      var mtls = await(http11.request(new io.vertx.core.http.RequestOptions()
+              .setHost("127.0.0.1").setPort(sidecarB.inboundPort()).setURI("/mtls-http11")
+              .setSsl(true).setSslOptions(dev.crossgate.routing.mesh.MeshTls.client(certificate,
+                  "spiffe://crossgate.local/ns/shop/sa/b", false)))
+          .compose(request -> request.send())
+          .compose(response -> response.body().map(body -> response)));
+      assertThat(mtls.statusCode()).isEqualTo(200);
+      assertThat(mtls.version()).isEqualTo(io.vertx.core.http.HttpVersion.HTTP_1_1);
+    } finally {
+      h2c.close();
+      http11.close();
+    }
+    assertThat(appB.requests()).extracting(r -> r.uri())
+        .containsExactly("/h2c", "/mtls-http11");
+    assertThat(appB.requests().get(0).headers()).doesNotContainKey("x-crossgate-peer");
+    assertThat(appB.requests().get(1).headers().get("x-crossgate-peer"))
+        .containsExactly("spiffe://crossgate.local/ns/shop/sa/a");
+  }
+
+  @Test
   void strictRefusesPlaintextWithAClearError() throws Exception {
     sidecarB.inbound().mode(MtlsMode.STRICT);
     HttpResponse<String> response = http.send(HttpRequest.newBuilder(

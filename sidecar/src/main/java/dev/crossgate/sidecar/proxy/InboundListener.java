@@ -11,8 +11,18 @@ import dev.crossgate.sidecar.traffic.CallerNames;
 import dev.crossgate.sidecar.traffic.TrafficRecorder;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.channel.ChannelPipeline;
+import io.netty.handler.ssl.SslHandler;
 import io.vertx.core.Future;
+import io.vertx.core.Handler;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.internal.ContextInternal;
+import io.vertx.core.internal.VertxInternal;
+import io.vertx.core.internal.net.NetSocketInternal;
 import io.vertx.core.http.ClientAuth;
 import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpServer;
@@ -20,6 +30,7 @@ import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpVersion;
 import io.vertx.core.net.NetClient;
+import io.vertx.core.net.NetClientOptions;
 import io.vertx.core.net.NetServer;
 import io.vertx.core.net.NetServerOptions;
 import io.vertx.core.net.NetSocket;
@@ -36,8 +47,11 @@ import org.slf4j.LoggerFactory;
 /**
  * The inbound port: callers' sidecars connect here with mutual TLS; the request goes to the local
  * app with the caller's verified SPIFFE id in {@code x-crossgate-peer}. Each connection's first
- * byte says what it is (0x16 opens a TLS handshake): TLS goes to a TLS 1.3 server requiring a
- * client certificate from the trust bundle, plaintext to a plain one. What each request may do
+ * byte says what it is (0x16 opens a TLS handshake), read by {@link FirstBytes} at the head of
+ * the connection's own pipeline: TLS gets a TLS 1.3 handler requiring a client certificate from
+ * the trust bundle ({@link InboundTls}) and, once the handshake is done, the HTTP setup of a TLS
+ * server (h2 or HTTP/1.1 by ALPN); plaintext gets that of a plain server (HTTP/1.1 or h2c). Both
+ * on the accepted connection itself ({@link HttpHandover}): no second loopback connection. What each request may do
  * follows the service's {@link InboundPolicy} (its MeshMigration stage: PERMISSIVE or STRICT,
  * authorization audited or enforced; see {@link InboundGate}); every request is counted per
  * caller by the {@link TrafficRecorder}. Requests reach the app through the shared proxy core
@@ -50,7 +64,6 @@ import org.slf4j.LoggerFactory;
 public final class InboundListener {
 
   private static final Logger LOG = LoggerFactory.getLogger(InboundListener.class);
-  private static final byte TLS_HANDSHAKE = 0x16;
   static final Set<String> TLS_1_3 = Set.of("TLSv1.3");
 
   private final Vertx vertx;
@@ -61,8 +74,6 @@ public final class InboundListener {
   private final MeterRegistry registry;
   private final Supplier<InboundPolicy> policy;
   private final TrafficRecorder traffic;
-  /** The relay connection's local port → the caller's real address, while it is open. */
-  private final Map<Integer, String> origins = new ConcurrentHashMap<>();
   /** Each open mTLS connection's caller (its verified SPIFFE id). */
   private final Map<HttpConnection, String> peers = new ConcurrentHashMap<>();
   /** The counter of mTLS requests per HTTP version. */
@@ -74,10 +85,13 @@ public final class InboundListener {
   private HttpServer tls;
   private HttpServer plain;
   private NetServer front;
-  /** mTLS for an opaque TCP service: bytes piped to the app. */
-  private NetServer tlsTcp;
   private volatile boolean opaque;
-  private NetClient relay;
+  /** Connections to the app of an opaque TCP service. */
+  private NetClient appTcp;
+  private InboundTls inboundTls;
+  private ContextInternal context;
+  private Handler<NetSocket> tlsHttp;
+  private Handler<NetSocket> plainHttp;
   /** The mesh TLS implementation; null: Vert.x's default (the JDK's). */
   private SSLEngineOptions sslEngine;
 
@@ -114,8 +128,18 @@ public final class InboundListener {
 
   /** Binds the port with {@code certificate}; answers with the bound port. */
   public Future<Integer> start(WorkloadCertificate certificate) {
+    // One context for every server: a connection accepted by the front is served by the HTTP
+    // servers' setup on the front's event loop.
+    context = ((VertxInternal) vertx).getOrCreateContext();
+    Promise<Integer> started = context.promise();
+    context.runOnContext(v -> listen(certificate).onComplete(started));
+    return started.future();
+  }
+
+  private Future<Integer> listen(WorkloadCertificate certificate) {
     app = new LocalApp(vertx, appHost, appPort, registry);
-    relay = vertx.createNetClient();
+    appTcp = vertx.createNetClient(new NetClientOptions().setTcpNoDelay(true));
+    inboundTls = new InboundTls(vertx, sslEngine);
     HttpServerOptions tlsOptions = new HttpServerOptions().setHost("127.0.0.1").setPort(0)
         .setSsl(true).setClientAuth(ClientAuth.REQUIRED)
         .setKeyCertOptions(certificate.keyCertOptions())
@@ -123,28 +147,24 @@ public final class InboundListener {
         .setEnabledSecureTransportProtocols(TLS_1_3)
         .setUseAlpn(true)
         .setSslEngineOptions(sslEngine);
-    return vertx.createHttpServer(tlsOptions).requestHandler(this::mtlsRequest)
-        .connectionHandler(this::mtlsConnection)
-        .listen()
+    // The HTTP servers listen on loopback only to have their per-connection setup made; the
+    // inbound port's connections are handed to them (HttpHandover), none is relayed.
+    return inboundTls.use(certificate, context)
+        .compose(v -> vertx.createHttpServer(tlsOptions).requestHandler(this::mtlsRequest)
+            .connectionHandler(this::mtlsConnection)
+            .listen())
         .compose(server -> {
           tls = server;
-          return vertx.createHttpServer(new HttpServerOptions().setHost("127.0.0.1").setPort(0))
+          tlsHttp = HttpHandover.of(server);
+          return vertx.createHttpServer(new HttpServerOptions().setHost("127.0.0.1").setPort(0)
+                  .setTcpNoDelay(true))
               .requestHandler(this::plaintextRequest).listen();
         })
         .compose(server -> {
           plain = server;
-          return vertx.createNetServer(new NetServerOptions().setHost("127.0.0.1").setPort(0)
-                  .setSsl(true).setClientAuth(ClientAuth.REQUIRED)
-                  .setKeyCertOptions(certificate.keyCertOptions())
-                  .setTrustOptions(certificate.trustOptions())
-                  .setEnabledSecureTransportProtocols(TLS_1_3)
-                  .setSslEngineOptions(sslEngine))
-              .connectHandler(this::opaqueMtls).listen();
-        })
-        .compose(server -> {
-          tlsTcp = server;
+          plainHttp = HttpHandover.of(server);
           return vertx.createNetServer(new NetServerOptions().setHost(bindAddress).setPort(port)
-              .setTcpNoDelay(true)).connectHandler(this::sniff).listen();
+              .setTcpNoDelay(true)).connectHandler(this::accept).listen();
         })
         .map(server -> {
           front = server;
@@ -157,15 +177,11 @@ public final class InboundListener {
 
   /** Uses a renewed certificate for new connections. */
   public Future<Boolean> updateCertificate(WorkloadCertificate certificate) {
-    tlsTcp.updateSSLOptions(new ServerSSLOptions().setClientAuth(ClientAuth.REQUIRED)
-        .setKeyCertOptions(certificate.keyCertOptions())
-        .setTrustOptions(certificate.trustOptions())
-        .setEnabledSecureTransportProtocols(TLS_1_3));
-    return tls.updateSSLOptions(new ServerSSLOptions().setClientAuth(ClientAuth.REQUIRED)
+    return inboundTls.use(certificate, context).compose(v -> tls.updateSSLOptions(new ServerSSLOptions().setClientAuth(ClientAuth.REQUIRED)
         .setKeyCertOptions(certificate.keyCertOptions())
         .setTrustOptions(certificate.trustOptions())
         .setEnabledSecureTransportProtocols(TLS_1_3)
-        .setUseAlpn(true));
+        .setUseAlpn(true)));
   }
 
   /**
@@ -186,46 +202,64 @@ public final class InboundListener {
     return policy.get().effectiveMode(mode);
   }
 
-  private void sniff(NetSocket socket) {
-    socket.handler(first -> {
-      socket.handler(null);
-      socket.pause();
-      boolean tlsHello = first.length() > 0 && first.getByte(0) == TLS_HANDSHAKE;
-      if (!tlsHello) {
-        count("plaintext", socket.remoteAddress().hostAddress());
-      }
-      boolean bytes = opaque;
-      if (bytes && !tlsHello && effectiveMode() == MtlsMode.STRICT) {
-        count("plaintext_refused", socket.remoteAddress().hostAddress());
-        socket.close(); // an opaque port cannot answer with an error: STRICT just closes
+  /** A new connection: its first bytes decide what it is ({@link FirstBytes}). */
+  private void accept(NetSocket socket) {
+    NetSocketInternal internal = (NetSocketInternal) socket;
+    internal.channelHandlerContext().pipeline().addFirst(FirstBytes.NAME,
+        new FirstBytes((pipeline, first) -> decide(internal, pipeline, first)));
+  }
+
+  private void decide(NetSocketInternal socket, ChannelPipeline pipeline, ByteBuf first) {
+    String source = socket.remoteAddress().hostAddress();
+    boolean bytes = opaque;
+    if (FirstBytes.tlsHello(first)) {
+      SslHandler ssl;
+      try {
+        ssl = inboundTls.newHandler();
+      } catch (RuntimeException e) {
+        first.release();
+        LOG.warn("inbound TLS refused a connection from {}: {}", source, e.toString());
+        socket.close();
         return;
       }
-      if (bytes && !tlsHello
-          && !connectionGate.admit(null, socket.remoteAddress().hostAddress())) {
-        socket.close(); // authorization of a plaintext opaque connection (PERMISSIVE)
-        return;
-      }
-      // An opaque TCP service: mTLS to the piping TLS server, plaintext straight to the app.
-      int to = tlsHello ? (bytes ? tlsTcp.actualPort() : tls.actualPort())
-          : bytes ? appPort : plain.actualPort();
-      relay.connect(to, tlsHello || !bytes ? "127.0.0.1" : appHost)
-          .onSuccess(inner -> {
-            int relayPort = inner.localAddress().port();
-            origins.put(relayPort, socket.remoteAddress().hostAddress());
-            inner.closeHandler(v -> origins.remove(relayPort));
-            inner.write(first);
-            socket.pipeTo(inner);
-            inner.pipeTo(socket);
-          })
-          .onFailure(e -> {
-            LOG.warn("inbound relay failed: {}", e.toString());
-            socket.close();
-          });
-    });
+      pipeline.addFirst("ssl", ssl);
+      ssl.handshakeFuture().addListener(done -> {
+        if (done.isSuccess()) {
+          // Runs inside the handshake's last read, before any application byte moves on.
+          if (bytes) {
+            opaqueMtls(socket, source);
+          } else {
+            tlsHttp.handle(socket);
+          }
+        } // a failed handshake closes the connection (SslHandler)
+      });
+      pipeline.fireChannelRead(first);
+      return;
+    }
+    count("plaintext", source);
+    if (!bytes) {
+      plainHttp.handle(socket);
+      pipeline.fireChannelRead(first);
+      return;
+    }
+    if (effectiveMode() == MtlsMode.STRICT) {
+      first.release();
+      count("plaintext_refused", source);
+      socket.close(); // an opaque port cannot answer with an error: STRICT just closes
+      return;
+    }
+    if (!connectionGate.admit(null, source)) {
+      first.release();
+      socket.close(); // authorization of a plaintext opaque connection (PERMISSIVE)
+      return;
+    }
+    Buffer head = Buffer.buffer(ByteBufUtil.getBytes(first));
+    first.release();
+    pipeToApp(socket, head);
   }
 
   /** An mTLS connection to an opaque TCP service: the bytes go to the app, both ways. */
-  private void opaqueMtls(NetSocket socket) {
+  private void opaqueMtls(NetSocket socket, String source) {
     socket.pause();
     String peer;
     try {
@@ -234,16 +268,23 @@ public final class InboundListener {
       peer = "unknown";
     }
     count("mtls_tcp", peer);
-    var relayed = socket.remoteAddress();
-    String source = relayed == null ? null : origins.get(relayed.port());
     if (!connectionGate.admit(peer.equals("unknown") ? null : peer, source)) {
       socket.close(); // right after the handshake: an opaque stream has no status to answer
       return;
     }
-    relay.connect(appPort, appHost)
-        .onSuccess(app -> {
-          socket.pipeTo(app);
-          app.pipeTo(socket);
+    pipeToApp(socket, null);
+  }
+
+  /** Pipes {@code socket} to a new connection to the app, {@code head} first when set. */
+  private void pipeToApp(NetSocket socket, Buffer head) {
+    socket.pause();
+    appTcp.connect(appPort, appHost)
+        .onSuccess(to -> {
+          if (head != null) {
+            to.write(head);
+          }
+          socket.pipeTo(to);
+          to.pipeTo(socket);
         })
         .onFailure(e -> {
           LOG.warn("inbound TCP to the app {}:{} failed: {}", appHost, appPort, e.toString());
@@ -282,7 +323,7 @@ public final class InboundListener {
   private void handle(HttpServerRequest request, String peer) {
     long start = System.nanoTime();
     var remote = request.remoteAddress();
-    String source = remote == null ? null : origins.get(remote.port());
+    String source = remote == null ? null : remote.hostAddress();
     String caller = CallerNames.of(peer, source);
     InboundGate.Admission admission = gate.admit(request, peer, source);
     // The body end, not the end: the proxy core owns the response's end handler.
@@ -344,7 +385,7 @@ public final class InboundListener {
     return Future.join(front == null ? Future.succeededFuture() : front.close(),
             tls == null ? Future.succeededFuture() : tls.close(),
             plain == null ? Future.succeededFuture() : plain.close(),
-            tlsTcp == null ? Future.succeededFuture() : tlsTcp.close())
+            appTcp == null ? Future.succeededFuture() : appTcp.close())
         .compose(v -> app == null ? Future.succeededFuture() : app.close())
         .mapEmpty();
   }

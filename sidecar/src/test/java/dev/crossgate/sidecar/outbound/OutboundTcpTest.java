@@ -91,4 +91,22 @@ class OutboundTcpTest {
         "crossgate_sidecar_inbound_connections_total{peer=\"spiffe://crossgate.local/ns/shop/sa/a\","
             + "transport=\"mtls_tcp\"}");
   }
+
+  @Test
+  void aPlaintextClientOfThePermissiveInboundPortReachesTheAppFirstBytesFirst() throws Exception {
+    // The bytes that chose "plaintext" are the app's too: they go first, the rest after them.
+    try (Socket socket = new Socket("127.0.0.1", sidecarDb.inboundPort())) {
+      socket.setSoTimeout(10_000);
+      socket.getOutputStream().write("first ".getBytes(StandardCharsets.US_ASCII));
+      socket.getOutputStream().flush();
+      InputStream in = socket.getInputStream();
+      assertThat(new String(in.readNBytes(6), StandardCharsets.US_ASCII)).isEqualTo("first ");
+      socket.getOutputStream().write("then the rest\n".getBytes(StandardCharsets.US_ASCII));
+      socket.getOutputStream().flush();
+      assertThat(new String(in.readNBytes(14), StandardCharsets.US_ASCII))
+          .isEqualTo("then the rest\n");
+    }
+    assertThat(admin(sidecarDb, "/metrics")).containsPattern(
+        "crossgate_sidecar_inbound_connections_total\\{peer=\"127.0.0.1\",transport=\"plaintext\"} [1-9]");
+  }
 }
