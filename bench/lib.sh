@@ -48,3 +48,10 @@ wait_http() {
   done
   die "$3 did not answer $1 within $2 s (logs in $work)"
 }
+
+# free_port : a free loopback TCP port (bound and released, so another process may take it first).
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
+now_ms() { date +%s%3N; }
+# cpu_ms PID : CPU time (utime + stime, ms) of a process from /proc/PID/stat (fields counted after
+# the command name, which may hold spaces).
+cpu_ms() { awk -v t="$(getconf CLK_TCK)" '{ sub(/^.*\) /, ""); print int(($12 + $13) * 1000 / t) }' "/proc/$1/stat"; }

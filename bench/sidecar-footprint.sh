@@ -18,28 +18,18 @@
 set -euo pipefail
 
 home="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+BENCH_TAG=sidecar-footprint
+# cleanup of `pids` and `work` on exit, free_port, now_ms, cpu_ms
+source "$home/bench/lib.sh"
 runs="${1:-5}"
 idle="${FOOTPRINT_IDLE_SECONDS:-10}"
 work="$(mktemp -d)"
-engine_pid=""
-sidecar_pid=""
-cleanup() {
-  [ -n "$sidecar_pid" ] && kill "$sidecar_pid" 2>/dev/null || true
-  [ -n "$engine_pid" ] && kill "$engine_pid" 2>/dev/null || true
-  wait 2>/dev/null || true
-  rm -rf "$work"
-}
-trap cleanup EXIT
-
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
-now_ms() { date +%s%3N; }
 ticks="$(getconf CLK_TCK)"
-cpu_ms() { awk -v t="$ticks" '{ sub(/^.*\) /, ""); print int(($12 + $13) * 1000 / t) }' "/proc/$1/stat"; }
 
 api=$(free_port); dist=$(free_port)
 CROSSGATE_NO_BUILD=1 "$home/crossgate" policy-engine --data-dir "$work/engine" \
   --api-port "$api" --distribution-port "$dist" >"$work/engine.log" 2>&1 &
-engine_pid=$!
+pids+=($!)
 for _ in $(seq 1 600); do
   curl -sf "http://127.0.0.1:$api/api/v1/schemas" >/dev/null 2>&1 && break
   sleep 0.1
@@ -71,6 +61,7 @@ for run in $(seq 1 "$runs"); do
     --control-plane "127.0.0.1:$dist" --join-token "$join_token" --inbound-port 0 \
     --outbound-port 0 --admin-port "$admin" >"$work/sidecar-$run.log" 2>&1 &
   sidecar_pid=$!
+  pids+=($sidecar_pid)
   ready=""
   for _ in $(seq 1 6000); do
     if curl -sf "http://127.0.0.1:$admin/ready" >/dev/null 2>&1; then
@@ -107,6 +98,6 @@ for run in $(seq 1 "$runs"); do
   fi
   curl -sf -X POST "http://127.0.0.1:$admin/shutdown" >/dev/null || true
   wait "$sidecar_pid" || true
-  sidecar_pid=""
+  unset 'pids[-1]'
   [ -z "$keep" ] || cp "$work/sidecar-$run.log" "$keep/sidecar-$run.log"
 done

@@ -33,9 +33,9 @@ root="$(dirname "$here")"
 PROXY_CPU="${BENCH_PROXY_CPU:-0}"
 LOAD_CPU="${BENCH_LOAD_CPU:-1}"
 B_CPU="${BENCH_B_CPU:-$PROXY_CPU}"
-TARGETS="${BENCH_TARGETS:-direct mesh}"
+TARGETS="${BENCH_TARGETS:-direct mesh nginx-mesh}"
 for t in $TARGETS; do
-  case "$t" in direct|mesh|inbound|outbound) ;; *) echo "BENCH_TARGETS: unknown target '$t' (expected: direct mesh inbound outbound)" >&2; exit 2 ;; esac
+  case "$t" in direct|mesh|nginx-mesh|inbound|outbound) ;; *) echo "BENCH_TARGETS: unknown target '$t' (expected: direct mesh nginx-mesh inbound outbound)" >&2; exit 2 ;; esac
 done
 case " $TARGETS " in *" direct "*) ;; *) echo "BENCH_TARGETS must include direct (the baseline)" >&2; exit 2 ;; esac
 case " $TARGETS " in *" mesh "*) ;; *) echo "BENCH_TARGETS must include mesh" >&2; exit 2 ;; esac
@@ -47,31 +47,17 @@ IDLE="${BENCH_IDLE_SECONDS:-10}"
 CLIENTS=10
 TODAY="$(date +%F)"
 OUT="${BENCH_OUT:-$here/results/$TODAY-sidecar-bench.md}"
-HZ="$(getconf CLK_TCK)"
+BENCH_TAG=sidecar-bench
+# log, die, cleanup of `pids` and `work` on exit, free_port, now_ms, cpu_ms
+source "$here/lib.sh"
 
-log() { printf '[sidecar-bench %s] %s\n' "$(date +%T)" "$*" >&2; }
-die() { log "error: $*"; exit 1; }
-
-for tool in wrk nginx curl taskset python3; do
-  command -v "$tool" >/dev/null || die "$tool is missing (apt-get install wrk nginx curl util-linux python3)"
+for tool in wrk nginx curl taskset python3 openssl; do
+  command -v "$tool" >/dev/null || die "$tool is missing (apt-get install wrk nginx curl util-linux python3 openssl)"
 done
 
 work="$(mktemp -d /tmp/crossgate-sidecar-bench.XXXXXX)"
 chmod 755 "$work"
-pids=()
-cleanup() {
-  local pid
-  local i
-  for ((i = ${#pids[@]} - 1; i >= 0; i--)); do kill "${pids[$i]}" 2>/dev/null || true; done
-  for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
-  if [ "${BENCH_KEEP:-}" = 1 ]; then log "kept $work"; else rm -rf "$work"; fi
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
 
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
-now_ms() { date +%s%3N; }
-cpu_ms() { awk -v hz="$HZ" '{printf "%d", ($14 + $15) * 1000 / hz}' "/proc/$1/stat"; }
 rss_kb() { awk '/^VmRSS:/ {print $2}' "/proc/$1/status"; }
 pss_kb() { awk '/^Pss:/ {print $2}' "/proc/$1/smaps_rollup" 2>/dev/null || echo 0; }
 mib() { awk -v k="$1" 'BEGIN {printf "%.1f", k / 1024}'; }
@@ -209,6 +195,114 @@ if ! curl -sf "http://127.0.0.1:${admin_of[b]}/metrics" | grep -q 'crossgate_sid
 fi
 log "A -> mTLS -> B -> backend answers 1 KB; B counts it as mTLS"
 
+# ---------------------------------------------------------------- the peer: an nginx pair with mTLS
+# nginx A (plain HTTP/1.1 listener) -> mTLS, TLS 1.3, kept-alive upstream connections -> nginx B
+# (client certificate required) -> the same backend. Certificates made here: an EC P-256 CA and a
+# leaf per side with a SPIFFE URI SAN like the mesh's and a DNS SAN that A checks B's name against.
+peer=""
+case " $TARGETS " in *" nginx-mesh "*) peer=1 ;; esac
+if [ -n "$peer" ]; then
+  pki="$work/pki"; mkdir -p "$pki"
+  openssl req -x509 -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 2 \
+    -subj "/CN=bench peer CA" -keyout "$pki/ca.key" -out "$pki/ca.crt" \
+    -addext "basicConstraints=critical,CA:TRUE" -addext "keyUsage=critical,keyCertSign,cRLSign" \
+    > "$pki/openssl.out" 2>&1 || die "openssl: CA ($(tail -2 "$pki/openssl.out"))"
+  for s in a b; do
+    openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -subj "/CN=$s.bench.local" \
+      -keyout "$pki/$s.key" -out "$pki/$s.csr" >> "$pki/openssl.out" 2>&1 || die "openssl: $s key"
+    printf '%s\n' "basicConstraints=critical,CA:FALSE" "keyUsage=critical,digitalSignature" \
+      "extendedKeyUsage=serverAuth,clientAuth" \
+      "subjectAltName=URI:spiffe://bench.local/ns/bench/sa/$s,DNS:$s.bench.local" > "$pki/$s.ext"
+    openssl x509 -req -in "$pki/$s.csr" -CA "$pki/ca.crt" -CAkey "$pki/ca.key" -CAcreateserial \
+      -days 2 -extfile "$pki/$s.ext" -out "$pki/$s.crt" >> "$pki/openssl.out" 2>&1 || die "openssl: $s certificate"
+  done
+  peer_a=$(free_port); peer_b=$(free_port)
+  nginx_common() { # name
+    cat <<EOC
+worker_processes 1;
+pid $work/nginx-$1.pid;
+error_log $work/nginx-$1.error.log warn;
+events { worker_connections 4096; }
+EOC
+  }
+  temp_paths() { echo "client_body_temp_path $work/$1-b; proxy_temp_path $work/$1-p; fastcgi_temp_path $work/$1-f; uwsgi_temp_path $work/$1-u; scgi_temp_path $work/$1-s;"; }
+  { nginx_common peer-b; cat <<EOC
+http {
+  access_log off;
+  keepalive_requests 10000000;
+  $(temp_paths peer-b)
+  upstream backend { server 127.0.0.1:$backend; keepalive 32; keepalive_requests 10000000; }
+  server {
+    listen 127.0.0.1:$peer_b ssl;
+    ssl_certificate $pki/b.crt;
+    ssl_certificate_key $pki/b.key;
+    ssl_protocols TLSv1.3;
+    ssl_client_certificate $pki/ca.crt;
+    ssl_verify_client on;
+    ssl_verify_depth 2;
+    location / {
+      proxy_pass http://backend;
+      proxy_http_version 1.1;
+      proxy_set_header Connection "";
+      add_header x-peer-tls "\$ssl_protocol \$ssl_client_verify" always;
+    }
+  }
+}
+EOC
+  } > "$work/nginx-peer-b.conf"
+  { nginx_common peer-a; cat <<EOC
+http {
+  access_log off;
+  keepalive_requests 10000000;
+  $(temp_paths peer-a)
+  upstream peer_b { server 127.0.0.1:$peer_b; keepalive 32; keepalive_requests 10000000; }
+  server {
+    listen 127.0.0.1:$peer_a;
+    location / {
+      proxy_pass https://peer_b;
+      proxy_http_version 1.1;
+      proxy_set_header Connection "";
+      proxy_ssl_protocols TLSv1.3;
+      proxy_ssl_certificate $pki/a.crt;
+      proxy_ssl_certificate_key $pki/a.key;
+      proxy_ssl_trusted_certificate $pki/ca.crt;
+      proxy_ssl_verify on;
+      proxy_ssl_verify_depth 2;
+      proxy_ssl_name b.bench.local;
+      proxy_ssl_server_name on;
+      proxy_ssl_session_reuse on;
+    }
+  }
+}
+EOC
+  } > "$work/nginx-peer-a.conf"
+  declare -A nginx_master nginx_worker
+  for s in b a; do
+    cpu="$PROXY_CPU"; [ "$s" = b ] && cpu="$B_CPU"
+    taskset -c "$cpu" nginx -p "$work/" -c "$work/nginx-peer-$s.conf" -g 'daemon off;' > "$work/nginx-peer-$s.out" 2>&1 &
+    nginx_master[$s]=$!
+    pids+=($!)
+  done
+  wait_http "http://127.0.0.1:$peer_a/" 10 "nginx peer A" any
+  for s in a b; do
+    for _ in $(seq 1 50); do
+      nginx_worker[$s]="$(cat "/proc/${nginx_master[$s]}/task/${nginx_master[$s]}/children" 2>/dev/null | awk '{print $1}')"
+      [ -n "${nginx_worker[$s]}" ] && break
+      sleep 0.1
+    done
+    [ -n "${nginx_worker[$s]}" ] || die "nginx peer $s has no worker process (log: $work/nginx-peer-$s.error.log)"
+  done
+  # B must refuse a caller without a client certificate, and answer one with A's.
+  status="$(curl -sk -o /dev/null -w '%{http_code}' --max-time 5 "https://127.0.0.1:$peer_b/" 2>/dev/null || true)"
+  case "$status" in 2*) die "nginx peer B answered $status to a request without a client certificate: mTLS is not required" ;; esac
+  size="$(curl -sf --max-time 5 --cacert "$pki/ca.crt" --cert "$pki/a.crt" --key "$pki/a.key" \
+    --resolve "b.bench.local:$peer_b:127.0.0.1" "https://b.bench.local:$peer_b/" | wc -c)"
+  [ "$size" = 1024 ] || die "nginx peer B with A's client certificate returned $size bytes (expected: 1024)"
+  tls="$(curl -sf -D - -o /dev/null --max-time 5 "http://127.0.0.1:$peer_a/" | tr -d '\r' | sed -n 's/^x-peer-tls: //Ip')"
+  [ "$tls" = "TLSv1.3 SUCCESS" ] || die "nginx peer A -> B: B saw '$tls' (expected: TLSv1.3 SUCCESS, a verified client certificate)"
+  log "nginx peer: B refuses a caller without a certificate ($status); A -> B is TLS 1.3 with A's certificate verified"
+fi
+
 sleep "$IDLE"
 declare -A idle_rss idle_pss
 for s in a b; do idle_rss[$s]=$(rss_kb "${pid_of[$s]}"); idle_pss[$s]=$(pss_kb "${pid_of[$s]}"); done
@@ -223,6 +317,7 @@ url[direct]="http://127.0.0.1:$backend/"; hdr[direct]="Host: 127.0.0.1"
 url[mesh]="http://127.0.0.1:${out_of[a]}/"; hdr[mesh]="Host: b"
 url[inbound]="http://127.0.0.1:${in_of[b]}/"; hdr[inbound]="Host: b"
 url[outbound]="http://127.0.0.1:${out_of[a]}/"; hdr[outbound]="Host: c"
+[ -z "$peer" ] || { url[nginx-mesh]="http://127.0.0.1:$peer_a/"; hdr[nginx-mesh]="Host: b"; }
 for t in $TARGETS; do
   size="$(curl -sf -H "${hdr[$t]}" "${url[$t]}" | wc -c)"
   [ "$size" = 1024 ] || die "target $t returned $size bytes (expected: 1024)"
@@ -231,6 +326,11 @@ pause=$((CLIENTS * 1000 / RATE))
 log "warm-up: ${WARMUP}s of mesh traffic at ~$RATE req/s (not measured)"
 taskset -c "$LOAD_CPU" wrk -t1 -c"$CLIENTS" -d"${WARMUP}s" -H "${hdr[mesh]}" -s "$here/load/wrk-rate.lua" \
   "${url[mesh]}" -- "$pause" > /dev/null 2>&1 || true
+if [ -n "$peer" ]; then
+  log "warm-up: 5s of nginx-mesh traffic (not measured)"
+  taskset -c "$LOAD_CPU" wrk -t1 -c"$CLIENTS" -d5s -H "${hdr[nginx-mesh]}" -s "$here/load/wrk-rate.lua" \
+    "${url[nginx-mesh]}" -- "$pause" > /dev/null 2>&1 || true
+fi
 
 if [ -n "${BENCH_JFR:-}" ]; then
   mkdir -p "$BENCH_JFR"
@@ -239,11 +339,12 @@ if [ -n "${BENCH_JFR:-}" ]; then
   done
   log "JFR recording on both sidecars (written to $BENCH_JFR after the rounds)"
 fi
-rows=""; peak_rss_a=0; peak_rss_b=0; cpu_rows=""; idle_rows=""; switch_rows=""
+rows=""; peak_rss_a=0; peak_rss_b=0; cpu_rows=""; idle_rows=""; switch_rows=""; peer_cpu_rows=""
+peer_cpu() { if [ -n "$peer" ]; then cpu_ms "${nginx_worker[$1]}"; else echo 0; fi; }
 field() { sed -n "s/.* $1=\([0-9]*\).*/\1/p" <<<"$2"; }
 for r in $(seq 1 "$ROUNDS"); do
   for t in $TARGETS; do
-    ca0=$(cpu_ms "${pid_of[a]}"); cb0=$(cpu_ms "${pid_of[b]}"); t0=$(now_ms)
+    ca0=$(cpu_ms "${pid_of[a]}"); cb0=$(cpu_ms "${pid_of[b]}"); pa0=$(peer_cpu a); pb0=$(peer_cpu b); t0=$(now_ms)
     read -r va0 na0 <<<"$(switches "${pid_of[a]}")"; read -r vb0 nb0 <<<"$(switches "${pid_of[b]}")"
     hist "${admin_of[a]}" crossgate_request_duration_seconds > "$work/hist-a-$t-$r.0"
     hist "${admin_of[b]}" crossgate_request_duration_seconds > "$work/hist-b-$t-$r.0"
@@ -255,6 +356,9 @@ for r in $(seq 1 "$ROUNDS"); do
       # that direct and mesh are measured alike.
       # The app's (wrk's) connections to A's outbound port: reused, they keep their ports.
       conns="$(ss -Htn state established "( sport = :${out_of[a]} )" 2>/dev/null | awk '{print $NF}' || true)"
+      # nginx A's connections to nginx B (kept alive: a few, for the whole run).
+      peer_conns="$([ -z "$peer" ] || ss -Htn state established "( sport = :$peer_b )" 2>/dev/null | awk '{print $NF}' || true)"
+      [ "$t" != nginx-mesh ] || [ -z "$peer_conns" ] || printf '%s\n' "$peer_conns" >> "$work/peer-conns-$r.txt"
       ra=$(rss_kb "${pid_of[a]}"); rb=$(rss_kb "${pid_of[b]}")
       if [ "$t" = mesh ]; then
         [ -n "$conns" ] && printf '%s\n' "$conns" >> "$work/app-conns-$r.txt"
@@ -264,7 +368,7 @@ for r in $(seq 1 "$ROUNDS"); do
       sleep 1
     done
     wait "$load" || true
-    t1=$(now_ms); ca1=$(cpu_ms "${pid_of[a]}"); cb1=$(cpu_ms "${pid_of[b]}")
+    t1=$(now_ms); ca1=$(cpu_ms "${pid_of[a]}"); cb1=$(cpu_ms "${pid_of[b]}"); pa1=$(peer_cpu a); pb1=$(peer_cpu b)
     read -r va1 na1 <<<"$(switches "${pid_of[a]}")"; read -r vb1 nb1 <<<"$(switches "${pid_of[b]}")"
     hist "${admin_of[a]}" crossgate_request_duration_seconds > "$work/hist-a-$t-$r.1"
     hist "${admin_of[b]}" crossgate_request_duration_seconds > "$work/hist-b-$t-$r.1"
@@ -279,6 +383,8 @@ for r in $(seq 1 "$ROUNDS"); do
     if [ "$t" = mesh ]; then
       cpu_rows+="$r	$((ca1 - ca0))	$((cb1 - cb0))	$secs	$rps"$'\n'
       switch_rows+="$r	$n	$((va1 - va0))	$((na1 - na0))	$((vb1 - vb0))	$((nb1 - nb0))"$'\n'
+    elif [ "$t" = nginx-mesh ]; then
+      peer_cpu_rows+="$r	$((pa1 - pa0))	$((pb1 - pb0))	$secs	$rps"$'\n'
     elif [ "$t" = direct ]; then # the sidecars idle while the client calls the backend directly
       idle_rows+="$r	$((ca1 - ca0))	$((cb1 - cb0))	$secs"$'\n'
     fi
@@ -297,6 +403,7 @@ fi
 
 # Distinct client ports seen on A's outbound port per mesh round (1 s samples): 10 = wrk's
 # connections were kept alive; more = the app reconnected.
+peer_conns=$(for r in $(seq 1 "$ROUNDS"); do sort -u "$work/peer-conns-$r.txt" 2>/dev/null | wc -l; done | sort -n | tail -1)
 app_conns=$(for r in $(seq 1 "$ROUNDS"); do sort -u "$work/app-conns-$r.txt" 2>/dev/null | wc -l; done | sort -n | tail -1)
 
 # How many mTLS connections B accepted for how many requests (1 per request = no reuse).
@@ -323,6 +430,25 @@ net_b=$(printf '%s' "$cpu_rows" | awk -F'\t' -v i="$idle_b" '{c += $3 - i * $4; 
 cpu_pct_a=$(printf '%s' "$cpu_rows" | awk -F'\t' '{c += $2; s += $4} END {printf "%.1f", c / s / 10}')
 cpu_pct_b=$(printf '%s' "$cpu_rows" | awk -F'\t' '{c += $3; s += $4} END {printf "%.1f", c / s / 10}')
 goal() { [ "$1" -le "$2" ] && echo met || echo "not met"; }
+# The peer: per round, added p50/p99 over direct of mesh and of nginx-mesh, and their ratio
+# (Crossgate's added latency / nginx's; "-" when nginx added nothing measurable).
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN {if (b > 0) printf "%.2f", a / b; else print "-"}'; }
+if [ -n "$peer" ]; then
+  peer_rounds="$(printf '%s' "$rows" | awk -F'\t' '$2 == "direct" {d50[$1] = $5; d99[$1] = $6}
+    $2 == "mesh" {m50[$1] = $5; m99[$1] = $6} $2 == "nginx-mesh" {n50[$1] = $5; n99[$1] = $6}
+    END {for (r in n99) print r, m50[r] - d50[r], n50[r] - d50[r], m99[r] - d99[r], n99[r] - d99[r]}' | sort -n)"
+  # round mesh+p50 nginx+p50 mesh+p99 nginx+p99 ratio50 ratio99
+  peer_rounds="$(while read -r r a50 n50 a99 n99; do
+    echo "$r $a50 $n50 $a99 $n99 $(ratio "$a50" "$n50") $(ratio "$a99" "$n99")"; done <<<"$peer_rounds")"
+  col() { awk -v c="$1" '$c != "-" {print $c}' <<<"$peer_rounds" | median; }
+  n_p50=$(med nginx-mesh 5); n_p99=$(med nginx-mesh 6)
+  n_added50=$(col 3); n_added99=$(col 5); m_added50=$(col 2)
+  ratio50=$(col 6); ratio99=$(col 7)
+  peer_cpu_a=$(printf '%s' "$peer_cpu_rows" | awk -F'\t' '{c += $2; n += $5 * $4} END {printf "%.0f", c / (n / 1000)}')
+  peer_cpu_b=$(printf '%s' "$peer_cpu_rows" | awk -F'\t' '{c += $3; n += $5 * $4} END {printf "%.0f", c / (n / 1000)}')
+  peer_pct_a=$(printf '%s' "$peer_cpu_rows" | awk -F'\t' '{c += $2; s += $4} END {printf "%.1f", c / s / 10}')
+  peer_pct_b=$(printf '%s' "$peer_cpu_rows" | awk -F'\t' '{c += $3; s += $4} END {printf "%.1f", c / s / 10}')
+fi
 mkdir -p "$(dirname "$OUT")"
 {
   echo "# Sidecar bench, $TODAY"
@@ -330,6 +456,13 @@ mkdir -p "$(dirname "$OUT")"
   echo "Written by \`bench/run.sh sidecar\` (\`bench/sidecar.sh\`). Load average at start: $load_start."
   echo "Sidecars through \`./crossgate sidecar\` (the launcher's footprint settings; class-data archive: $cds),"
   echo "A pinned to core $PROXY_CPU, B to core $B_CPU; nginx backend and wrk on core $LOAD_CPU. Java: $(java -version 2>&1 | head -1)."
+  if [ -n "$peer" ]; then
+    echo "Peer (target nginx-mesh, $(nginx -v 2>&1 | sed 's/.*: //'), OpenSSL $(openssl version | cut -d' ' -f2)): nginx A (core $PROXY_CPU; \`worker_processes 1\`, plain HTTP/1.1 listener)"
+    echo "→ mTLS, TLS 1.3 (client certificate, \`proxy_ssl_verify on\` against the CA, \`proxy_ssl_name b.bench.local\`, \`proxy_ssl_session_reuse on\`,"
+    echo "HTTP/1.1 upstream \`keepalive 32\`) → nginx B (core $B_CPU; \`worker_processes 1\`, \`ssl_verify_client on\`, \`ssl_protocols TLSv1.3\`, upstream"
+    echo "keepalive to the backend) → the same backend; EC P-256 CA and leaves with SPIFFE URI SANs (spiffe://bench.local/ns/bench/sa/a, …/b)"
+    echo "made at bench time. Checked before measuring: B refuses a caller without a client certificate ($status), and sees A's verified."
+  fi
   echo
   echo "| measure | sidecar A (caller) | sidecar B (in front of the backend) | goal |"
   echo "|---|---:|---:|---|"
@@ -341,6 +474,11 @@ mkdir -p "$(dirname "$OUT")"
   echo "| CPU per 1,000 requests (ms), mesh rounds | $cpu_a | $cpu_b | |"
   echo "| CPU per 1,000 requests net of idle (ms; idle: $idle_a / $idle_b ms of CPU per s) | $net_a | $net_b | |"
   echo "| CPU at $RATE req/s (% of one core) | $cpu_pct_a % | $cpu_pct_b % | |"
+  if [ -n "$peer" ]; then
+    echo "| peer: CPU per 1,000 requests (ms), nginx A / nginx B worker, nginx-mesh rounds | $peer_cpu_a | $peer_cpu_b | |"
+    echo "| peer: CPU at $RATE req/s (% of one core), nginx A / nginx B worker | $peer_pct_a % | $peer_pct_b % | |"
+    echo "| peer: nginx A → B mTLS connections per nginx-mesh round (distinct, 1 s samples) | ${peer_conns:-?} | | |"
+  fi
   echo "| mTLS connections B accepted / mTLS requests B served (whole run) | | $b_conns / $b_reqs | |"
   echo "| app connections to A's outbound port per mesh round (distinct, 1 s samples; wrk opens $CLIENTS) | ${app_conns:-?} | | |"
   echo
@@ -358,8 +496,13 @@ mkdir -p "$(dirname "$OUT")"
   echo "| direct (median of rounds) | $d_p50 | $d_p99 |"
   echo "| mesh (median of rounds) | $m_p50 | $m_p99 |"
   echo "| **added p99** (median over rounds of mesh − direct) | | **$added_med** ($(awk -v u="$added_med" 'BEGIN {printf "%.2f", u / 1000}') ms; goal ≤ 1.5 ms: $(goal "$added_med" 1500)) |"
+  if [ -n "$peer" ]; then
+    echo "| nginx-mesh, the peer (median of rounds) | $n_p50 | $n_p99 |"
+    echo "| peer's added latency (median over rounds of nginx-mesh − direct) | $n_added50 | $n_added99 |"
+    echo "| **Crossgate's added / nginx's added** (median of the per-round ratios) | **$ratio50** | **$ratio99** |"
+  fi
   for t in $TARGETS; do
-    case "$t" in direct|mesh) continue ;; esac
+    case "$t" in direct|mesh|nginx-mesh) continue ;; esac
     leg_added="$(printf '%s' "$rows" | awk -F'\t' -v t="$t" '$2 == "direct" {d[$1] = $6} $2 == t {print $6 - d[$1]}' | median)"
     echo "| $t (median of rounds; added p99 over direct: $leg_added) | $(med "$t" 5) | $(med "$t" 6) |"
   done
@@ -368,6 +511,20 @@ mkdir -p "$(dirname "$OUT")"
   echo "|---|---|---:|---:|---:|---:|---:|---:|"
   printf '%s' "$rows" | awk -F'\t' '{printf "| %s | %s | %s | %s | %s | %s | %s | %s |\n", $1, $2, $3, $4, $5, $6, $7, $8}'
   echo
+  if [ -n "$peer" ]; then
+    echo "Against the peer, per round (µs over the same round's direct; ratio = Crossgate's added / nginx's added):"
+    echo
+    echo "| round | mesh added p50 | nginx-mesh added p50 | ratio p50 | mesh added p99 | nginx-mesh added p99 | ratio p99 |"
+    echo "|---|---:|---:|---:|---:|---:|---:|"
+    awk '{printf "| %s | %s | %s | %s | %s | %s | %s |\n", $1, $2, $3, $6, $4, $5, $7}' <<<"$peer_rounds"
+    echo
+    echo "CPU of the peer's nginx worker processes per nginx-mesh round (ms of utime+stime from /proc/PID/stat):"
+    echo
+    echo "| round | nginx A | nginx B | seconds | req/s |"
+    echo "|---|---:|---:|---:|---:|"
+    printf '%s' "$peer_cpu_rows" | awk -F'\t' '{printf "| %s | %s | %s | %s | %s |\n", $1, $2, $3, $4, $5}'
+    echo
+  fi
   echo "Where the time goes, per round: the client's view (wrk, µs) against each sidecar's own histogram"
   echo "(ms, the upper bound of the bucket holding the quantile): A's outbound span (request received →"
   echo "response complete, i.e. A → B → backend → B → A), B's span to the backend (B's proxy core:"
@@ -377,7 +534,7 @@ mkdir -p "$(dirname "$OUT")"
   echo "|---|---|---:|---:|---:|---:|---:|---:|"
   for r in $(seq 1 "$ROUNDS"); do
     for t in $TARGETS; do
-      [ "$t" = direct ] && continue
+      case "$t" in direct|nginx-mesh) continue ;; esac
       wp50=$(printf '%s' "$rows" | awk -F'\t' -v r="$r" -v t="$t" '$1 == r && $2 == t {print $5}')
       wp99=$(printf '%s' "$rows" | awk -F'\t' -v r="$r" -v t="$t" '$1 == r && $2 == t {print $6}')
       echo "| $r | $t | $wp50 | $wp99 | $(hist_q "$work/hist-a-$t-$r.0" "$work/hist-a-$t-$r.1" 0.5) | $(hist_q "$work/hist-a-$t-$r.0" "$work/hist-a-$t-$r.1" 0.99) | $(hist_q "$work/hist-b-$t-$r.0" "$work/hist-b-$t-$r.1" 0.5) | $(hist_q "$work/hist-b-$t-$r.0" "$work/hist-b-$t-$r.1" 0.99) |"
