@@ -11,10 +11,16 @@
 #   3. interleaved rounds at ~BENCH_RATE req/s (wrk paced by load/wrk-rate.lua, 10 connections):
 #        direct: load client -> backend
 #        mesh:   load client -> A outbound (Host: b) -> mTLS -> B inbound -> backend
+#        nginx-mesh (the peer, measured in the same run): load client -> nginx A -> mTLS (TLS 1.3,
+#                A's client certificate, B's verified against the CA, kept-alive connections)
+#                -> nginx B (client certificate required) -> backend; both nginx pinned like
+#                the sidecars (A on BENCH_PROXY_CPU, B on BENCH_B_CPU), one worker each;
+#                certificates (EC P-256 CA, SPIFFE URI SANs) made with openssl in the temp dir
 #      p50/p99 per round (wrk), VmRSS of A and B sampled every second,
-#      CPU time (utime+stime) of A and B over each mesh round
+#      CPU time (utime+stime) of A and B over each mesh round, of nginx A and B's workers over
+#      each nginx-mesh round; added p50/p99 over direct per round, and Crossgate's / nginx's
 #   4. writes bench/results/<date>-sidecar-bench.md (BENCH_OUT)
-# BENCH_TARGETS [direct mesh] adds legs of the hop, to find where its time goes (each measured
+# BENCH_TARGETS [direct mesh nginx-mesh] adds legs of the hop, to find where its time goes (each measured
 # like the others, interleaved in every round):
 #        inbound:  load client -> B inbound, plaintext (PERMISSIVE) -> backend   (B's half alone)
 #        outbound: load client -> A outbound (Host: c, a Service with no sidecar) -> backend,
