@@ -492,7 +492,7 @@ mkdir -p "$(dirname "$OUT")"
   echo
   echo "wrk paced by bench/load/wrk-rate.lua: $CLIENTS connections, each waiting ${pause} ms before each request (≤ $RATE req/s),"
   echo "${RATE_SECONDS} s per round,"
-  echo "$ROUNDS rounds, direct and mesh interleaved, after ${WARMUP} s of unmeasured mesh traffic."
+  echo "$ROUNDS rounds, $(echo $TARGETS | sed 's/ /, /g') interleaved, after ${WARMUP} s of unmeasured mesh traffic$([ -z "$peer" ] || echo " (and 5 s of nginx-mesh)")."
   echo "direct: client → backend. mesh: client → A outbound (\`Host: b\`) → mTLS (TLS 1.3) → B inbound → backend, all HTTP/1.1,"
   echo "i.e. app → sidecar → sidecar → app. Latency percentiles from wrk (µs; measured from each send, no"
   echo "coordinated-omission correction). CPU per 1,000 requests = sidecar CPU time over a round / requests served × 1,000."
