@@ -409,7 +409,8 @@ fi
 
 # Distinct client ports seen on A's outbound port per mesh round (1 s samples): 10 = wrk's
 # connections were kept alive; more = the app reconnected.
-peer_conns=$(for r in $(seq 1 "$ROUNDS"); do sort -u "$work/peer-conns-$r.txt" 2>/dev/null | wc -l; done | sort -n | tail -1)
+peer_conns=""
+[ -z "$peer" ] || peer_conns=$(for r in $(seq 1 "$ROUNDS"); do sort -u "$work/peer-conns-$r.txt" 2>/dev/null | wc -l || true; done | sort -n | tail -1)
 app_conns=$(for r in $(seq 1 "$ROUNDS"); do sort -u "$work/app-conns-$r.txt" 2>/dev/null | wc -l; done | sort -n | tail -1)
 
 # How many mTLS connections B accepted for how many requests (1 per request = no reuse).
