@@ -350,8 +350,8 @@ class ClusteredPolicyServerTest {
               Duration.ofMillis(200), Duration.ofSeconds(2), Duration.ofMillis(50),
               Duration.ofMillis(500)),
           NodeIdentity.gateway(id, "shop/edge", "test"), running::get, snapshot -> {
-            received.add(snapshot);
             running.set(new AppliedSnapshot(snapshot.getRevision(), snapshot.getHash()));
+            received.add(snapshot); // after running: a test that sees it may read what runs
             return Future.succeededFuture();
           }, new DistributionClient.ConnectionListener() { });
       clients.add(client);

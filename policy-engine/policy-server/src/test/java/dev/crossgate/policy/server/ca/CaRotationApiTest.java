@@ -59,8 +59,8 @@ class CaRotationApiTest {
             Duration.ofMillis(500)),
         new NodeIdentity("sidecar-1", NodeRole.NODE_ROLE_SIDECAR, "", "reviews", "shop", "test"),
         running::get, snapshot -> {
-          received.add(snapshot);
           running.set(new AppliedSnapshot(snapshot.getRevision(), snapshot.getHash()));
+          received.add(snapshot); // after running: a test that sees it may read what runs
           return Future.succeededFuture();
         }, new DistributionClient.ConnectionListener() { });
   }

@@ -172,8 +172,8 @@ class MeshEndpointDiscoveryTest {
               Duration.ofMillis(200), Duration.ofSeconds(2), Duration.ofMillis(50),
               Duration.ofMillis(500)),
           identity, running::get, snapshot -> {
-            received.add(snapshot);
             running.set(new AppliedSnapshot(snapshot.getRevision(), snapshot.getHash()));
+            received.add(snapshot); // after running: a test that sees it may read what runs
             return Future.succeededFuture();
           }, new DistributionClient.ConnectionListener() {
             @Override

@@ -192,8 +192,8 @@ class MeshEndpointRestartTest {
               Duration.ofMillis(500)),
           new NodeIdentity(id, NodeRole.NODE_ROLE_SIDECAR, "", service, "shop", "test"),
           running::get, snapshot -> {
-            received.add(snapshot);
             running.set(new AppliedSnapshot(snapshot.getRevision(), snapshot.getHash()));
+            received.add(snapshot); // after running: a test that sees it may read what runs
             return Future.succeededFuture();
           }, new DistributionClient.ConnectionListener() {});
       clients.add(client);
