@@ -35,9 +35,7 @@ import io.vertx.core.net.NetServer;
 import io.vertx.core.net.NetServerOptions;
 import io.vertx.core.net.NetSocket;
 import io.vertx.core.net.SSLEngineOptions;
-import io.vertx.core.net.ServerSSLOptions;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 import javax.net.ssl.SSLPeerUnverifiedException;
@@ -64,7 +62,6 @@ import org.slf4j.LoggerFactory;
 public final class InboundListener {
 
   private static final Logger LOG = LoggerFactory.getLogger(InboundListener.class);
-  static final Set<String> TLS_1_3 = Set.of("TLSv1.3");
 
   private final Vertx vertx;
   private final String bindAddress;
@@ -144,7 +141,7 @@ public final class InboundListener {
         .setSsl(true).setClientAuth(ClientAuth.REQUIRED)
         .setKeyCertOptions(certificate.keyCertOptions())
         .setTrustOptions(certificate.trustOptions())
-        .setEnabledSecureTransportProtocols(TLS_1_3)
+        .setEnabledSecureTransportProtocols(InboundTls.TLS_1_3)
         .setUseAlpn(true)
         .setSslEngineOptions(sslEngine);
     // The HTTP servers listen on loopback only to have their per-connection setup made; the
@@ -177,11 +174,8 @@ public final class InboundListener {
 
   /** Uses a renewed certificate for new connections. */
   public Future<Boolean> updateCertificate(WorkloadCertificate certificate) {
-    return inboundTls.use(certificate, context).compose(v -> tls.updateSSLOptions(new ServerSSLOptions().setClientAuth(ClientAuth.REQUIRED)
-        .setKeyCertOptions(certificate.keyCertOptions())
-        .setTrustOptions(certificate.trustOptions())
-        .setEnabledSecureTransportProtocols(TLS_1_3)
-        .setUseAlpn(true)));
+    return inboundTls.use(certificate, context)
+        .compose(v -> tls.updateSSLOptions(InboundTls.options(certificate)));
   }
 
   /**

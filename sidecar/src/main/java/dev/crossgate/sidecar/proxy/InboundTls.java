@@ -29,6 +29,8 @@ final class InboundTls {
 
   /** How long a caller may take to finish its handshake. */
   static final long HANDSHAKE_TIMEOUT_SECONDS = 10;
+  /** The only TLS version the inbound port speaks. */
+  static final Set<String> TLS_1_3 = Set.of("TLSv1.3");
   private static final List<String> ALPN = List.of("h2", "http/1.1");
 
   private final VertxInternal vertx;
@@ -45,7 +47,7 @@ final class InboundTls {
     return new ServerSSLOptions().setClientAuth(ClientAuth.REQUIRED)
         .setKeyCertOptions(certificate.keyCertOptions())
         .setTrustOptions(certificate.trustOptions())
-        .setEnabledSecureTransportProtocols(Set.of("TLSv1.3"))
+        .setEnabledSecureTransportProtocols(TLS_1_3)
         .setUseAlpn(true)
         .setApplicationLayerProtocols(ALPN);
   }
