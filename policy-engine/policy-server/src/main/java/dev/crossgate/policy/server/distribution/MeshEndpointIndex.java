@@ -13,6 +13,7 @@ import java.util.TreeMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -75,10 +76,16 @@ final class MeshEndpointIndex {
     return provisional.size();
   }
 
-  /** Recomputes the sets from {@code records}; tells listeners which services changed. */
-  void refresh(Collection<NodeRecord> records) {
+  /**
+   * Recomputes the sets from the node records {@code book} gives now; tells listeners which
+   * services changed. The records are read under the index's lock: refreshes run on any thread
+   * (each node stream's event loop, the cluster's listeners), and one that read the records
+   * earlier must not publish them over a later one's.
+   */
+  void refresh(Supplier<? extends Collection<NodeRecord>> book) {
     Set<String> changed;
     synchronized (this) {
+      Collection<NodeRecord> records = book.get();
       retireProvisional(records);
       Map<String, List<Endpoint>> next = new TreeMap<>();
       List<Remembered> served = new ArrayList<>();

@@ -214,7 +214,7 @@ public final class NodeRegistry implements NodeStatusRegistry, AutoCloseable {
   }
 
   private void refreshMeshEndpoints() {
-    meshEndpoints.refresh(book.all());
+    meshEndpoints.refresh(book::all);
   }
 
   /** Records an ACK. */

@@ -1,0 +1,61 @@
+package dev.crossgate.policy.server.distribution;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.crossgate.policy.distribution.v1.Endpoint;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.Test;
+
+/** The mesh endpoint index on its own, with refreshes from more than one thread. */
+class MeshEndpointIndexTest {
+
+  private static NodeRecord sidecar(String id, int port) {
+    return new NodeRecord(id, "sidecar", "e1", 1, 0, null, Instant.EPOCH, "shop/reviews",
+        "127.0.0.1", port, false);
+  }
+
+  private static Endpoint endpoint(int port) {
+    return Endpoint.newBuilder().setAddress("127.0.0.1").setPort(port).build();
+  }
+
+  @Test
+  void aRefreshThatReadTheRecordsEarlierNeverPublishesOverALaterOne() throws Exception {
+    // Two sidecars register on two event loops at once: the refresh for the first reads the
+    // book (one endpoint) and is slow to go on; the refresh for the second reads it with both.
+    // The index must end with both, not with whichever refresh finished last.
+    MeshEndpointIndex index = new MeshEndpointIndex();
+    AtomicReference<List<NodeRecord>> book = new AtomicReference<>(List.of(sidecar("r1", 7001)));
+    CountDownLatch firstRead = new CountDownLatch(1);
+    CountDownLatch goOn = new CountDownLatch(1);
+    Thread slow = new Thread(() -> index.refresh(() -> {
+      List<NodeRecord> read = book.get();
+      firstRead.countDown();
+      try {
+        goOn.await(10, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      return read;
+    }));
+    slow.start();
+    assertThat(firstRead.await(10, TimeUnit.SECONDS)).isTrue();
+    book.set(List.of(sidecar("r1", 7001), sidecar("r2", 7002)));
+    Thread later = new Thread(() -> index.refresh(book::get));
+    later.start();
+    // Let the later refresh finish, or wait at the index, before the slow one goes on.
+    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+    while (later.getState() != Thread.State.BLOCKED && later.getState() != Thread.State.TERMINATED
+        && System.nanoTime() < deadline) {
+      Thread.onSpinWait();
+    }
+    goOn.countDown();
+    slow.join(10_000);
+    later.join(10_000);
+    assertThat(index.endpoints("shop/reviews")).containsExactly(endpoint(7001), endpoint(7002));
+  }
+}
