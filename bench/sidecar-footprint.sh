@@ -10,7 +10,7 @@
 #   FOOTPRINT_DETAIL=1                          (also: classes loaded, metaspace, heap, via jcmd)
 #   FOOTPRINT_DIR=DIR                           (keep per run: NMT summary (the JVM is started with
 #                                                -XX:NativeMemoryTracking=summary), smaps_rollup,
-#                                                per-thread CPU at ready, classes loaded by source,
+#                                                smaps (per mapping), per-thread CPU at ready, classes loaded by source,
 #                                                and the sidecar's output)
 #
 # "wall" counts from the launcher's start (so it includes the launcher script), "CPU" is the
@@ -82,6 +82,7 @@ for run in $(seq 1 "$runs"); do
   pss_kb=$(awk '/^Pss:/ {print $2}' "/proc/$sidecar_pid/smaps_rollup")
   if [ -n "$keep" ]; then
     cp "/proc/$sidecar_pid/smaps_rollup" "$keep/smaps-rollup-$run.txt"
+    cp "/proc/$sidecar_pid/smaps" "$keep/smaps-$run.txt"
     jcmd "$sidecar_pid" VM.native_memory summary > "$keep/nmt-$run.txt" 2>&1 || true
     # Classes by where they came from: the archive ("shared objects file") or a jar / the JDK.
     sed -n 's/.* source: \(.*\)/\1/p' "$keep/class-load-$run.log" \
