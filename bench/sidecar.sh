@@ -19,8 +19,15 @@
 #      p50/p99 per round (wrk), VmRSS of A and B sampled every second,
 #      CPU time (utime+stime) of A and B over each mesh round, of nginx A and B's workers over
 #      each nginx-mesh round; added p50/p99 over direct per round, and Crossgate's / nginx's
+#        vertx-mesh (the stack's floor, in the same run): load client -> floor A -> h2 over mTLS
+#                (TLS 1.3, BoringSSL, A's client certificate) -> floor B (client certificate
+#                required) -> backend. The floor is bench/src/main/java/dev/crossgate/bench/floor/
+#                StackFloor.java (compiled here with javac): a bare proxy on the sidecar's Vert.x,
+#                Netty and BoringSSL with the launcher's sidecar JVM flags, one event loop, and
+#                none of Crossgate (no control plane, routes, authorization, metrics, retries).
+#                Pinned like the sidecars; the nginx peer's certificates.
 #   4. writes bench/results/<date>-sidecar-bench.md (BENCH_OUT)
-# BENCH_TARGETS [direct mesh nginx-mesh] adds legs of the hop, to find where its time goes (each measured
+# BENCH_TARGETS [direct mesh nginx-mesh vertx-mesh] adds legs of the hop, to find where its time goes (each measured
 # like the others, interleaved in every round):
 #        inbound:  load client -> B inbound, plaintext (PERMISSIVE) -> backend   (B's half alone)
 #        outbound: load client -> A outbound (Host: c, a Service with no sidecar) -> backend,
@@ -39,9 +46,9 @@ root="$(dirname "$here")"
 PROXY_CPU="${BENCH_PROXY_CPU:-0}"
 LOAD_CPU="${BENCH_LOAD_CPU:-1}"
 B_CPU="${BENCH_B_CPU:-$PROXY_CPU}"
-TARGETS="${BENCH_TARGETS:-direct mesh nginx-mesh}"
+TARGETS="${BENCH_TARGETS:-direct mesh nginx-mesh vertx-mesh}"
 for t in $TARGETS; do
-  case "$t" in direct|mesh|nginx-mesh|inbound|outbound) ;; *) echo "BENCH_TARGETS: unknown target '$t' (expected: direct mesh nginx-mesh inbound outbound)" >&2; exit 2 ;; esac
+  case "$t" in direct|mesh|nginx-mesh|vertx-mesh|inbound|outbound) ;; *) echo "BENCH_TARGETS: unknown target '$t' (expected: direct mesh nginx-mesh vertx-mesh inbound outbound)" >&2; exit 2 ;; esac
 done
 case " $TARGETS " in *" direct "*) ;; *) echo "BENCH_TARGETS must include direct (the baseline)" >&2; exit 2 ;; esac
 case " $TARGETS " in *" mesh "*) ;; *) echo "BENCH_TARGETS must include mesh" >&2; exit 2 ;; esac
@@ -205,10 +212,12 @@ log "A -> mTLS -> B -> backend answers 1 KB; B counts it as mTLS"
 # nginx A (plain HTTP/1.1 listener) -> mTLS, TLS 1.3, kept-alive upstream connections -> nginx B
 # (client certificate required) -> the same backend. Certificates made here: an EC P-256 CA and a
 # leaf per side with a SPIFFE URI SAN like the mesh's and a DNS SAN that A checks B's name against.
-peer=""
+peer=""; floor=""
 case " $TARGETS " in *" nginx-mesh "*) peer=1 ;; esac
-if [ -n "$peer" ]; then
-  pki="$work/pki"; mkdir -p "$pki"
+case " $TARGETS " in *" vertx-mesh "*) floor=1 ;; esac
+pki="$work/pki"
+if [ -n "$peer" ] || [ -n "$floor" ]; then
+  mkdir -p "$pki"
   openssl req -x509 -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 2 \
     -subj "/CN=bench peer CA" -keyout "$pki/ca.key" -out "$pki/ca.crt" \
     -addext "basicConstraints=critical,CA:TRUE" -addext "keyUsage=critical,keyCertSign,cRLSign" \
@@ -222,6 +231,8 @@ if [ -n "$peer" ]; then
     openssl x509 -req -in "$pki/$s.csr" -CA "$pki/ca.crt" -CAkey "$pki/ca.key" -CAcreateserial \
       -days 2 -extfile "$pki/$s.ext" -out "$pki/$s.crt" >> "$pki/openssl.out" 2>&1 || die "openssl: $s certificate"
   done
+fi
+if [ -n "$peer" ]; then
   peer_a=$(free_port); peer_b=$(free_port)
   nginx_common() { # name
     cat <<EOC
@@ -309,10 +320,51 @@ EOC
   log "nginx peer: B refuses a caller without a certificate ($status); A -> B is TLS 1.3 with A's certificate verified"
 fi
 
+# ---------------------------------------------------------------- the floor: a bare Vert.x mTLS pair
+declare -A floor_pid floor_port
+if [ -n "$floor" ]; then
+  # The launcher's sidecar JVM flags, read from ./crossgate so that both run alike.
+  floor_opts="$(sed -n '/^sidecar_opts=(/,/)$/p' "$root/crossgate" | tr -d '()' | sed 's/^sidecar_opts=//')"
+  floor_opts="${floor_opts//-Xshare:auto/}"
+  case "$floor_opts" in *-XX:+UseSerialGC*) ;; *) die "could not read sidecar_opts from $root/crossgate" ;; esac
+  floor_cp="$work/floor-classes"
+  for jar in vertx-core vertx-core-logging netty- jackson-core; do
+    for f in "$root/cli/target/lib/$jar"*.jar; do floor_cp="$floor_cp:$f"; done
+  done
+  mkdir -p "$work/floor-classes"
+  javac -d "$work/floor-classes" -cp "$floor_cp" "$here"/src/main/java/dev/crossgate/bench/floor/*.java \
+    > "$work/floor-javac.out" 2>&1 || die "javac StackFloor: $(tail -3 "$work/floor-javac.out")"
+  floor_port[b]=$(free_port); floor_port[a]=$(free_port)
+  for s in b a; do
+    cpu="$PROXY_CPU"; target="${floor_port[b]}"; role=outbound
+    [ "$s" = b ] && { cpu="$B_CPU"; target="$backend"; role=inbound; }
+    # shellcheck disable=SC2086
+    MALLOC_ARENA_MAX=2 taskset -c "$cpu" java $floor_opts -cp "$floor_cp" dev.crossgate.bench.floor.StackFloor \
+      "$role" "${floor_port[$s]}" "$target" "$pki/$s.crt" "$pki/$s.key" "$pki/ca.crt" > "$work/floor-$s.log" 2>&1 &
+    floor_pid[$s]=$!
+    pids+=($!)
+    for _ in $(seq 1 600); do
+      grep -q "listening on" "$work/floor-$s.log" && break
+      kill -0 "${floor_pid[$s]}" 2>/dev/null || die "floor $s exited (log: $work/floor-$s.log)"
+      sleep 0.05
+    done
+    grep -q "listening on" "$work/floor-$s.log" || die "floor $s did not listen (log: $work/floor-$s.log)"
+  done
+  status="$(curl -sk -o /dev/null -w '%{http_code}' --max-time 5 "https://127.0.0.1:${floor_port[b]}/" 2>/dev/null || true)"
+  case "$status" in 2*) die "floor B answered $status to a request without a client certificate: mTLS is not required" ;; esac
+  size="$(curl -sf --max-time 5 "http://127.0.0.1:${floor_port[a]}/" | wc -c)"
+  [ "$size" = 1024 ] || die "floor A -> B -> backend returned $size bytes (expected: 1024)"
+  log "floor: B refuses a caller without a certificate ($status); A -> mTLS -> B -> backend answers 1 KB"
+fi
+
 sleep "$IDLE"
-declare -A idle_rss idle_pss
+declare -A idle_rss idle_pss floor_idle_rss
 for s in a b; do idle_rss[$s]=$(rss_kb "${pid_of[$s]}"); idle_pss[$s]=$(pss_kb "${pid_of[$s]}"); done
 log "idle VmRSS: a $(mib "${idle_rss[a]}") MiB, b $(mib "${idle_rss[b]}") MiB"
+if [ -n "$floor" ]; then
+  for s in a b; do floor_idle_rss[$s]=$(rss_kb "${floor_pid[$s]}"); done
+  log "floor idle VmRSS: a $(mib "${floor_idle_rss[a]}") MiB, b $(mib "${floor_idle_rss[b]}") MiB"
+fi
 
 # ---------------------------------------------------------------- fixed-rate rounds
 declare -A url hdr
@@ -324,6 +376,7 @@ url[mesh]="http://127.0.0.1:${out_of[a]}/"; hdr[mesh]="Host: b"
 url[inbound]="http://127.0.0.1:${in_of[b]}/"; hdr[inbound]="Host: b"
 url[outbound]="http://127.0.0.1:${out_of[a]}/"; hdr[outbound]="Host: c"
 [ -z "$peer" ] || { url[nginx-mesh]="http://127.0.0.1:$peer_a/"; hdr[nginx-mesh]="Host: b"; }
+[ -z "$floor" ] || { url[vertx-mesh]="http://127.0.0.1:${floor_port[a]}/"; hdr[vertx-mesh]="Host: b"; }
 for t in $TARGETS; do
   size="$(curl -sf -H "${hdr[$t]}" "${url[$t]}" | wc -c)"
   [ "$size" = 1024 ] || die "target $t returned $size bytes (expected: 1024)"
@@ -337,6 +390,12 @@ if [ -n "$peer" ]; then
   taskset -c "$LOAD_CPU" wrk -t1 -c"$CLIENTS" -d5s -H "${hdr[nginx-mesh]}" -s "$here/load/wrk-rate.lua" \
     "${url[nginx-mesh]}" -- "$pause" > /dev/null 2>&1 || true
 fi
+if [ -n "$floor" ]; then
+  # As long as the sidecars' warm-up: both JIT-compile the same Vert.x and Netty paths.
+  log "warm-up: ${WARMUP}s of vertx-mesh traffic (not measured)"
+  taskset -c "$LOAD_CPU" wrk -t1 -c"$CLIENTS" -d"${WARMUP}s" -H "${hdr[vertx-mesh]}" -s "$here/load/wrk-rate.lua" \
+    "${url[vertx-mesh]}" -- "$pause" > /dev/null 2>&1 || true
+fi
 
 if [ -n "${BENCH_JFR:-}" ]; then
   mkdir -p "$BENCH_JFR"
@@ -346,11 +405,13 @@ if [ -n "${BENCH_JFR:-}" ]; then
   log "JFR recording on both sidecars (written to $BENCH_JFR after the rounds)"
 fi
 rows=""; peak_rss_a=0; peak_rss_b=0; cpu_rows=""; idle_rows=""; switch_rows=""; peer_cpu_rows=""
+floor_cpu_rows=""; floor_peak_a=0; floor_peak_b=0
 peer_cpu() { if [ -n "$peer" ]; then cpu_ms "${nginx_worker[$1]}"; else echo 0; fi; }
+floor_cpu() { if [ -n "$floor" ]; then cpu_ms "${floor_pid[$1]}"; else echo 0; fi; }
 field() { sed -n "s/.* $1=\([0-9]*\).*/\1/p" <<<"$2"; }
 for r in $(seq 1 "$ROUNDS"); do
   for t in $TARGETS; do
-    ca0=$(cpu_ms "${pid_of[a]}"); cb0=$(cpu_ms "${pid_of[b]}"); pa0=$(peer_cpu a); pb0=$(peer_cpu b); t0=$(now_ms)
+    ca0=$(cpu_ms "${pid_of[a]}"); cb0=$(cpu_ms "${pid_of[b]}"); pa0=$(peer_cpu a); pb0=$(peer_cpu b); fa0=$(floor_cpu a); fb0=$(floor_cpu b); t0=$(now_ms)
     read -r va0 na0 <<<"$(switches "${pid_of[a]}")"; read -r vb0 nb0 <<<"$(switches "${pid_of[b]}")"
     hist "${admin_of[a]}" crossgate_request_duration_seconds > "$work/hist-a-$t-$r.0"
     hist "${admin_of[b]}" crossgate_request_duration_seconds > "$work/hist-b-$t-$r.0"
@@ -370,11 +431,15 @@ for r in $(seq 1 "$ROUNDS"); do
         [ -n "$conns" ] && printf '%s\n' "$conns" >> "$work/app-conns-$r.txt"
         [ "$ra" -gt "$peak_rss_a" ] && peak_rss_a=$ra
         [ "$rb" -gt "$peak_rss_b" ] && peak_rss_b=$rb
+      elif [ "$t" = vertx-mesh ]; then
+        fa=$(rss_kb "${floor_pid[a]}"); fb=$(rss_kb "${floor_pid[b]}")
+        [ "$fa" -gt "$floor_peak_a" ] && floor_peak_a=$fa
+        [ "$fb" -gt "$floor_peak_b" ] && floor_peak_b=$fb
       fi
       sleep 1
     done
     wait "$load" || true
-    t1=$(now_ms); ca1=$(cpu_ms "${pid_of[a]}"); cb1=$(cpu_ms "${pid_of[b]}"); pa1=$(peer_cpu a); pb1=$(peer_cpu b)
+    t1=$(now_ms); ca1=$(cpu_ms "${pid_of[a]}"); cb1=$(cpu_ms "${pid_of[b]}"); pa1=$(peer_cpu a); pb1=$(peer_cpu b); fa1=$(floor_cpu a); fb1=$(floor_cpu b)
     read -r va1 na1 <<<"$(switches "${pid_of[a]}")"; read -r vb1 nb1 <<<"$(switches "${pid_of[b]}")"
     hist "${admin_of[a]}" crossgate_request_duration_seconds > "$work/hist-a-$t-$r.1"
     hist "${admin_of[b]}" crossgate_request_duration_seconds > "$work/hist-b-$t-$r.1"
@@ -391,6 +456,8 @@ for r in $(seq 1 "$ROUNDS"); do
       switch_rows+="$r	$n	$((va1 - va0))	$((na1 - na0))	$((vb1 - vb0))	$((nb1 - nb0))"$'\n'
     elif [ "$t" = nginx-mesh ]; then
       peer_cpu_rows+="$r	$((pa1 - pa0))	$((pb1 - pb0))	$secs	$rps"$'\n'
+    elif [ "$t" = vertx-mesh ]; then
+      floor_cpu_rows+="$r	$((fa1 - fa0))	$((fb1 - fb0))	$secs	$rps"$'\n'
     elif [ "$t" = direct ]; then # the sidecars idle while the client calls the backend directly
       idle_rows+="$r	$((ca1 - ca0))	$((cb1 - cb0))	$secs"$'\n'
     fi
@@ -456,6 +523,19 @@ if [ -n "$peer" ]; then
   peer_pct_a=$(printf '%s' "$peer_cpu_rows" | awk -F'\t' '{c += $2; s += $4} END {printf "%.1f", c / s / 10}')
   peer_pct_b=$(printf '%s' "$peer_cpu_rows" | awk -F'\t' '{c += $3; s += $4} END {printf "%.1f", c / s / 10}')
 fi
+if [ -n "$floor" ]; then
+  # round mesh+p50 floor+p50 mesh+p99 floor+p99 ratio50 ratio99 (Crossgate's added / the floor's)
+  floor_rounds="$(printf '%s' "$rows" | awk -F'\t' '$2 == "direct" {d50[$1] = $5; d99[$1] = $6}
+    $2 == "mesh" {m50[$1] = $5; m99[$1] = $6} $2 == "vertx-mesh" {f50[$1] = $5; f99[$1] = $6}
+    END {for (r in f99) print r, m50[r] - d50[r], f50[r] - d50[r], m99[r] - d99[r], f99[r] - d99[r]}' | sort -n)"
+  floor_rounds="$(while read -r r a50 f50 a99 f99; do
+    echo "$r $a50 $f50 $a99 $f99 $(ratio "$a50" "$f50") $(ratio "$a99" "$f99")"; done <<<"$floor_rounds")"
+  fcol() { awk -v c="$1" '$c != "-" {print $c}' <<<"$floor_rounds" | median; }
+  f_p50=$(med vertx-mesh 5); f_p99=$(med vertx-mesh 6)
+  f_added50=$(fcol 3); f_added99=$(fcol 5); f_ratio50=$(fcol 6); f_ratio99=$(fcol 7)
+  floor_cpu_a=$(printf '%s' "$floor_cpu_rows" | awk -F'\t' '{c += $2; n += $5 * $4} END {printf "%.0f", c / (n / 1000)}')
+  floor_cpu_b=$(printf '%s' "$floor_cpu_rows" | awk -F'\t' '{c += $3; n += $5 * $4} END {printf "%.0f", c / (n / 1000)}')
+fi
 mkdir -p "$(dirname "$OUT")"
 {
   echo "# Sidecar bench, $TODAY"
@@ -486,6 +566,10 @@ mkdir -p "$(dirname "$OUT")"
     echo "| peer: CPU at $RATE req/s (% of one core), nginx A / nginx B worker | $peer_pct_a % | $peer_pct_b % | |"
     echo "| peer: nginx A → B mTLS connections per nginx-mesh round (distinct, 1 s samples) | ${peer_conns:-?} | | |"
   fi
+  if [ -n "$floor" ]; then
+    echo "| floor (vertx-mesh): VmRSS idle / peak at $RATE req/s, floor A / floor B | $(mib "${floor_idle_rss[a]}") / $(mib "$floor_peak_a") MiB | $(mib "${floor_idle_rss[b]}") / $(mib "$floor_peak_b") MiB | |"
+    echo "| floor (vertx-mesh): CPU per 1,000 requests (ms), floor A / floor B | $floor_cpu_a | $floor_cpu_b | |"
+  fi
   echo "| mTLS connections B accepted / mTLS requests B served (whole run) | | $b_conns / $b_reqs | |"
   echo "| app connections to A's outbound port per mesh round (distinct, 1 s samples; wrk opens $CLIENTS) | ${app_conns:-?} | | |"
   echo
@@ -508,8 +592,13 @@ mkdir -p "$(dirname "$OUT")"
     echo "| peer's added latency (median over rounds of nginx-mesh − direct) | $n_added50 | $n_added99 |"
     echo "| **Crossgate's added / nginx's added** (median of the per-round ratios) | **$ratio50** | **$ratio99** |"
   fi
+  if [ -n "$floor" ]; then
+    echo "| vertx-mesh, the stack's floor (median of rounds) | $f_p50 | $f_p99 |"
+    echo "| floor's added latency (median over rounds of vertx-mesh − direct) | $f_added50 | $f_added99 |"
+    echo "| **Crossgate's added / the floor's added** (median of the per-round ratios) | **$f_ratio50** | **$f_ratio99** |"
+  fi
   for t in $TARGETS; do
-    case "$t" in direct|mesh|nginx-mesh) continue ;; esac
+    case "$t" in direct|mesh|nginx-mesh|vertx-mesh) continue ;; esac
     leg_added="$(printf '%s' "$rows" | awk -F'\t' -v t="$t" '$2 == "direct" {d[$1] = $6} $2 == t {print $6 - d[$1]}' | median)"
     echo "| $t (median of rounds; added p99 over direct: $leg_added) | $(med "$t" 5) | $(med "$t" 6) |"
   done
@@ -532,6 +621,21 @@ mkdir -p "$(dirname "$OUT")"
     printf '%s' "$peer_cpu_rows" | awk -F'\t' '{printf "| %s | %s | %s | %s | %s |\n", $1, $2, $3, $4, $5}'
     echo
   fi
+  if [ -n "$floor" ]; then
+    echo "Against the floor (vertx-mesh: the same Vert.x, Netty, BoringSSL and JVM flags, without Crossgate), per round"
+    echo "(µs over the same round's direct; ratio = Crossgate's added / the floor's added):"
+    echo
+    echo "| round | mesh added p50 | vertx-mesh added p50 | ratio p50 | mesh added p99 | vertx-mesh added p99 | ratio p99 |"
+    echo "|---|---:|---:|---:|---:|---:|---:|"
+    awk '{printf "| %s | %s | %s | %s | %s | %s | %s |\n", $1, $2, $3, $6, $4, $5, $7}' <<<"$floor_rounds"
+    echo
+    echo "CPU of the floor's processes per vertx-mesh round (ms of utime+stime from /proc/PID/stat):"
+    echo
+    echo "| round | floor A | floor B | seconds | req/s |"
+    echo "|---|---:|---:|---:|---:|"
+    printf '%s' "$floor_cpu_rows" | awk -F'\t' '{printf "| %s | %s | %s | %s | %s |\n", $1, $2, $3, $4, $5}'
+    echo
+  fi
   echo "Where the time goes, per round: the client's view (wrk, µs) against each sidecar's own histogram"
   echo "(ms, the upper bound of the bucket holding the quantile): A's outbound span (request received →"
   echo "response complete, i.e. A → B → backend → B → A), B's span to the backend (B's proxy core:"
@@ -541,7 +645,7 @@ mkdir -p "$(dirname "$OUT")"
   echo "|---|---|---:|---:|---:|---:|---:|---:|"
   for r in $(seq 1 "$ROUNDS"); do
     for t in $TARGETS; do
-      case "$t" in direct|nginx-mesh) continue ;; esac
+      case "$t" in direct|nginx-mesh|vertx-mesh) continue ;; esac
       wp50=$(printf '%s' "$rows" | awk -F'\t' -v r="$r" -v t="$t" '$1 == r && $2 == t {print $5}')
       wp99=$(printf '%s' "$rows" | awk -F'\t' -v r="$r" -v t="$t" '$1 == r && $2 == t {print $6}')
       echo "| $r | $t | $wp50 | $wp99 | $(hist_q "$work/hist-a-$t-$r.0" "$work/hist-a-$t-$r.1" 0.5) | $(hist_q "$work/hist-a-$t-$r.0" "$work/hist-a-$t-$r.1" 0.99) | $(hist_q "$work/hist-b-$t-$r.0" "$work/hist-b-$t-$r.1" 0.5) | $(hist_q "$work/hist-b-$t-$r.0" "$work/hist-b-$t-$r.1" 0.99) |"
