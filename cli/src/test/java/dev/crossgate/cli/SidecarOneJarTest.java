@@ -103,7 +103,8 @@ class SidecarOneJarTest {
           }
         }
         assertThat(status).as(Files.readString(data.resolve("sidecar.log"))).isEqualTo(200);
-        assertThat(get(http, admin, "/config_dump").body()).containsPattern("\"tlsEngine\" ?: ?\"openssl\"");
+        assertThat(get(http, admin, "/config_dump").body())
+            .containsPattern("\"tlsEngine\" ?: ?\"openssl\"");
         assertThat(get(http, admin, "/metrics").body()).contains("crossgate_");
         try (Stream<Path> copied = Files.list(workdir)) {
           assertThat(copied).as("libraries Netty copied out of a jar").isEmpty();
