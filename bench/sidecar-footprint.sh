@@ -7,6 +7,9 @@
 #   bench/sidecar-footprint.sh [RUNS]           (default 5; needs the CLI built: ./crossgate --help)
 #   JAVA_OPTS="..." bench/sidecar-footprint.sh  (extra JVM flags for the sidecars, e.g. an A/B run)
 #   FOOTPRINT_IDLE_SECONDS=10                   (how long after ready the idle RSS is read)
+#   FOOTPRINT_STATE=fresh                       (every run starts without kept state; default:
+#                                                run 1 starts without, later runs are restarts
+#                                                with the kept certificate and snapshot)
 #   FOOTPRINT_DETAIL=1                          (also: classes loaded, metaspace, heap, via jcmd)
 #   FOOTPRINT_DIR=DIR                           (keep per run: NMT summary (the JVM is started with
 #                                                -XX:NativeMemoryTracking=summary), smaps_rollup,
@@ -37,18 +40,19 @@ done
 [ -f "$work/engine/tokens/admin.token" ] || { echo "the engine did not start; log:"; cat "$work/engine.log"; exit 1; }
 admin_token="$(cat "$work/engine/tokens/admin.token")"
 join_token="$(CROSSGATE_NO_BUILD=1 "$home/crossgate" token create --server "http://127.0.0.1:$api" \
-  --token "$admin_token" --namespace bench --service-account app --ttl 1h 2>/dev/null)"
+  --token "$admin_token" --namespace bench --service-account app --ttl 1h 2>"$work/token.err")" || true
+[ -n "$join_token" ] || { echo "no join token; crossgate token create said:"; cat "$work/token.err"; exit 1; }
 
 cds="no"
 [ -f "$home/cli/target/sidecar.jsa" ] && [ "$home/cli/target/sidecar.jsa" -nt "$home/cli/target/crossgate-sidecar.jar" ] && cds="yes"
 echo "Sidecar footprint, $(date -u +%FT%TZ), load average $(cut -d' ' -f1-3 /proc/loadavg), class-data archive: $cds, JAVA_OPTS: ${JAVA_OPTS:-none}"
 echo
 if [ "${FOOTPRINT_DETAIL:-0}" = 1 ]; then
-  echo "| run | wall to ready (ms) | CPU to ready (ms) | VmRSS idle (MiB) | PSS idle (MiB) | classes | metaspace used (KiB) | heap used / committed (KiB) |"
-  echo "|---|---:|---:|---:|---:|---:|---:|---:|"
+  echo "| run | kept state | wall to ready (ms) | CPU to ready (ms) | VmRSS idle (MiB) | PSS idle (MiB) | classes | metaspace used (KiB) | heap used / committed (KiB) |"
+  echo "|---|---|---:|---:|---:|---:|---:|---:|---:|"
 else
-  echo "| run | wall to ready (ms) | CPU to ready (ms) | VmRSS idle (MiB) | PSS idle (MiB) |"
-  echo "|---|---:|---:|---:|---:|"
+  echo "| run | kept state | wall to ready (ms) | CPU to ready (ms) | VmRSS idle (MiB) | PSS idle (MiB) |"
+  echo "|---|---|---:|---:|---:|---:|"
 fi
 keep="${FOOTPRINT_DIR:-}"
 [ -z "$keep" ] || mkdir -p "$keep"
@@ -56,10 +60,12 @@ for run in $(seq 1 "$runs"); do
   admin=$(free_port)
   start=$(now_ms)
   opts="${JAVA_OPTS:-}"
+  [ "${FOOTPRINT_STATE:-}" != fresh ] || rm -rf "$work/state"
+  kept=no; [ -d "$work/state/sidecar/bench.app" ] && kept=yes
   [ -z "$keep" ] || opts="$opts -XX:NativeMemoryTracking=summary -Xlog:class+load=info:file=$keep/class-load-$run.log"
   JAVA_OPTS="$opts" CROSSGATE_NO_BUILD=1 "$home/crossgate" sidecar --service app --namespace bench --app-port 9 \
     --control-plane "127.0.0.1:$dist" --join-token "$join_token" --inbound-port 0 \
-    --outbound-port 0 --admin-port "$admin" >"$work/sidecar-$run.log" 2>&1 &
+    --outbound-port 0 --admin-port "$admin" --state-dir "$work/state" >"$work/sidecar-$run.log" 2>&1 &
   sidecar_pid=$!
   pids+=($sidecar_pid)
   ready=""
@@ -93,9 +99,9 @@ for run in $(seq 1 "$runs"); do
     classes=$(jcmd "$sidecar_pid" VM.classloader_stats 2>/dev/null | awk '/^Total = / {print $4}')
     meta=$(jcmd "$sidecar_pid" GC.heap_info 2>/dev/null | sed -n 's/.*Metaspace *used \([0-9]*\)K.*/\1/p')
     heap=$(jcmd "$sidecar_pid" GC.heap_info 2>/dev/null | awk '/total/ { for (i = 1; i <= NF; i++) { if ($i == "total") t = $(i + 1); if ($i == "used") u = $(i + 1) } ; tt += t + 0; uu += u + 0 } END { print uu "/" tt }')
-    echo "| $run | $((ready - start)) | $cpu | $((rss_kb / 1024)) | $((pss_kb / 1024)) | ${classes:-?} | ${meta:-?} | ${heap:-?} |"
+    echo "| $run | $kept | $((ready - start)) | $cpu | $((rss_kb / 1024)) | $((pss_kb / 1024)) | ${classes:-?} | ${meta:-?} | ${heap:-?} |"
   else
-    echo "| $run | $((ready - start)) | $cpu | $((rss_kb / 1024)) | $((pss_kb / 1024)) |"
+    echo "| $run | $kept | $((ready - start)) | $cpu | $((rss_kb / 1024)) | $((pss_kb / 1024)) |"
   fi
   curl -sf -X POST "http://127.0.0.1:$admin/shutdown" >/dev/null || true
   wait "$sidecar_pid" || true

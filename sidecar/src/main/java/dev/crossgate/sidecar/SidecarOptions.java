@@ -96,7 +96,6 @@ public record SidecarOptions(String service, String namespace, String appHost, i
           + "name other sidecars reach this one at)");
     }
     drainPeriod = drainPeriod == null ? DEFAULT_DRAIN_PERIOD : drainPeriod;
-    tlsEngine = tlsEngine == null ? TlsEngine.defaultEngine() : tlsEngine;
     if (drainPeriod.isNegative()) {
       throw new IllegalArgumentException("drainPeriod: " + drainPeriod + " (expected: >= 0)");
     }
@@ -188,6 +187,17 @@ public record SidecarOptions(String service, String namespace, String appHost, i
     return new SidecarOptions(service, namespace, appHost, appPort, inboundAddress, inboundPort,
         localAddress, outboundPort, adminAddress, adminPort, controlPlane, joinToken, mode, nodeId, eventLoops,
         advertiseAddress, stateDir, drainPeriod, tlsEngine);
+  }
+
+  /**
+   * The mesh TLS implementation: the one given, or {@link TlsEngine#defaultEngine()}, probed on
+   * the first call rather than when the options are made (loading BoringSSL and Netty's check of
+   * the JDK's TLS take ~0.2 s of CPU; {@link SidecarServer} asks once the certificate request is
+   * under way, so the two overlap).
+   */
+  @Override
+  public TlsEngine tlsEngine() {
+    return tlsEngine == null ? TlsEngine.defaultEngine() : tlsEngine;
   }
 
   /** The same with this mesh TLS implementation (null: the default). */
