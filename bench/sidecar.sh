@@ -39,6 +39,12 @@
 #        BENCH_JFR=DIR: a JFR recording (settings=profile) of each sidecar over the measured rounds,
 #          written to DIR/a.jfr and DIR/b.jfr (summarise with bench/jfr_shares.py);
 #          BENCH_JFR_SETTINGS: another .jfc (e.g. one with a 2 ms jdk.ExecutionSample period)
+#        BENCH_KEEP_DIR=DIR: keep each sidecar's memory at idle and in the middle of the last mesh
+#          round under load: DIR/{a,b}-{idle,load}.{smaps,smaps_rollup,status,threads,heap,codecache,gc,nmt}
+#          (threads: /proc/PID/task/*/comm; heap: jcmd GC.heap_info; codecache: jcmd
+#          Compiler.codecache; gc: jstat -gc, collections so far; nmt: jcmd VM.native_memory
+#          summary, with DIR/{a,b}-load.nmt-diff against a baseline taken at idle; NMT needs
+#          JAVA_OPTS=-XX:NativeMemoryTracking=summary, which itself costs a few MiB)
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -357,9 +363,28 @@ if [ -n "$floor" ]; then
   log "floor: B refuses a caller without a certificate ($status); A -> mTLS -> B -> backend answers 1 KB"
 fi
 
+# BENCH_KEEP_DIR: what a sidecar's memory holds (name phase), see the knobs above.
+keep_memory() {
+  local p="${pid_of[$1]}" f="$BENCH_KEEP_DIR/$1-$2"
+  cp "/proc/$p/smaps" "$f.smaps" 2>/dev/null || true
+  cp "/proc/$p/smaps_rollup" "$f.smaps_rollup" 2>/dev/null || true
+  cp "/proc/$p/status" "$f.status" 2>/dev/null || true
+  cat /proc/"$p"/task/*/comm 2>/dev/null | sort | uniq -c | sort -rn > "$f.threads" || true
+  jcmd "$p" GC.heap_info > "$f.heap" 2>&1 || true
+  jcmd "$p" Compiler.codecache > "$f.codecache" 2>&1 || true
+  jstat -gc "$p" > "$f.gc" 2>&1 || true
+  jcmd "$p" VM.native_memory summary > "$f.nmt" 2>&1 || true
+  if [ "$2" = idle ]; then
+    jcmd "$p" VM.native_memory baseline > /dev/null 2>&1 || true
+  else
+    jcmd "$p" VM.native_memory summary.diff > "$f.nmt-diff" 2>&1 || true
+  fi
+}
+[ -z "${BENCH_KEEP_DIR:-}" ] || mkdir -p "$BENCH_KEEP_DIR"
 sleep "$IDLE"
 declare -A idle_rss idle_pss floor_idle_rss
 for s in a b; do idle_rss[$s]=$(rss_kb "${pid_of[$s]}"); idle_pss[$s]=$(pss_kb "${pid_of[$s]}"); done
+[ -z "${BENCH_KEEP_DIR:-}" ] || for s in a b; do keep_memory "$s" idle; done
 log "idle VmRSS: a $(mib "${idle_rss[a]}") MiB, b $(mib "${idle_rss[b]}") MiB"
 if [ -n "$floor" ]; then
   for s in a b; do floor_idle_rss[$s]=$(rss_kb "${floor_pid[$s]}"); done
@@ -429,6 +454,11 @@ for r in $(seq 1 "$ROUNDS"); do
       ra=$(rss_kb "${pid_of[a]}"); rb=$(rss_kb "${pid_of[b]}")
       if [ "$t" = mesh ]; then
         [ -n "$conns" ] && printf '%s\n' "$conns" >> "$work/app-conns-$r.txt"
+        if [ -n "${BENCH_KEEP_DIR:-}" ] && [ "$r" = "$ROUNDS" ] && [ -z "${kept_load:-}" ] \
+            && [ $(( $(now_ms) - t0 )) -ge $(( RATE_SECONDS * 500 )) ]; then
+          for s in a b; do keep_memory "$s" load; done
+          kept_load=1
+        fi
         [ "$ra" -gt "$peak_rss_a" ] && peak_rss_a=$ra
         [ "$rb" -gt "$peak_rss_b" ] && peak_rss_b=$rb
       elif [ "$t" = vertx-mesh ]; then

@@ -45,6 +45,24 @@ class SidecarLauncherTest {
   }
 
   @Test
+  void theLaunchersSidecarFlagsGiveVertxNettysPooledAllocatorWithSmallChunks() throws Exception {
+    // Vert.x takes Netty's default allocator for its channels (the adaptive one in Netty 4.2,
+    // which holds 2 MiB chunks); the flags make it the pooled one: one arena, 512 KiB chunks.
+    List<String> command = new ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    sidecarFlags().stream().filter(f -> !f.equals("-XX:+IgnoreUnrecognizedVMOptions"))
+        .forEach(command::add);
+    command.addAll(List.of("-cp", System.getProperty("java.class.path"),
+        SidecarAllocatorProbe.class.getName()));
+    Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+    String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    assertThat(process.exitValue()).as(output).isZero();
+    assertThat(output.strip())
+        .isEqualTo("allocator=PooledByteBufAllocator chunk=524288 directArenas=1");
+  }
+
+  @Test
   void aPlainCommandLineThatPicocliMustRefuseGetsPicocliSMessage() throws Exception {
     // SidecarArgs reads it (plain values), the options are incomplete: picocli answers.
     Process process = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java")
