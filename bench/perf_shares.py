@@ -2,7 +2,7 @@
 """Shares of perf samples (bench/sidecar.sh BENCH_PERF=DIR) by thread, by where the CPU was
 (kernel, JVM runtime/GC/JIT, BoringSSL, libc, Java by package) and inclusively by method.
 
-  perf script -i DIR/a.data -F comm,tid,time,ip,sym > a.script   # while /tmp/perf-<pid>.map exists
+  perf script -i DIR/a.data -F comm,tid,time,ip,sym,dso > a.script   # while /tmp/perf-<pid>.map exists
   bench/perf_shares.py a.script                       # threads, self by area, top methods
   bench/perf_shares.py a.script ProxyCall.start Attempts.next   # + inclusive shares of these
 
@@ -13,7 +13,7 @@ import collections
 import re
 import sys
 
-JAVA = re.compile(r"^(?:[\w$.\[\]<>]+ )?([\w$.]+)\.([\w$<>]+)\(")
+JAVA = re.compile(r"^(?:[\w$.\[\]<>]+ )?([\w$./]+)\.([\w$<>]+)\(")
 
 
 def samples(path):
@@ -35,7 +35,13 @@ def samples(path):
                     current["thread"] = m.group(1)
                 continue
             parts = line.strip().split(" ", 1)
-            current["frames"].append(parts[1] if len(parts) > 1 else "?")
+            frame = parts[1] if len(parts) > 1 else "?"
+            dso = ""
+            m = re.match(r"^(.*?) \((/[^()]*(?: \(deleted\))?|\[[^\]]*\])\)$", frame)
+            if m:
+                frame, dso = m.group(1), m.group(2)
+            current["frames"].append(frame)
+            current.setdefault("dsos", []).append(dso)
     if current:
         yield current
 
@@ -48,19 +54,43 @@ def method(frame):
     return None, None
 
 
-def area(frames):
+GROUPS = [
+    ("dev.crossgate.", "Crossgate"),
+    ("io.vertx.core.http.", "Vert.x HTTP"),
+    ("io.vertx.", "Vert.x other (futures, contexts, queues)"),
+    ("io.netty.handler.ssl.", "Netty SslHandler (Java side of TLS)"),
+    ("io.netty.handler.codec.http2.", "Netty HTTP/2 codec"),
+    ("io.netty.handler.codec.", "Netty HTTP/1.1 and other codecs"),
+    ("io.netty.buffer.", "Netty buffers"),
+    ("io.netty.", "Netty channel, pipeline, event loop, util"),
+    ("io.micrometer.", "Micrometer"),
+    ("sun.nio.", "JDK NIO"),
+    ("java.", "JDK (java.*, jdk.*)"),
+    ("jdk.", "JDK (java.*, jdk.*)"),
+]
+
+
+def area(sample):
+    frames, dsos = sample["frames"], sample.get("dsos", [])
     top = frames[0] if frames else "?"
-    name, cls = method(top)
+    dso = dsos[0] if dsos else ""
+    if "kernel" in dso or dso.startswith("[k"):
+        return "kernel (syscalls, loopback TCP, scheduler)"
+    if "tcnative" in dso:
+        return "BoringSSL (netty-tcnative)"
+    if "libjvm" in dso:
+        return "JVM runtime (GC, compiler, runtime calls)"
+    if dso.startswith(("/usr/lib", "/lib")) and "libjvm" not in dso:
+        return "libc and other native libraries"
+    _, cls = method(top)
     if cls:
-        parts = cls.split(".")
-        return "java " + ".".join(parts[:3])
-    if "tcnative" in top or top.startswith(("SSL_", "EVP_", "aes_", "gcm_", "ssl_", "bssl")):
-        return "native: BoringSSL"
-    if top.startswith(("[k]", "k ")) or top.islower() and "_" in top and not top.startswith("_Z"):
-        return "native: kernel / libc: " + top
-    if top.startswith("_Z") or top in ("Interpreter",) or "stub" in top.lower() or "Stub" in top:
-        return "native: JVM (runtime, GC, interpreter, stubs)"
-    return "native: " + top
+        for prefix, name in GROUPS:
+            if cls.startswith(prefix):
+                return name
+        return "Java, other: " + ".".join(cls.split(".")[:2])
+    if top in ("Interpreter",) or "stub" in top.lower() or "Stub" in top or "vtable" in top:
+        return "JIT stubs, interpreter, vtables"
+    return "other native: " + top
 
 
 def main(args):
@@ -74,7 +104,7 @@ def main(args):
     for t, c in collections.Counter(s["thread"] for s in every).most_common(8):
         print(f"{100 * c / n:5.1f} %  {t}")
     print("--- self, by area")
-    areas = collections.Counter(area(s["frames"]) for s in every)
+    areas = collections.Counter(area(s) for s in every)
     for a, c in areas.most_common(25):
         print(f"{100 * c / n:5.1f} %  {a}")
     incl = collections.Counter()
