@@ -348,9 +348,7 @@ public final class InboundListener {
     String source = caller.source();
     InboundGate.Admission admission = gate.admit(request, peer, source);
     // The body end, not the end: the proxy core owns the response's end handler.
-    request.response().bodyEndHandler(v -> traffic.record(caller.name(), peer != null,
-        admission.outcome(), admission.policy(), request.response().getStatusCode(),
-        System.nanoTime() - start));
+    request.response().bodyEndHandler(new Recording(request, caller, admission, start));
     if (admission.refusal() != null) {
       if (admission.outcome() == TrafficRecorder.Outcome.REFUSED_PLAINTEXT) {
         count("plaintext_refused", source == null ? "unknown" : source);
@@ -360,6 +358,32 @@ public final class InboundListener {
       return;
     }
     forward(request, peer);
+  }
+
+  /**
+   * Counts one request when its response's body has ended. A class, not a capturing lambda: the
+   * sidecar runs C1-compiled code, where a capturing lambda is allocated through a method handle
+   * (a runtime call, {@code Unsafe.allocateInstance}) instead of an inline allocation.
+   */
+  private final class Recording implements Handler<Void> {
+    private final HttpServerRequest request;
+    private final Caller caller;
+    private final InboundGate.Admission admission;
+    private final long start;
+
+    Recording(HttpServerRequest request, Caller caller, InboundGate.Admission admission,
+        long start) {
+      this.request = request;
+      this.caller = caller;
+      this.admission = admission;
+      this.start = start;
+    }
+
+    @Override
+    public void handle(Void ended) {
+      traffic.record(caller.name(), caller.peer() != null, admission.outcome(),
+          admission.policy(), request.response().getStatusCode(), System.nanoTime() - start);
+    }
   }
 
   private void forward(HttpServerRequest request, String peer) {
