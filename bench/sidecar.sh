@@ -357,6 +357,7 @@ if [ -n "${BENCH_PERF:-}" ]; then
     perf record -q -e cpu-clock -F "${BENCH_PERF_HZ:-997}" -g -p "${pid_of[$s]}" \
       -o "$BENCH_PERF/$s.data" > "$BENCH_PERF/$s.perf.log" 2>&1 &
     perf_pid[$s]=$!
+    pids+=($!)
   done
   log "perf recording on both sidecars (written to $BENCH_PERF after the rounds)"
 fi
