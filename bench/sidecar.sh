@@ -45,6 +45,10 @@
 #          Compiler.codecache; gc: jstat -gc, collections so far; nmt: jcmd VM.native_memory
 #          summary, with DIR/{a,b}-load.nmt-diff against a baseline taken at idle; NMT needs
 #          JAVA_OPTS=-XX:NativeMemoryTracking=summary, which itself costs a few MiB)
+#        BENCH_PERF=DIR: perf record (cpu-clock, BENCH_PERF_HZ [997] Hz, call graphs) of each sidecar
+#          over the measured rounds, DIR/a.data and DIR/b.data, with the JIT's symbols from
+#          jcmd Compiler.perfmap (/tmp/perf-<pid>.map); Java stacks need
+#          JAVA_OPTS=-XX:+PreserveFramePointer. Summarise with bench/perf_shares.py
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -429,6 +433,18 @@ if [ -n "${BENCH_JFR:-}" ]; then
   done
   log "JFR recording on both sidecars (written to $BENCH_JFR after the rounds)"
 fi
+if [ -n "${BENCH_PERF:-}" ]; then
+  command -v perf >/dev/null || die "BENCH_PERF: perf is missing"
+  mkdir -p "$BENCH_PERF"
+  declare -A perf_pid
+  for s in a b; do
+    perf record -q -e cpu-clock -F "${BENCH_PERF_HZ:-997}" -g -p "${pid_of[$s]}" \
+      -o "$BENCH_PERF/$s.data" > "$BENCH_PERF/$s.perf.log" 2>&1 &
+    perf_pid[$s]=$!
+    pids+=($!)
+  done
+  log "perf recording on both sidecars (written to $BENCH_PERF after the rounds)"
+fi
 rows=""; peak_rss_a=0; peak_rss_b=0; cpu_rows=""; idle_rows=""; switch_rows=""; peer_cpu_rows=""
 floor_cpu_rows=""; floor_peak_a=0; floor_peak_b=0
 peer_cpu() { if [ -n "$peer" ]; then cpu_ms "${nginx_worker[$1]}"; else echo 0; fi; }
@@ -502,6 +518,17 @@ if [ -n "${BENCH_JFR:-}" ]; then
       || log "JFR.stop on $s failed"
   done
   log "JFR recordings: $BENCH_JFR/a.jfr, $BENCH_JFR/b.jfr"
+fi
+
+if [ -n "${BENCH_PERF:-}" ]; then
+  for s in a b; do
+    jcmd "${pid_of[$s]}" Compiler.perfmap > /dev/null || log "Compiler.perfmap on $s failed"
+    kill -INT "${perf_pid[$s]}" 2>/dev/null || true
+    wait "${perf_pid[$s]}" 2>/dev/null || true
+    cp "/tmp/perf-${pid_of[$s]}.map" "$BENCH_PERF/$s.map" 2>/dev/null || log "no perf map for $s"
+    echo "${pid_of[$s]}" > "$BENCH_PERF/$s.pid"
+  done
+  log "perf recordings: $BENCH_PERF/a.data, $BENCH_PERF/b.data (JIT symbols: /tmp/perf-<pid>.map)"
 fi
 
 # Distinct client ports seen on A's outbound port per mesh round (1 s samples): 10 = wrk's

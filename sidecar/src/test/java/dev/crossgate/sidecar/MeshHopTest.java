@@ -260,6 +260,34 @@ class MeshHopTest {
   }
 
   @Test
+  void theHostNamesTheServiceByItsFirstLabelAndTheNamespaceByItsSecond() throws Exception {
+    for (String host : List.of("b.shop", "b.shop.svc.cluster.local", "B.Shop")) {
+      HttpResponse<String> response = outbound(host);
+      assertThat(response.statusCode()).as("Host: " + host).isEqualTo(200);
+      assertThat(new JsonObject(response.body()).getString("backend")).as("Host: " + host)
+          .isEqualTo("app-b");
+    }
+    HttpResponse<String> otherNamespace = outbound("b.elsewhere.svc");
+    assertThat(otherNamespace.statusCode()).isEqualTo(404);
+    assertThat(otherNamespace.headers().firstValue("x-crossgate-error"))
+        .hasValue("route_not_found");
+    assertThat(otherNamespace.body())
+        .contains("service elsewhere/b is not in this sidecar's snapshot");
+    HttpResponse<String> noService = outbound(".shop");
+    assertThat(noService.statusCode()).isEqualTo(404);
+    assertThat(noService.body()).contains("no target service: Host: .shop");
+    HttpResponse<String> emptyNamespace = outbound("b..shop");
+    assertThat(emptyNamespace.statusCode()).isEqualTo(404);
+    assertThat(emptyNamespace.body()).contains("service /b is not in this sidecar's snapshot");
+  }
+
+  private HttpResponse<String> outbound(String host) throws Exception {
+    return http.send(HttpRequest.newBuilder(
+            URI.create("http://127.0.0.1:" + sidecarA.outboundPort() + "/"))
+        .header("host", host).build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  @Test
   void aBadJoinTokenIsRefusedAtStart() {
     assertThatThrownBy(() -> SidecarServer.start(options("c", appA.port(), "nope")))
         .isInstanceOf(IllegalStateException.class)

@@ -33,19 +33,14 @@ public final class BoundedRequest extends HttpServerRequestWrapper {
   private ProxyException refusal;
   private Handler<Throwable> exceptionHandler;
   private final Channel channel;
-  private final Consumer<ProxyException> listener = this::refuse;
+  private final Consumer<ProxyException> listener = new Refusals();
 
   private BoundedRequest(HttpServerRequestInternal delegate, long maxBodySize,
       Consumer<ProxyException> counter) {
     super(delegate);
     this.maxBodySize = maxBodySize;
     this.counter = counter;
-    delegate.exceptionHandler(e -> {
-      Handler<Throwable> handler = exceptionHandler;
-      if (handler != null) {
-        handler.handle(e);
-      }
-    });
+    delegate.exceptionHandler(new Failures());
     this.channel = channelOf(delegate);
     if (channel != null) {
       channel.attr(Http1FramingGuard.BODY_REFUSAL).set(listener);
@@ -83,7 +78,43 @@ public final class BoundedRequest extends HttpServerRequestWrapper {
       delegate.handler(null);
       return this;
     }
-    delegate.handler(chunk -> {
+    delegate.handler(new Chunks(handler));
+    return this;
+  }
+
+  // The handlers below are classes, not capturing lambdas: in C1-compiled code (the sidecar's
+  // launcher) a capturing lambda is allocated through a method handle, a runtime call
+  // (Unsafe.allocateInstance), and these are made for every request.
+
+  /** A refusal the HTTP/1.1 framing guard found in the body's framing. */
+  private final class Refusals implements Consumer<ProxyException> {
+    @Override
+    public void accept(ProxyException error) {
+      refuse(error);
+    }
+  }
+
+  /** Passes the request's failures to the handler set on this wrapper. */
+  private final class Failures implements Handler<Throwable> {
+    @Override
+    public void handle(Throwable e) {
+      Handler<Throwable> handler = exceptionHandler;
+      if (handler != null) {
+        handler.handle(e);
+      }
+    }
+  }
+
+  /** Counts the body's bytes and refuses it past the limit. */
+  private final class Chunks implements Handler<Buffer> {
+    private final Handler<Buffer> handler;
+
+    Chunks(Handler<Buffer> handler) {
+      this.handler = handler;
+    }
+
+    @Override
+    public void handle(Buffer chunk) {
       if (refusal != null) {
         return;
       }
@@ -94,8 +125,26 @@ public final class BoundedRequest extends HttpServerRequestWrapper {
         return;
       }
       handler.handle(chunk);
-    });
-    return this;
+    }
+  }
+
+  /** Clears the framing guard's listener and ends, unless the body was refused. */
+  private final class End implements Handler<Void> {
+    private final Handler<Void> handler;
+
+    End(Handler<Void> handler) {
+      this.handler = handler;
+    }
+
+    @Override
+    public void handle(Void v) {
+      if (channel != null) {
+        channel.attr(Http1FramingGuard.BODY_REFUSAL).compareAndSet(listener, null);
+      }
+      if (refusal == null) {
+        handler.handle(v);
+      }
+    }
   }
 
   @Override
@@ -116,14 +165,7 @@ public final class BoundedRequest extends HttpServerRequestWrapper {
 
   @Override
   public HttpServerRequest endHandler(Handler<Void> handler) {
-    delegate.endHandler(handler == null ? null : v -> {
-      if (channel != null) {
-        channel.attr(Http1FramingGuard.BODY_REFUSAL).compareAndSet(listener, null);
-      }
-      if (refusal == null) {
-        handler.handle(v);
-      }
-    });
+    delegate.endHandler(handler == null ? null : new End(handler));
     return this;
   }
 

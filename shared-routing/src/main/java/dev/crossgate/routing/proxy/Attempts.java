@@ -153,34 +153,64 @@ final class Attempts {
     call.client().open(chosen, backend.protocol(), call.request().method(),
             exchange.upstreamUri(), exchange.upstreamHeaders(), exchange.upstreamAuthority(),
             resilience.pool(), backend.tls())
-        .compose(upstream -> {
-          if (mine != generation || done) {
-            upstream.reset();
-            return Future.failedFuture(new ProxyException(ErrorReason.INTERNAL, "stale"));
-          }
-          currentRequest = upstream;
-          // Failures reach us through send()'s future; without a handler Vert.x also logs a
-          // reset (ours, when the client went away) at ERROR.
-          upstream.exceptionHandler(e -> { });
-          streamedBody |= replay == null && call.bodyStreams();
-          return call.send(upstream, replay);
-        })
-        .onComplete(ar -> {
-          if (mine != generation || done) {
-            if (ar.succeeded()) {
-              ar.result().request().reset();
-            }
-            return;
-          }
-          cancelTimer(attemptTimer);
-          attemptTimer = NO_TIMER;
-          inFlight = false;
-          if (ar.succeeded()) {
-            onResponse(ar.result());
-          } else {
-            onFailure(ar.cause());
-          }
-        });
+        .compose(new Attempt(mine))
+        .onComplete(new AttemptDone(mine));
+  }
+
+  // An attempt's steps are classes, not capturing lambdas: in C1-compiled code (the sidecar's
+  // launcher) a capturing lambda is allocated through a method handle, a runtime call
+  // (Unsafe.allocateInstance), and these are made for every request.
+
+  /** Sends attempt {@code mine} once its request is open, unless a newer one took over. */
+  private final class Attempt
+      implements java.util.function.Function<HttpClientRequest, Future<HttpClientResponse>> {
+    private final int mine;
+
+    Attempt(int mine) {
+      this.mine = mine;
+    }
+
+    @Override
+    public Future<HttpClientResponse> apply(HttpClientRequest upstream) {
+      if (mine != generation || done) {
+        upstream.reset();
+        return Future.failedFuture(new ProxyException(ErrorReason.INTERNAL, "stale"));
+      }
+      currentRequest = upstream;
+      // Failures reach us through send()'s future; without a handler Vert.x also logs a
+      // reset (ours, when the client went away) at ERROR.
+      upstream.exceptionHandler(e -> { });
+      streamedBody |= replay == null && call.bodyStreams();
+      return call.send(upstream, replay);
+    }
+  }
+
+  /** Attempt {@code mine} answered or failed. */
+  private final class AttemptDone
+      implements io.vertx.core.Handler<io.vertx.core.AsyncResult<HttpClientResponse>> {
+    private final int mine;
+
+    AttemptDone(int mine) {
+      this.mine = mine;
+    }
+
+    @Override
+    public void handle(io.vertx.core.AsyncResult<HttpClientResponse> ar) {
+      if (mine != generation || done) {
+        if (ar.succeeded()) {
+          ar.result().request().reset();
+        }
+        return;
+      }
+      cancelTimer(attemptTimer);
+      attemptTimer = NO_TIMER;
+      inFlight = false;
+      if (ar.succeeded()) {
+        onResponse(ar.result());
+      } else {
+        onFailure(ar.cause());
+      }
+    }
   }
 
   private void onResponse(HttpClientResponse upstream) {

@@ -22,6 +22,7 @@ import dev.crossgate.routing.upstream.RequestTrailers;
 import dev.crossgate.routing.upstream.UpstreamClient;
 import dev.crossgate.routing.websocket.WebSocketTunnel;
 import io.vertx.core.Future;
+import io.vertx.core.Handler;
 import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClientRequest;
@@ -97,23 +98,8 @@ final class ProxyCall {
       // before any of the body is read: Vert.x drops request trailers, so keep them here
       requestTrailers = RequestTrailerCapture.of(request);
     }
-    response.endHandler(v -> finish());
-    response.closeHandler(v -> {
-      if (tunnelStatus != 0) {
-        return; // an upgraded WebSocket: the tunnel reports its own end
-      }
-      if (!response.ended()) {
-        errorCode = errorCode == null ? "client_closed" : errorCode;
-        metrics.clientDisconnected(response.headWritten() ? "response" : "request");
-        if (attempts != null) {
-          attempts.cancel();
-        }
-        if (upstreamRequest != null) {
-          upstreamRequest.reset();
-        }
-      }
-      finish();
-    });
+    response.endHandler(new Ended());
+    response.closeHandler(new Closed());
     String requestId = RequestIds.fromOrNew(request.getHeader("x-request-id"));
     String path;
     try {
@@ -148,6 +134,43 @@ final class ProxyCall {
     } else {
       filtered.onComplete(ar -> afterRequestFilters(filtered));
     }
+  }
+
+  // The per-request handlers are classes, not capturing lambdas: in C1-compiled code (the
+  // sidecar's launcher) a capturing lambda is allocated through a method handle, a runtime call
+  // (Unsafe.allocateInstance); see bench/results/2026-11-29-sidecar.md, session 6.
+
+  /** The response ended. */
+  private final class Ended implements Handler<Void> {
+    @Override
+    public void handle(Void v) {
+      finish();
+    }
+  }
+
+  /** The client's connection or stream closed. */
+  private final class Closed implements Handler<Void> {
+    @Override
+    public void handle(Void v) {
+      closed();
+    }
+  }
+
+  private void closed() {
+    if (tunnelStatus != 0) {
+      return; // an upgraded WebSocket: the tunnel reports its own end
+    }
+    if (!response.ended()) {
+      errorCode = errorCode == null ? "client_closed" : errorCode;
+      metrics.clientDisconnected(response.headWritten() ? "response" : "request");
+      if (attempts != null) {
+        attempts.cancel();
+      }
+      if (upstreamRequest != null) {
+        upstreamRequest.reset();
+      }
+    }
+    finish();
   }
 
   private void afterRequestFilters(Future<Void> filtered) {
@@ -245,22 +268,49 @@ final class ProxyCall {
       // An HTTP/1.1 response head over the size limit fails the connection, not the request:
       // turn it into a prompt upstream_protocol_error instead of waiting for the idle timeout.
       io.vertx.core.Promise<HttpClientResponse> head = io.vertx.core.Promise.promise();
-      upstream.connection().exceptionHandler(e -> {
-        if (ErrorResponder.classify(e).reason() == ErrorReason.UPSTREAM_PROTOCOL_ERROR
-            && head.tryFail(e)) {
-          upstream.connection().close();
-        }
-      });
-      sendBody(upstream, replay).onComplete(ar -> {
-        if (ar.succeeded()) {
-          head.tryComplete(ar.result());
-        } else {
-          head.tryFail(ar.cause());
-        }
-      });
+      upstream.connection().exceptionHandler(new HeadTooLarge(upstream, head));
+      sendBody(upstream, replay).onComplete(new HeadReceived(head));
       return head.future();
     }
     return sendBody(upstream, replay);
+  }
+
+  /** Fails the response head promptly when the HTTP/1.1 connection fails with a protocol error. */
+  private static final class HeadTooLarge implements Handler<Throwable> {
+    private final HttpClientRequest upstream;
+    private final io.vertx.core.Promise<HttpClientResponse> head;
+
+    HeadTooLarge(HttpClientRequest upstream, io.vertx.core.Promise<HttpClientResponse> head) {
+      this.upstream = upstream;
+      this.head = head;
+    }
+
+    @Override
+    public void handle(Throwable e) {
+      if (ErrorResponder.classify(e).reason() == ErrorReason.UPSTREAM_PROTOCOL_ERROR
+          && head.tryFail(e)) {
+        upstream.connection().close();
+      }
+    }
+  }
+
+  /** Completes the response head, unless a protocol error failed it first. */
+  private static final class HeadReceived
+      implements Handler<io.vertx.core.AsyncResult<HttpClientResponse>> {
+    private final io.vertx.core.Promise<HttpClientResponse> head;
+
+    HeadReceived(io.vertx.core.Promise<HttpClientResponse> head) {
+      this.head = head;
+    }
+
+    @Override
+    public void handle(io.vertx.core.AsyncResult<HttpClientResponse> ar) {
+      if (ar.succeeded()) {
+        head.tryComplete(ar.result());
+      } else {
+        head.tryFail(ar.cause());
+      }
+    }
   }
 
   private Future<HttpClientResponse> sendBody(HttpClientRequest upstream, Buffer replay) {
@@ -344,30 +394,46 @@ final class ProxyCall {
         && request.version() != HttpVersion.HTTP_2;
     upstream.pipe().endOnFailure(false).to(new TrailerForwardingStream(response, upstream,
             TrailerForwardingStream.coalescing(headers.get("content-length"))))
-        .onSuccess(v -> {
-          if (!request.isEnded() && request.version() != HttpVersion.HTTP_2) {
-            // The backend answered before the body: that body will never come, so neither
-            // connection can carry another request.
-            if (upstream.version() != HttpVersion.HTTP_2) {
-              upstream.request().connection().close();
-            }
-            if (closeAfter) {
-              request.connection().close();
-            }
+        .onComplete(new Relayed(upstream, closeAfter));
+  }
+
+  /** The response body was relayed, or failed on the way. */
+  private final class Relayed implements Handler<io.vertx.core.AsyncResult<Void>> {
+    private final HttpClientResponse upstream;
+    private final boolean closeAfter;
+
+    Relayed(HttpClientResponse upstream, boolean closeAfter) {
+      this.upstream = upstream;
+      this.closeAfter = closeAfter;
+    }
+
+    @Override
+    public void handle(io.vertx.core.AsyncResult<Void> relayed) {
+      if (relayed.succeeded()) {
+        if (!request.isEnded() && request.version() != HttpVersion.HTTP_2) {
+          // The backend answered before the body: that body will never come, so neither
+          // connection can carry another request.
+          if (upstream.version() != HttpVersion.HTTP_2) {
+            upstream.request().connection().close();
           }
-        })
-        .onFailure(e -> {
-          if (response.closed() || e instanceof TrailerForwardingStream.ClientGone) {
-            upstream.request().reset(); // the client went away: counted by the close handler
-            return;
+          if (closeAfter) {
+            request.connection().close();
           }
-          if (!response.ended()) {
-            errorCode = errorCode == null ? "upstream_reset_after_head" : errorCode;
-            upstream.request().reset();
-            ErrorResponder.send(response, ErrorResponder.classify(e), exchange.requestId(),
-                null, request.getHeader("content-type"));
-          }
-        });
+        }
+        return;
+      }
+      Throwable e = relayed.cause();
+      if (response.closed() || e instanceof TrailerForwardingStream.ClientGone) {
+        upstream.request().reset(); // the client went away: counted by the close handler
+        return;
+      }
+      if (!response.ended()) {
+        errorCode = errorCode == null ? "upstream_reset_after_head" : errorCode;
+        upstream.request().reset();
+        ErrorResponder.send(response, ErrorResponder.classify(e), exchange.requestId(),
+            null, request.getHeader("content-type"));
+      }
+    }
   }
 
   private boolean mayHaveBody(int status) {

@@ -26,6 +26,8 @@ public final class ProxyHandler implements Handler<HttpServerRequest> {
   private final ListenerSettings settings;
   private final RequestHygiene hygiene;
   private final InvalidRequestHandler refusals;
+  /** Counts a body refused while it is read; one for all requests (no lambda per request). */
+  private final java.util.function.Consumer<ProxyException> bodyRefused;
 
   /**
    * A handler for one listener.
@@ -56,6 +58,7 @@ public final class ProxyHandler implements Handler<HttpServerRequest> {
     this.accessLog = accessLog;
     this.hygiene = new RequestHygiene(settings.requestLimits());
     this.refusals = new InvalidRequestHandler(metrics, accessLog);
+    this.bodyRefused = error -> metrics.localError(error.reason().code());
   }
 
   @Override
@@ -66,7 +69,7 @@ public final class ProxyHandler implements Handler<HttpServerRequest> {
       return;
     }
     HttpServerRequest bounded = BoundedRequest.of(request, settings.requestLimits(),
-        error -> metrics.localError(error.reason().code()));
+        bodyRefused);
     new ProxyCall(bounded, config.current(), listenerName, client, metrics, accessLog,
         settings).start();
   }

@@ -215,16 +215,37 @@ public final class UpstreamClient {
       options.setConnectTimeout(pool.connectTimeout().toMillis());
       client = pools.client(pool, protocol.http2());
     }
-    return client.request(options).map(request -> {
+    return client.request(options).map(new Opened(authority,
+        pool != null && !protocol.http2() ? pool : null));
+  }
+
+  /**
+   * Sets the opened request's authority and counts it on its pooled HTTP/1.1 connection. A
+   * class, not a capturing lambda: in C1-compiled code (the sidecar's launcher) a capturing
+   * lambda is allocated through a method handle, a runtime call, on every request.
+   */
+  private final class Opened implements java.util.function.Function<HttpClientRequest,
+      HttpClientRequest> {
+    private final String authority;
+    /** The HTTP/1.1 pool whose connections count their requests, or null. */
+    private final ConnectionPoolSettings countIn;
+
+    Opened(String authority, ConnectionPoolSettings countIn) {
+      this.authority = authority;
+      this.countIn = countIn;
+    }
+
+    @Override
+    public HttpClientRequest apply(HttpClientRequest request) {
       HostAndPort host = authority == null ? null : HostAndPort.parseAuthority(authority, -1);
       if (host != null) {
         request.authority(host);
       }
-      if (pool != null && !protocol.http2()) {
-        pools.countRequest(request, pool.maxRequestsPerConnection());
+      if (countIn != null) {
+        pools.countRequest(request, countIn.maxRequestsPerConnection());
       }
       return request;
-    });
+    }
   }
 
   /**

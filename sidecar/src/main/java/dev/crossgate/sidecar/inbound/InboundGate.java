@@ -52,6 +52,9 @@ public final class InboundGate {
    */
   public record Admission(Outcome outcome, String policy, ProxyException refusal) {}
 
+  /** The admission of every forwarded request that authorization allowed (or did not run for). */
+  private static final Admission FORWARD = new Admission(Outcome.FORWARDED, null, null);
+
   /**
    * Decides for {@code request}.
    *
@@ -67,12 +70,12 @@ public final class InboundGate {
               + ": connect with mutual TLS and a mesh certificate"));
     }
     if (current.authorization() == AuthorizationMode.OFF || current.engine().isEmpty()) {
-      return new Admission(Outcome.FORWARDED, null, null);
+      return FORWARD;
     }
     Decision decision = current.engine().decide(
         new InboundAuthzRequest(request, peer, sourceAddress, port), Instant.now());
     if (decision.allowed()) {
-      return new Admission(Outcome.FORWARDED, null, null);
+      return FORWARD;
     }
     String decidedBy = decision.policy() == null ? decision.reason()
         : decision.policy() + " rule " + decision.rule();

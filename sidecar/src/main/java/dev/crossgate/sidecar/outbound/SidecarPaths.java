@@ -19,6 +19,7 @@ import dev.crossgate.sidecar.proxy.PathSelector;
 import dev.crossgate.sidecar.proxy.TrafficPath;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -42,11 +43,16 @@ public final class SidecarPaths implements UnaryOperator<Backend> {
 
   private final MeterRegistry registry;
   private final ResilienceEvents events;
-  private final Map<String, Counter> counters = new ConcurrentHashMap<>();
+  /** Per path, per service ({@code namespace/name}): no key is built per request. */
+  private final Map<TrafficPath, Map<String, Counter>> counters = new EnumMap<>(Map.of(
+      TrafficPath.MESH, new ConcurrentHashMap<>(), TrafficPath.DIRECT, new ConcurrentHashMap<>()));
   private volatile MeshServices services;
   private volatile WorkloadCertificate certificate;
+  /** The mesh twins of this generation, by their direct backend's name ({@code ns/name}). */
   private volatile Map<String, Backend> built = new ConcurrentHashMap<>();
-  /** The mesh backends of the previous generation, whose live state carries over. */
+  /** The empty backends (no usable path) of this generation, by the direct backend's name. */
+  private volatile Map<String, Backend> builtEmpty = new ConcurrentHashMap<>();
+  /** The mesh twins of the previous generation, whose live state carries over. */
   private volatile Map<String, Backend> previous = Map.of();
 
   /** A router counting on {@code registry} and reporting ejections and retries to {@code events}. */
@@ -72,18 +78,17 @@ public final class SidecarPaths implements UnaryOperator<Backend> {
     Map<String, Backend> carried = new HashMap<>(previous);
     carried.putAll(built);
     MeshServices current = services;
-    carried.keySet().removeIf(name -> current == null || !name.endsWith("@mesh")
-        || !current.services().containsKey(name.substring(0, name.length() - 5)));
+    carried.keySet().removeIf(name -> current == null || !current.services().containsKey(name));
     previous = Map.copyOf(carried);
     built = new ConcurrentHashMap<>();
+    builtEmpty = new ConcurrentHashMap<>();
   }
 
   @Override
   public Backend apply(Backend direct) {
     MeshServices current = services;
     int slash = direct.name().indexOf('/');
-    MeshService service = current == null || slash < 0 ? null
-        : current.service(direct.name().substring(0, slash), direct.name().substring(slash + 1));
+    MeshService service = current == null || slash < 0 ? null : current.service(direct.name());
     if (service == null) {
       return direct;
     }
@@ -92,23 +97,23 @@ public final class SidecarPaths implements UnaryOperator<Backend> {
     if (path == null) {
       // No endpoint on any path the migration stage allows: an empty backend answers
       // upstream_unavailable, and the direct path is never used behind a strict stage's back.
-      return built.computeIfAbsent(direct.name() + "@none", name -> empty(name, direct));
+      return builtEmpty.computeIfAbsent(direct.name(), name -> empty(name + "@none", direct));
     }
-    count(service, path);
+    count(service, direct.name(), path);
     if (path == TrafficPath.DIRECT) {
       return direct;
     }
     WorkloadCertificate held = certificate;
     if (held == null) {
-      return built.computeIfAbsent(direct.name() + "@none", name -> empty(name, direct));
+      return builtEmpty.computeIfAbsent(direct.name(), name -> empty(name + "@none", direct));
     }
-    return built.computeIfAbsent(direct.name() + "@mesh", name -> mesh(name, direct, service,
-        held));
+    return built.computeIfAbsent(direct.name(), name -> mesh(name, direct, service, held));
   }
 
-  private Backend mesh(String name, Backend direct, MeshService service,
+  private Backend mesh(String directName, Backend direct, MeshService service,
       WorkloadCertificate held) {
-    Backend old = previous.get(name);
+    Backend old = previous.get(directName);
+    String name = directName + "@mesh";
     Map<String, UpstreamEndpoint> known = new HashMap<>();
     if (old != null) {
       old.loadBalancer().endpoints().forEach(e -> known.put(e.key(), e));
@@ -137,14 +142,18 @@ public final class SidecarPaths implements UnaryOperator<Backend> {
 
   /** Counts one request or connection to {@code service} on {@code path}. */
   void count(MeshService service, TrafficPath path) {
-    String key = path.label() + " " + service.namespace() + "/" + service.name();
-    Counter counter = counters.get(key);
+    count(service, service.namespace() + "/" + service.name(), path);
+  }
+
+  private void count(MeshService service, String key, TrafficPath path) {
+    Map<String, Counter> byService = counters.get(path);
+    Counter counter = byService.get(key);
     if (counter == null) {
-      counter = counters.computeIfAbsent(key, k -> Counter.builder(
+      counter = byService.computeIfAbsent(key, k -> Counter.builder(
               "crossgate_sidecar_outbound_requests")
           .description("Requests the app sent through this sidecar, by target service and path "
               + "(mesh: mTLS to its sidecars; direct: plaintext to its static endpoints)")
-          .tag("service", service.namespace() + "/" + service.name())
+          .tag("service", k)
           .tag("path", path.label())
           .register(registry));
     }

@@ -71,8 +71,11 @@ public final class InboundListener {
   private final MeterRegistry registry;
   private final Supplier<InboundPolicy> policy;
   private final TrafficRecorder traffic;
-  /** Each open mTLS connection's caller (its verified SPIFFE id). */
-  private final Map<HttpConnection, String> peers = new ConcurrentHashMap<>();
+  /**
+   * Each open connection's caller: its verified SPIFFE id (mTLS), address and name, read once per
+   * connection instead of per request.
+   */
+  private final Map<HttpConnection, Caller> callers = new ConcurrentHashMap<>();
   /** The counter of mTLS requests per HTTP version. */
   private final Map<HttpVersion, Counter> mtlsRequests = new ConcurrentHashMap<>();
   private volatile MtlsMode mode;
@@ -155,7 +158,8 @@ public final class InboundListener {
           tlsHttp = HttpHandover.of(server);
           return vertx.createHttpServer(new HttpServerOptions().setHost("127.0.0.1").setPort(0)
                   .setTcpNoDelay(true))
-              .requestHandler(this::plaintextRequest).listen();
+              .requestHandler(this::plaintextRequest)
+              .connectionHandler(this::plaintextConnection).listen();
         })
         .compose(server -> {
           plain = server;
@@ -286,12 +290,34 @@ public final class InboundListener {
         });
   }
 
+  /**
+   * One connection's caller, for all its requests.
+   *
+   * @param peer the verified SPIFFE id (mTLS), or null (plaintext)
+   * @param source the caller's address (IP text), or null
+   * @param name the caller's name in the counts ({@link CallerNames#of})
+   */
+  private record Caller(String peer, String source, String name) {
+
+    static Caller of(HttpConnection connection, String peer) {
+      var remote = connection.remoteAddress();
+      String source = remote == null ? null : remote.hostAddress();
+      return new Caller(peer, source, CallerNames.of(peer, source));
+    }
+  }
+
   /** An mTLS connection: its caller's SPIFFE id is read once, here, for all its requests. */
   private void mtlsConnection(HttpConnection connection) {
-    String peer = peerOf(connection);
-    peers.put(connection, peer);
-    connection.closeHandler(v -> peers.remove(connection));
-    count("mtls", peer);
+    Caller caller = Caller.of(connection, peerOf(connection));
+    callers.put(connection, caller);
+    connection.closeHandler(v -> callers.remove(connection));
+    count("mtls", caller.peer());
+  }
+
+  /** A plaintext connection: its caller's address and name are read once, here. */
+  private void plaintextConnection(HttpConnection connection) {
+    callers.put(connection, Caller.of(connection, null));
+    connection.closeHandler(v -> callers.remove(connection));
   }
 
   private void mtlsRequest(HttpServerRequest request) {
@@ -306,23 +332,23 @@ public final class InboundListener {
     }
     requests.increment();
     HttpConnection connection = request.connection();
-    String peer = peers.get(connection);
-    handle(request, peer != null ? peer : peerOf(connection));
+    Caller caller = callers.get(connection);
+    handle(request, caller != null ? caller : Caller.of(connection, peerOf(connection)));
   }
 
   private void plaintextRequest(HttpServerRequest request) {
-    handle(request, null);
+    HttpConnection connection = request.connection();
+    Caller caller = callers.get(connection);
+    handle(request, caller != null ? caller : Caller.of(connection, null));
   }
 
-  private void handle(HttpServerRequest request, String peer) {
+  private void handle(HttpServerRequest request, Caller caller) {
     long start = System.nanoTime();
-    var remote = request.remoteAddress();
-    String source = remote == null ? null : remote.hostAddress();
-    String caller = CallerNames.of(peer, source);
+    String peer = caller.peer();
+    String source = caller.source();
     InboundGate.Admission admission = gate.admit(request, peer, source);
     // The body end, not the end: the proxy core owns the response's end handler.
-    request.response().bodyEndHandler(v -> traffic.record(caller, peer != null, admission.outcome(),
-        admission.policy(), request.response().getStatusCode(), System.nanoTime() - start));
+    request.response().bodyEndHandler(new Recording(request, caller, admission, start));
     if (admission.refusal() != null) {
       if (admission.outcome() == TrafficRecorder.Outcome.REFUSED_PLAINTEXT) {
         count("plaintext_refused", source == null ? "unknown" : source);
@@ -332,6 +358,32 @@ public final class InboundListener {
       return;
     }
     forward(request, peer);
+  }
+
+  /**
+   * Counts one request when its response's body has ended. A class, not a capturing lambda: the
+   * sidecar runs C1-compiled code, where a capturing lambda is allocated through a method handle
+   * (a runtime call, {@code Unsafe.allocateInstance}) instead of an inline allocation.
+   */
+  private final class Recording implements Handler<Void> {
+    private final HttpServerRequest request;
+    private final Caller caller;
+    private final InboundGate.Admission admission;
+    private final long start;
+
+    Recording(HttpServerRequest request, Caller caller, InboundGate.Admission admission,
+        long start) {
+      this.request = request;
+      this.caller = caller;
+      this.admission = admission;
+      this.start = start;
+    }
+
+    @Override
+    public void handle(Void ended) {
+      traffic.record(caller.name(), caller.peer() != null, admission.outcome(),
+          admission.policy(), request.response().getStatusCode(), System.nanoTime() - start);
+    }
   }
 
   private void forward(HttpServerRequest request, String peer) {

@@ -94,4 +94,9 @@ public record MeshServices(long revision, String hash, Map<String, MeshService> 
   public MeshService service(String namespace, String name) {
     return services.get(namespace + "/" + name);
   }
+
+  /** The service whose key is {@code namespaceSlashName} ({@code namespace/name}), or null. */
+  public MeshService service(String namespaceSlashName) {
+    return services.get(namespaceSlashName);
+  }
 }

@@ -67,25 +67,41 @@ public final class OutboundListener {
   private void handle(HttpServerRequest request) {
     HostAndPort authority = request.authority();
     String host = authority == null ? "" : authority.host().toLowerCase(Locale.ROOT);
-    String[] labels = host.split("\\.");
-    if (labels.length == 0 || labels[0].isEmpty()) {
+    // <service>[.<namespace>[.anything]]: the first two labels, without a split per request
+    int dot = host.indexOf('.');
+    String service = dot < 0 ? host : host.substring(0, dot);
+    if (service.isEmpty()) {
       ErrorResponder.send(request.response(), ProxyProblems.error(ErrorReason.ROUTE_NOT_FOUND,
           "no target service: Host: " + request.getHeader("host")
               + " (expected: <service> or <service>.<namespace>, or an absolute URI)"),
           null, null, request.getHeader("content-type"));
       return;
     }
-    String targetNamespace = labels.length > 1 ? labels[1] : namespace;
+    int end = dot < 0 ? -1 : host.indexOf('.', dot + 1);
+    String targetNamespace = dot < 0 ? namespace
+        : end < 0 ? host.substring(dot + 1) : host.substring(dot + 1, end);
+    if (targetNamespace.isEmpty() && onlyDots(host, dot)) {
+      targetNamespace = namespace; // "b." or "b..": trailing dots name no namespace
+    }
     MeshServices current = services.get();
-    if (current == null || current.service(targetNamespace, labels[0]) == null) {
+    if (current == null || current.service(targetNamespace, service) == null) {
       ErrorResponder.send(request.response(), ProxyProblems.error(ErrorReason.ROUTE_NOT_FOUND,
-          "service " + targetNamespace + "/" + labels[0]
+          "service " + targetNamespace + "/" + service
               + " is not in this sidecar's snapshot (expected: a Service in namespace "
               + namespace + ")"),
           null, null, request.getHeader("content-type"));
       return;
     }
     handler.handle(request);
+  }
+
+  private static boolean onlyDots(String host, int from) {
+    for (int i = from; i < host.length(); i++) {
+      if (host.charAt(i) != '.') {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** The bound port. */

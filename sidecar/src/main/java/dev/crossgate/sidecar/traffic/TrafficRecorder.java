@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.BiConsumer;
 
 /**
  * Counts what the inbound port of one service sees, per caller (see {@link CallerNames}): requests
@@ -35,7 +36,9 @@ public final class TrafficRecorder {
   private final String service;
   private final MeterRegistry registry;
   private final long startedAtMillis = System.currentTimeMillis();
-  private final Map<String, Caller> callers = new ConcurrentHashMap<>();
+  /** Callers over mTLS and over plaintext, by name (two maps: no key is built per request). */
+  private final Map<String, Caller> mtlsCallers = new ConcurrentHashMap<>();
+  private final Map<String, Caller> plainCallers = new ConcurrentHashMap<>();
   private final Map<String, Policy> policies = new ConcurrentHashMap<>();
   private final LatencyBuckets latency = new LatencyBuckets();
   private final Timer timer;
@@ -135,16 +138,15 @@ public final class TrafficRecorder {
   }
 
   private Caller caller(String name, boolean mtls) {
-    String key = (mtls ? "mtls " : "plain ") + name;
-    Caller existing = callers.get(key);
+    Map<String, Caller> callers = mtls ? mtlsCallers : plainCallers;
+    Caller existing = callers.get(name);
     if (existing != null) {
       return existing;
     }
-    if (callers.size() >= MAX_CALLERS) {
-      return callers.computeIfAbsent((mtls ? "mtls " : "plain ") + OTHER,
-          k -> new Caller(OTHER, mtls));
+    if (mtlsCallers.size() + plainCallers.size() >= MAX_CALLERS) {
+      return callers.computeIfAbsent(OTHER, k -> new Caller(OTHER, mtls));
     }
-    return callers.computeIfAbsent(key, k -> new Caller(name, mtls));
+    return callers.computeIfAbsent(name, k -> new Caller(name, mtls));
   }
 
   private Policy policy(String name) {
@@ -162,14 +164,16 @@ public final class TrafficRecorder {
     ServiceTraffic.Builder traffic = ServiceTraffic.newBuilder()
         .setNamespace(namespace).setService(service).setStage(stage).setRevision(revision)
         .setLatency(latency.snapshot());
-    callers.forEach((key, c) -> traffic.addCallers(CallerTraffic.newBuilder()
-        .setCaller(key.substring(key.indexOf(' ') + 1))
+    BiConsumer<String, Caller> add = (name, c) -> traffic.addCallers(CallerTraffic.newBuilder()
+        .setCaller(name)
         .setMtls(c.mtls)
         .setRequests(c.requests.sum())
         .setErrors(c.errors.sum())
         .setWouldDeny(c.wouldDeny.sum())
         .setDenied(c.denied.sum())
-        .setRefusedPlaintext(c.refused.sum())));
+        .setRefusedPlaintext(c.refused.sum()));
+    mtlsCallers.forEach(add);
+    plainCallers.forEach(add);
     policies.forEach((name, p) -> traffic.addDenials(PolicyDenials.newBuilder()
         .setPolicy(name).setWouldDeny(p.wouldDeny.sum()).setDenied(p.denied.sum())));
     return TrafficReport.newBuilder().setStartedAtMillis(startedAtMillis)
