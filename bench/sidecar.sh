@@ -25,7 +25,8 @@
 #                StackFloor.java (compiled here with javac): a bare proxy on the sidecar's Vert.x,
 #                Netty and BoringSSL with the launcher's sidecar JVM flags, one event loop, and
 #                none of Crossgate (no control plane, routes, authorization, metrics, retries).
-#                Pinned like the sidecars; the nginx peer's certificates.
+#                Pinned like the sidecars; the nginx peer's certificates; its own class-data
+#                archive from a training pair (BENCH_FLOOR_CDS=0: the JDK's default archive).
 #   4. writes bench/results/<date>-sidecar-bench.md (BENCH_OUT)
 # BENCH_TARGETS [direct mesh nginx-mesh vertx-mesh] adds legs of the hop, to find where its time goes (each measured
 # like the others, interleaved in every round):
@@ -337,29 +338,55 @@ if [ -n "$floor" ]; then
   floor_opts="$(sed -n '/^sidecar_opts=(/,/)$/p' "$root/crossgate" | tr -d '()' | sed 's/^sidecar_opts=//')"
   floor_opts="${floor_opts//-Xshare:auto/}"
   case "$floor_opts" in *-XX:+UseSerialGC*) ;; *) die "could not read sidecar_opts from $root/crossgate" ;; esac
-  floor_cp="$work/floor-classes"
+  floor_jars=""
   for jar in vertx-core vertx-core-logging netty- jackson-core; do
-    for f in "$root/cli/target/lib/$jar"*.jar; do floor_cp="$floor_cp:$f"; done
+    for f in "$root/cli/target/lib/$jar"*.jar; do floor_jars="$floor_jars:$f"; done
   done
   mkdir -p "$work/floor-classes"
-  javac -d "$work/floor-classes" -cp "$floor_cp" "$here"/src/main/java/dev/crossgate/bench/floor/*.java \
+  javac -d "$work/floor-classes" -cp "${floor_jars#:}" "$here"/src/main/java/dev/crossgate/bench/floor/*.java \
     > "$work/floor-javac.out" 2>&1 || die "javac StackFloor: $(tail -3 "$work/floor-javac.out")"
-  floor_port[b]=$(free_port); floor_port[a]=$(free_port)
-  for s in b a; do
-    cpu="$PROXY_CPU"; target="${floor_port[b]}"; role=outbound
-    [ "$s" = b ] && { cpu="$B_CPU"; target="$backend"; role=inbound; }
-    # shellcheck disable=SC2086
-    MALLOC_ARENA_MAX=2 taskset -c "$cpu" java $floor_opts -cp "$floor_cp" dev.crossgate.bench.floor.StackFloor \
-      "$role" "${floor_port[$s]}" "$target" "$pki/$s.crt" "$pki/$s.key" "$pki/ca.crt" > "$work/floor-$s.log" 2>&1 &
-    floor_pid[$s]=$!
-    pids+=($!)
-    for _ in $(seq 1 600); do
-      grep -q "listening on" "$work/floor-$s.log" && break
-      kill -0 "${floor_pid[$s]}" 2>/dev/null || die "floor $s exited (log: $work/floor-$s.log)"
-      sleep 0.05
+  # A jar, not a directory: a class-data archive accepts only jars on its classpath.
+  (cd "$work/floor-classes" && jar cf "$work/floor.jar" .) || die "jar: could not pack StackFloor"
+  floor_cp="$work/floor.jar$floor_jars"
+  start_floor() { # extra JVM flags: starts B then A, waits for both to listen
+    local s cpu target role
+    floor_port[b]=$(free_port); floor_port[a]=$(free_port)
+    for s in b a; do
+      cpu="$PROXY_CPU"; target="${floor_port[b]}"; role=outbound
+      [ "$s" = b ] && { cpu="$B_CPU"; target="$backend"; role=inbound; }
+      # shellcheck disable=SC2086
+      MALLOC_ARENA_MAX=2 taskset -c "$cpu" java $floor_opts ${1//@S@/$s} -cp "$floor_cp" \
+        dev.crossgate.bench.floor.StackFloor "$role" "${floor_port[$s]}" "$target" \
+        "$pki/$s.crt" "$pki/$s.key" "$pki/ca.crt" > "$work/floor-$s.log" 2>&1 &
+      floor_pid[$s]=$!
+      pids+=($!)
+      for _ in $(seq 1 600); do
+        grep -q "listening on" "$work/floor-$s.log" && break
+        kill -0 "${floor_pid[$s]}" 2>/dev/null || die "floor $s exited (log: $work/floor-$s.log)"
+        sleep 0.05
+      done
+      grep -q "listening on" "$work/floor-$s.log" || die "floor $s did not listen (log: $work/floor-$s.log)"
     done
-    grep -q "listening on" "$work/floor-$s.log" || die "floor $s did not listen (log: $work/floor-$s.log)"
-  done
+  }
+  stop_floor() { kill "${floor_pid[a]}" "${floor_pid[b]}" 2>/dev/null || true; wait "${floor_pid[a]}" "${floor_pid[b]}" 2>/dev/null || true; }
+  # Its own class-data archive, as the sidecar has one: a training pair lists the classes it
+  # loads for 50 requests, -Xshare:dump archives them with the JDK's (as the launcher's --cds).
+  floor_cds="no"
+  if [ "${BENCH_FLOOR_CDS:-1}" = 1 ]; then
+    start_floor "-Xshare:off -XX:DumpLoadedClassList=$work/floor-@S@.classlist"
+    for _ in $(seq 1 50); do curl -sf -o /dev/null --max-time 5 "http://127.0.0.1:${floor_port[a]}/" || true; done
+    stop_floor
+    cat "$work"/floor-[ab].classlist 2>/dev/null | grep -v '^#\|@lambda' | sort -u > "$work/floor.classlist" || true
+    if [ -s "$work/floor.classlist" ] && java -Xshare:dump -XX:SharedClassListFile="$work/floor.classlist" \
+        -XX:SharedArchiveFile="$work/floor.jsa" -cp "$floor_cp" > "$work/floor-dump.log" 2>&1 \
+        && [ -s "$work/floor.jsa" ]; then
+      floor_opts="$floor_opts -XX:SharedArchiveFile=$work/floor.jsa"
+      floor_cds="yes ($(du -m "$work/floor.jsa" | cut -f1) MiB)"
+    else
+      log "floor: no class-data archive (see $work/floor-dump.log); the floor runs on the JDK's default one"
+    fi
+  fi
+  start_floor ""
   status="$(curl -sk -o /dev/null -w '%{http_code}' --max-time 5 "https://127.0.0.1:${floor_port[b]}/" 2>/dev/null || true)"
   case "$status" in 2*) die "floor B answered $status to a request without a client certificate: mTLS is not required" ;; esac
   size="$(curl -sf --max-time 5 "http://127.0.0.1:${floor_port[a]}/" | wc -c)"
@@ -626,6 +653,7 @@ mkdir -p "$(dirname "$OUT")"
   if [ -n "$floor" ]; then
     echo "| floor (vertx-mesh): VmRSS idle / peak at $RATE req/s, floor A / floor B | $(mib "${floor_idle_rss[a]}") / $(mib "$floor_peak_a") MiB | $(mib "${floor_idle_rss[b]}") / $(mib "$floor_peak_b") MiB | |"
     echo "| floor (vertx-mesh): CPU per 1,000 requests (ms), floor A / floor B | $floor_cpu_a | $floor_cpu_b | |"
+    echo "| floor (vertx-mesh): its own class-data archive | $floor_cds | | |"
   fi
   echo "| mTLS connections B accepted / mTLS requests B served (whole run) | | $b_conns / $b_reqs | |"
   echo "| app connections to A's outbound port per mesh round (distinct, 1 s samples; wrk opens $CLIENTS) | ${app_conns:-?} | | |"
