@@ -577,48 +577,45 @@ d_p50=$(med direct 5); d_p99=$(med direct 6); m_p50=$(med mesh 5); m_p99=$(med m
 # Per round: added p99 = mesh p99 - direct p99 of the same round; the median of those.
 added_rounds="$(printf '%s' "$rows" | awk -F'\t' '$2 == "direct" {d[$1] = $6} $2 == "mesh" {print $6 - d[$1]}')"
 added_med=$(printf '%s\n' "$added_rounds" | median)
-cpu_a=$(printf '%s' "$cpu_rows" | awk -F'\t' '{c += $2; s += $4; n += $5 * $4} END {printf "%.0f", c / (n / 1000)}')
-cpu_b=$(printf '%s' "$cpu_rows" | awk -F'\t' '{c += $3; s += $4; n += $5 * $4} END {printf "%.0f", c / (n / 1000)}')
+# CPU per 1,000 requests from "round cpu-a cpu-b seconds req/s" rows (column 2: A, 3: B).
+per_1000() { printf '%s' "$1" | awk -F'\t' -v c="$2" '{t += $c; n += $5 * $4} END {printf "%.0f", t / (n / 1000)}'; }
+pct_core() { printf '%s' "$1" | awk -F'\t' -v c="$2" '{t += $c; s += $4} END {printf "%.1f", t / s / 10}'; }
+cpu_a=$(per_1000 "$cpu_rows" 2); cpu_b=$(per_1000 "$cpu_rows" 3)
 # Net of idle: minus what the sidecar burns per second without traffic (heartbeats, timers),
 # measured over the direct rounds, so the figure does not grow when the paced rate falls short.
 idle_a=$(printf '%s' "$idle_rows" | awk -F'\t' '{c += $2; s += $4} END {printf "%.1f", s ? c / s : 0}')
 idle_b=$(printf '%s' "$idle_rows" | awk -F'\t' '{c += $3; s += $4} END {printf "%.1f", s ? c / s : 0}')
 net_a=$(printf '%s' "$cpu_rows" | awk -F'\t' -v i="$idle_a" '{c += $2 - i * $4; n += $5 * $4} END {printf "%.0f", c / (n / 1000)}')
 net_b=$(printf '%s' "$cpu_rows" | awk -F'\t' -v i="$idle_b" '{c += $3 - i * $4; n += $5 * $4} END {printf "%.0f", c / (n / 1000)}')
-cpu_pct_a=$(printf '%s' "$cpu_rows" | awk -F'\t' '{c += $2; s += $4} END {printf "%.1f", c / s / 10}')
-cpu_pct_b=$(printf '%s' "$cpu_rows" | awk -F'\t' '{c += $3; s += $4} END {printf "%.1f", c / s / 10}')
+cpu_pct_a=$(pct_core "$cpu_rows" 2); cpu_pct_b=$(pct_core "$cpu_rows" 3)
 goal() { [ "$1" -le "$2" ] && echo met || echo "not met"; }
-# The peer: per round, added p50/p99 over direct of mesh and of nginx-mesh, and their ratio
-# (Crossgate's added latency / nginx's; "-" when nginx added nothing measurable).
+# Crossgate's added latency / a reference pair's ("-" when the reference added nothing measurable).
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN {if (b > 0) printf "%.2f", a / b; else print "-"}'; }
+# Against a reference pair (nginx-mesh, vertx-mesh), one line per round: round, mesh's added
+# p50, the reference's added p50, mesh's added p99, the reference's added p99, ratio p50, ratio p99.
+against() {
+  local r a50 x50 a99 x99
+  printf '%s' "$rows" | awk -F'\t' -v t="$1" '$2 == "direct" {d50[$1] = $5; d99[$1] = $6}
+    $2 == "mesh" {m50[$1] = $5; m99[$1] = $6} $2 == t {x50[$1] = $5; x99[$1] = $6}
+    END {for (r in x99) print r, m50[r] - d50[r], x50[r] - d50[r], m99[r] - d99[r], x99[r] - d99[r]}' \
+    | sort -n | while read -r r a50 x50 a99 x99; do
+        echo "$r $a50 $x50 $a99 $x99 $(ratio "$a50" "$x50") $(ratio "$a99" "$x99")"; done
+}
+column_median() { awk -v c="$2" '$c != "-" {print $c}' <<<"$1" | median; } # lines column
 if [ -n "$peer" ]; then
-  peer_rounds="$(printf '%s' "$rows" | awk -F'\t' '$2 == "direct" {d50[$1] = $5; d99[$1] = $6}
-    $2 == "mesh" {m50[$1] = $5; m99[$1] = $6} $2 == "nginx-mesh" {n50[$1] = $5; n99[$1] = $6}
-    END {for (r in n99) print r, m50[r] - d50[r], n50[r] - d50[r], m99[r] - d99[r], n99[r] - d99[r]}' | sort -n)"
-  # round mesh+p50 nginx+p50 mesh+p99 nginx+p99 ratio50 ratio99
-  peer_rounds="$(while read -r r a50 n50 a99 n99; do
-    echo "$r $a50 $n50 $a99 $n99 $(ratio "$a50" "$n50") $(ratio "$a99" "$n99")"; done <<<"$peer_rounds")"
-  col() { awk -v c="$1" '$c != "-" {print $c}' <<<"$peer_rounds" | median; }
+  peer_rounds="$(against nginx-mesh)"
   n_p50=$(med nginx-mesh 5); n_p99=$(med nginx-mesh 6)
-  n_added50=$(col 3); n_added99=$(col 5); m_added50=$(col 2)
-  ratio50=$(col 6); ratio99=$(col 7)
-  peer_cpu_a=$(printf '%s' "$peer_cpu_rows" | awk -F'\t' '{c += $2; n += $5 * $4} END {printf "%.0f", c / (n / 1000)}')
-  peer_cpu_b=$(printf '%s' "$peer_cpu_rows" | awk -F'\t' '{c += $3; n += $5 * $4} END {printf "%.0f", c / (n / 1000)}')
-  peer_pct_a=$(printf '%s' "$peer_cpu_rows" | awk -F'\t' '{c += $2; s += $4} END {printf "%.1f", c / s / 10}')
-  peer_pct_b=$(printf '%s' "$peer_cpu_rows" | awk -F'\t' '{c += $3; s += $4} END {printf "%.1f", c / s / 10}')
+  n_added50=$(column_median "$peer_rounds" 3); n_added99=$(column_median "$peer_rounds" 5)
+  ratio50=$(column_median "$peer_rounds" 6); ratio99=$(column_median "$peer_rounds" 7)
+  peer_cpu_a=$(per_1000 "$peer_cpu_rows" 2); peer_cpu_b=$(per_1000 "$peer_cpu_rows" 3)
+  peer_pct_a=$(pct_core "$peer_cpu_rows" 2); peer_pct_b=$(pct_core "$peer_cpu_rows" 3)
 fi
 if [ -n "$floor" ]; then
-  # round mesh+p50 floor+p50 mesh+p99 floor+p99 ratio50 ratio99 (Crossgate's added / the floor's)
-  floor_rounds="$(printf '%s' "$rows" | awk -F'\t' '$2 == "direct" {d50[$1] = $5; d99[$1] = $6}
-    $2 == "mesh" {m50[$1] = $5; m99[$1] = $6} $2 == "vertx-mesh" {f50[$1] = $5; f99[$1] = $6}
-    END {for (r in f99) print r, m50[r] - d50[r], f50[r] - d50[r], m99[r] - d99[r], f99[r] - d99[r]}' | sort -n)"
-  floor_rounds="$(while read -r r a50 f50 a99 f99; do
-    echo "$r $a50 $f50 $a99 $f99 $(ratio "$a50" "$f50") $(ratio "$a99" "$f99")"; done <<<"$floor_rounds")"
-  fcol() { awk -v c="$1" '$c != "-" {print $c}' <<<"$floor_rounds" | median; }
+  floor_rounds="$(against vertx-mesh)"
   f_p50=$(med vertx-mesh 5); f_p99=$(med vertx-mesh 6)
-  f_added50=$(fcol 3); f_added99=$(fcol 5); f_ratio50=$(fcol 6); f_ratio99=$(fcol 7)
-  floor_cpu_a=$(printf '%s' "$floor_cpu_rows" | awk -F'\t' '{c += $2; n += $5 * $4} END {printf "%.0f", c / (n / 1000)}')
-  floor_cpu_b=$(printf '%s' "$floor_cpu_rows" | awk -F'\t' '{c += $3; n += $5 * $4} END {printf "%.0f", c / (n / 1000)}')
+  f_added50=$(column_median "$floor_rounds" 3); f_added99=$(column_median "$floor_rounds" 5)
+  f_ratio50=$(column_median "$floor_rounds" 6); f_ratio99=$(column_median "$floor_rounds" 7)
+  floor_cpu_a=$(per_1000 "$floor_cpu_rows" 2); floor_cpu_b=$(per_1000 "$floor_cpu_rows" 3)
 fi
 mkdir -p "$(dirname "$OUT")"
 {
