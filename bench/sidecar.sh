@@ -601,6 +601,21 @@ against() {
     | sort -n | while read -r r a50 x50 a99 x99; do
         echo "$r $a50 $x50 $a99 $x99 $(ratio "$a50" "$x50") $(ratio "$a99" "$x99")"; done
 }
+# Two report tables for a reference pair: per-round added latency and ratio, and its CPU.
+reference_tables() { # target what ratio-of rounds cpu-of a-name b-name cpu-rows
+  echo "Against $2, per round (µs over the same round's direct; ratio = Crossgate's added / $3):"
+  echo
+  echo "| round | mesh added p50 | $1 added p50 | ratio p50 | mesh added p99 | $1 added p99 | ratio p99 |"
+  echo "|---|---:|---:|---:|---:|---:|---:|"
+  awk '{printf "| %s | %s | %s | %s | %s | %s | %s |\n", $1, $2, $3, $6, $4, $5, $7}' <<<"$4"
+  echo
+  echo "CPU of $5 per $1 round (ms of utime+stime from /proc/PID/stat):"
+  echo
+  echo "| round | $6 | $7 | seconds | req/s |"
+  echo "|---|---:|---:|---:|---:|"
+  printf '%s' "$8" | awk -F'\t' '{printf "| %s | %s | %s | %s | %s |\n", $1, $2, $3, $4, $5}'
+  echo
+}
 column_median() { awk -v c="$2" '$c != "-" {print $c}' <<<"$1" | median; } # lines column
 if [ -n "$peer" ]; then
   peer_rounds="$(against nginx-mesh)"
@@ -690,33 +705,12 @@ mkdir -p "$(dirname "$OUT")"
   printf '%s' "$rows" | awk -F'\t' '{printf "| %s | %s | %s | %s | %s | %s | %s | %s |\n", $1, $2, $3, $4, $5, $6, $7, $8}'
   echo
   if [ -n "$peer" ]; then
-    echo "Against the peer, per round (µs over the same round's direct; ratio = Crossgate's added / nginx's added):"
-    echo
-    echo "| round | mesh added p50 | nginx-mesh added p50 | ratio p50 | mesh added p99 | nginx-mesh added p99 | ratio p99 |"
-    echo "|---|---:|---:|---:|---:|---:|---:|"
-    awk '{printf "| %s | %s | %s | %s | %s | %s | %s |\n", $1, $2, $3, $6, $4, $5, $7}' <<<"$peer_rounds"
-    echo
-    echo "CPU of the peer's nginx worker processes per nginx-mesh round (ms of utime+stime from /proc/PID/stat):"
-    echo
-    echo "| round | nginx A | nginx B | seconds | req/s |"
-    echo "|---|---:|---:|---:|---:|"
-    printf '%s' "$peer_cpu_rows" | awk -F'\t' '{printf "| %s | %s | %s | %s | %s |\n", $1, $2, $3, $4, $5}'
-    echo
+    reference_tables nginx-mesh "the peer" "nginx's added" "$peer_rounds" \
+      "the peer's nginx worker processes" "nginx A" "nginx B" "$peer_cpu_rows"
   fi
   if [ -n "$floor" ]; then
-    echo "Against the floor (vertx-mesh: the same Vert.x, Netty, BoringSSL and JVM flags, without Crossgate), per round"
-    echo "(µs over the same round's direct; ratio = Crossgate's added / the floor's added):"
-    echo
-    echo "| round | mesh added p50 | vertx-mesh added p50 | ratio p50 | mesh added p99 | vertx-mesh added p99 | ratio p99 |"
-    echo "|---|---:|---:|---:|---:|---:|---:|"
-    awk '{printf "| %s | %s | %s | %s | %s | %s | %s |\n", $1, $2, $3, $6, $4, $5, $7}' <<<"$floor_rounds"
-    echo
-    echo "CPU of the floor's processes per vertx-mesh round (ms of utime+stime from /proc/PID/stat):"
-    echo
-    echo "| round | floor A | floor B | seconds | req/s |"
-    echo "|---|---:|---:|---:|---:|"
-    printf '%s' "$floor_cpu_rows" | awk -F'\t' '{printf "| %s | %s | %s | %s | %s |\n", $1, $2, $3, $4, $5}'
-    echo
+    reference_tables vertx-mesh "the floor (vertx-mesh: the same Vert.x, Netty, BoringSSL and JVM flags, without Crossgate)" \
+      "the floor's added" "$floor_rounds" "the floor's processes" "floor A" "floor B" "$floor_cpu_rows"
   fi
   echo "Where the time goes, per round: the client's view (wrk, µs) against each sidecar's own histogram"
   echo "(ms, the upper bound of the bucket holding the quantile): A's outbound span (request received →"
