@@ -94,8 +94,10 @@ class MeshEndpointRestartTest {
     eventually(() -> engine.nodes().nodes().size() == 3
         && engine.nodes().meshEndpoints().provisionalCount() == 0);
     assertThat(engine.nodes().meshEndpoints().endpoints("shop/reviews")).isEqualTo(both);
-    // Every snapshot the caller got since it first saw both endpoints still has both.
-    assertThat(caller.received.subList(before - 1, caller.received.size()))
+    // Every snapshot the caller got since it first saw both endpoints still has both. A copy:
+    // the client may still add snapshots, and a live subList would then throw while iterated.
+    List<Snapshot> since = List.copyOf(caller.received);
+    assertThat(since.subList(before - 1, since.size()))
         .allSatisfy(s -> assertThat(endpointsOf(s, "reviews")).isEqualTo(both));
 
     // Once re-registered, the sidecars are live records again: a stream ending drops at once.
