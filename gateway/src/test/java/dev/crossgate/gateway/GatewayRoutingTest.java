@@ -187,6 +187,17 @@ class GatewayRoutingTest {
   }
 
   @Test
+  void aHostWithTheTrailingDotOfAnAbsoluteNameMatchesItsRoutes() throws Exception {
+    assertThat(echo(gateway.get("/anything", "host", "Shop.Example.com."))
+        .getString("backend")).isEqualTo("orders");
+    assertThat(echo(gateway.get("/anything", "host", "eu.shop.example.com.:8080"))
+        .getString("backend")).isEqualTo("orders");
+    HttpResponse<String> twoDots = gateway.get("/anything", "host", "shop.example.com..");
+    assertThat(twoDots.statusCode()).isEqualTo(404);
+    assertThat(twoDots.headers().firstValue("x-crossgate-error")).hasValue("route_not_found");
+  }
+
+  @Test
   void mirrorsACopyMarkedAsMirror() throws Exception {
     echo(gateway.get("/mirrored", "host", "shop.example.com"));
     long deadline = System.nanoTime() + 10_000_000_000L;

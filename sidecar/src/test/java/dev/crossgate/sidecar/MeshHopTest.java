@@ -261,7 +261,8 @@ class MeshHopTest {
 
   @Test
   void theHostNamesTheServiceByItsFirstLabelAndTheNamespaceByItsSecond() throws Exception {
-    for (String host : List.of("b.shop", "b.shop.svc.cluster.local", "B.Shop")) {
+    for (String host : List.of("b.shop", "b.shop.svc.cluster.local", "B.Shop", "b.",
+        "b.shop.svc.cluster.local.")) {
       HttpResponse<String> response = outbound(host);
       assertThat(response.statusCode()).as("Host: " + host).isEqualTo(200);
       assertThat(new JsonObject(response.body()).getString("backend")).as("Host: " + host)
@@ -279,6 +280,9 @@ class MeshHopTest {
     HttpResponse<String> emptyNamespace = outbound("b..shop");
     assertThat(emptyNamespace.statusCode()).isEqualTo(404);
     assertThat(emptyNamespace.body()).contains("service /b is not in this sidecar's snapshot");
+    HttpResponse<String> twoTrailingDots = outbound("b..");
+    assertThat(twoTrailingDots.statusCode()).isEqualTo(404);
+    assertThat(twoTrailingDots.body()).contains("service /b is not in this sidecar's snapshot");
   }
 
   private HttpResponse<String> outbound(String host) throws Exception {

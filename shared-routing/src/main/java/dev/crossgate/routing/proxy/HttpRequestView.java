@@ -1,11 +1,10 @@
 package dev.crossgate.routing.proxy;
 
+import dev.crossgate.routing.route.RequestHosts;
 import dev.crossgate.routing.route.RequestView;
 import io.vertx.core.http.Cookie;
 import io.vertx.core.http.HttpServerRequest;
-import io.vertx.core.net.HostAndPort;
 import io.vertx.core.net.SocketAddress;
-import java.util.Locale;
 
 /** A {@link RequestView} over a live Vert.x request, with the path already normalized. */
 final class HttpRequestView implements RequestView {
@@ -20,8 +19,7 @@ final class HttpRequestView implements RequestView {
 
   HttpRequestView(HttpServerRequest request, String normalizedPath) {
     this.request = request;
-    HostAndPort authority = request.authority();
-    this.host = authority == null ? "" : authority.host().toLowerCase(Locale.ROOT);
+    this.host = RequestHosts.of(request.authority());
     this.path = normalizedPath;
   }
 

@@ -2,6 +2,7 @@ package dev.crossgate.sidecar.inbound;
 
 import dev.crossgate.routing.authn.RequestIdentity;
 import dev.crossgate.routing.authz.AuthzRequest;
+import dev.crossgate.routing.route.RequestHosts;
 import io.vertx.core.MultiMap;
 import io.vertx.core.http.HttpServerRequest;
 import java.util.HashMap;
@@ -53,8 +54,7 @@ final class InboundAuthzRequest implements AuthzRequest {
 
   @Override
   public String host() {
-    var authority = request.authority();
-    return authority == null ? "" : authority.host().toLowerCase(Locale.ROOT);
+    return RequestHosts.of(request.authority());
   }
 
   @Override

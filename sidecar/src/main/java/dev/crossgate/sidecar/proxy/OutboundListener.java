@@ -6,14 +6,13 @@ import dev.crossgate.routing.error.ErrorReason;
 import dev.crossgate.routing.error.ErrorResponder;
 import dev.crossgate.routing.mesh.WorkloadCertificate;
 import dev.crossgate.routing.proxy.ProxyHandler;
+import dev.crossgate.routing.route.RequestHosts;
 import dev.crossgate.sidecar.outbound.OutboundRouting;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
-import io.vertx.core.net.HostAndPort;
-import java.util.Locale;
 import java.util.function.Supplier;
 
 /**
@@ -65,8 +64,7 @@ public final class OutboundListener {
   }
 
   private void handle(HttpServerRequest request) {
-    HostAndPort authority = request.authority();
-    String host = authority == null ? "" : authority.host().toLowerCase(Locale.ROOT);
+    String host = RequestHosts.of(request.authority()); // "b.shop." is "b.shop"
     // <service>[.<namespace>[.anything]]: the first two labels, without a split per request
     int dot = host.indexOf('.');
     String service = dot < 0 ? host : host.substring(0, dot);
@@ -80,9 +78,6 @@ public final class OutboundListener {
     int end = dot < 0 ? -1 : host.indexOf('.', dot + 1);
     String targetNamespace = dot < 0 ? namespace
         : end < 0 ? host.substring(dot + 1) : host.substring(dot + 1, end);
-    if (targetNamespace.isEmpty() && onlyDots(host, dot)) {
-      targetNamespace = namespace; // "b." or "b..": trailing dots name no namespace
-    }
     MeshServices current = services.get();
     if (current == null || current.service(targetNamespace, service) == null) {
       ErrorResponder.send(request.response(), ProxyProblems.error(ErrorReason.ROUTE_NOT_FOUND,
@@ -93,15 +88,6 @@ public final class OutboundListener {
       return;
     }
     handler.handle(request);
-  }
-
-  private static boolean onlyDots(String host, int from) {
-    for (int i = from; i < host.length(); i++) {
-      if (host.charAt(i) != '.') {
-        return false;
-      }
-    }
-    return true;
   }
 
   /** The bound port. */
