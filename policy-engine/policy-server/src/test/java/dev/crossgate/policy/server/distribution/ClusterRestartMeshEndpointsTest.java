@@ -1,0 +1,249 @@
+package dev.crossgate.policy.server.distribution;
+
+import static dev.crossgate.policy.server.distribution.LoopbackEngine.await;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.crossgate.policy.codec.PolicyLoader;
+import dev.crossgate.policy.distribution.AppliedSnapshot;
+import dev.crossgate.policy.distribution.DistributionClient;
+import dev.crossgate.policy.distribution.DistributionClientSettings;
+import dev.crossgate.policy.distribution.NodeIdentity;
+import dev.crossgate.policy.distribution.v1.Endpoint;
+import dev.crossgate.policy.distribution.v1.NodeRole;
+import dev.crossgate.policy.distribution.v1.ServiceEndpoints;
+import dev.crossgate.policy.distribution.v1.Snapshot;
+import dev.crossgate.policy.server.FreePorts;
+import dev.crossgate.policy.server.PolicyServer;
+import dev.crossgate.policy.server.PolicyServerOptions;
+import dev.crossgate.policy.server.ca.MeshCaOptions;
+import dev.crossgate.policy.server.store.ChangeSet;
+import dev.crossgate.policy.server.store.InfinispanOptions;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.net.SocketAddress;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalLong;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.BooleanSupplier;
+import java.util.function.IntFunction;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Mesh endpoints across a restart of a whole cluster of engines (three real engines, clustered
+ * over JGroups on loopback, stopped together and started again on the same data directories and
+ * ports), with real data-plane clients that reconnect on their own: the shared node records are
+ * gone with the cluster, and each engine starts from the endpoints it remembers, so the sets a
+ * caller receives never go empty while the sidecars come back, even when the caller is back
+ * before them.
+ */
+class ClusterRestartMeshEndpointsTest {
+
+  private static final int ENGINES = 3;
+  private static final String RESOURCES = TestPolicies.of(
+      TestPolicies.service("shop", "reviews", 9001),
+      TestPolicies.service("shop", "front", 9002),
+      TestPolicies.migration("shop", "reviews", "strict"));
+
+  @TempDir Path data;
+  final PolicyServer[] engines = new PolicyServer[ENGINES];
+  final List<DistributionClient> clients = new CopyOnWriteArrayList<>();
+  Vertx vertx;
+  /** Per engine n: cluster port [n], failure-detection port [n + 3], distribution port [n + 6]. */
+  int[] ports;
+
+  @AfterEach
+  void stop() throws Exception {
+    for (DistributionClient client : clients) {
+      await(client.close());
+    }
+    if (vertx != null) {
+      await(vertx.close());
+    }
+    inParallel(n -> () -> {
+      if (engines[n] != null) {
+        engines[n].close();
+      }
+    });
+  }
+
+  @Test
+  void theSetsStayWhileEverySidecarReconnectsToARestartedCluster() throws Exception {
+    ports = FreePorts.block(3 * ENGINES);
+    inParallel(n -> () -> engines[n] = start(n));
+    awaitView();
+    vertx = Vertx.vertx();
+    await(engines[0].store().apply(ChangeSet.puts(PolicyLoader.loadString("test.yaml", RESOURCES)
+        .bundleOrThrow().resources()), OptionalLong.empty(), "test", "test"));
+    // The caller streams from engine 0 first; the two reviews sidecars from engines 1 and 2.
+    Node caller = new Node("front-1", "front", 0);
+    Node first = new Node("reviews-1", "reviews", 1);
+    Node second = new Node("reviews-2", "reviews", 2);
+    await(first.client.advertise(endpoint(7001)));
+    await(second.client.advertise(endpoint(7002)));
+    List<Endpoint> both = List.of(endpoint(7001), endpoint(7002));
+    eventually(() -> !caller.received.isEmpty()
+        && endpointsOf(caller.last(), "reviews").equals(both));
+    int before = caller.received.size();
+
+    inParallel(n -> () -> {
+      engines[n].close();
+      engines[n] = null;
+    });
+    // The sidecars stay away until the caller is back: they come back late, after their engines.
+    for (Node sidecar : List.of(first, second)) {
+      clients.remove(sidecar.client);
+      await(sidecar.client.close());
+    }
+    inParallel(n -> () -> engines[n] = start(n));
+    awaitView();
+    for (PolicyServer engine : engines) {
+      assertThat(engine.nodes().meshEndpoints().endpoints("shop/reviews")).isEqualTo(both);
+    }
+    eventually(() -> nodesEverywhere(1) && caller.client.connected());
+    assertThat(endpointsOf(caller.last(), "reviews")).isEqualTo(both);
+
+    Node firstAgain = new Node("reviews-1", "reviews", 1);
+    Node secondAgain = new Node("reviews-2", "reviews", 2);
+    await(firstAgain.client.advertise(endpoint(7001)));
+    await(secondAgain.client.advertise(endpoint(7002)));
+    eventually(() -> nodesEverywhere(3) && provisionalEverywhere() == 0);
+    for (PolicyServer engine : engines) {
+      assertThat(engine.nodes().meshEndpoints().endpoints("shop/reviews")).isEqualTo(both);
+    }
+    // Every snapshot the caller got since it first saw both endpoints still has both.
+    List<Snapshot> since = List.copyOf(caller.received);
+    assertThat(since.subList(before - 1, since.size()))
+        .allSatisfy(s -> assertThat(endpointsOf(s, "reviews")).isEqualTo(both));
+
+    // The sidecars are live records of the new cluster: a stream ending drops at once.
+    clients.remove(secondAgain.client);
+    await(secondAgain.client.close());
+    eventually(() -> endpointsOf(caller.last(), "reviews").equals(List.of(endpoint(7001))));
+  }
+
+  private PolicyServer start(int n) {
+    String members = IntStream.range(0, ENGINES).mapToObj(i -> "127.0.0.1[" + ports[i] + "]")
+        .reduce((a, b) -> a + "," + b).orElseThrow();
+    PolicyServerOptions options = PolicyServerOptions.defaults(data.resolve("engine-" + n))
+        .withApi("127.0.0.1", 0).withDistributionPort(ports[2 * ENGINES + n])
+        .withCluster(InfinispanOptions.TCP_STACK, "engine-" + n)
+        .withClusterMembers("127.0.0.1", ports[n], members)
+        .withClusterProperties(Map.of(
+            PolicyServerOptions.BIND_ADDR, "127.0.0.1",
+            PolicyServerOptions.BIND_PORT, String.valueOf(ports[n]),
+            PolicyServerOptions.INITIAL_HOSTS, members,
+            PolicyServerOptions.FD_OFFSET, String.valueOf(ENGINES)));
+    return PolicyServer.start(options, new DistributionService.Settings(Duration.ofMillis(200),
+        Duration.ofSeconds(2)), MeshCaOptions.defaults(), Duration.ofSeconds(60));
+  }
+
+  private void awaitView() throws Exception {
+    eventually(() -> {
+      for (PolicyServer engine : engines) {
+        if (engine.clusterMembers().size() != ENGINES) {
+          return false;
+        }
+      }
+      return true;
+    });
+  }
+
+  private boolean nodesEverywhere(int count) {
+    for (PolicyServer engine : engines) {
+      if (engine.nodes().nodes().size() != count) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private int provisionalEverywhere() {
+    int kept = 0;
+    for (PolicyServer engine : engines) {
+      kept += engine.nodes().meshEndpoints().provisionalCount();
+    }
+    return kept;
+  }
+
+  /** Runs one task per engine at once, as an operator's processes would; waits for all. */
+  private static void inParallel(IntFunction<ThrowingRunnable> task) throws Exception {
+    List<Thread> threads = new ArrayList<>();
+    List<Throwable> failures = new CopyOnWriteArrayList<>();
+    for (int i = 0; i < ENGINES; i++) {
+      ThrowingRunnable runnable = task.apply(i);
+      Thread thread = new Thread(() -> {
+        try {
+          runnable.run();
+        } catch (Throwable e) {
+          failures.add(e);
+        }
+      });
+      threads.add(thread);
+      thread.start();
+    }
+    for (Thread thread : threads) {
+      thread.join();
+    }
+    assertThat(failures).isEmpty();
+  }
+
+  private interface ThrowingRunnable {
+    void run() throws Exception;
+  }
+
+  private static void eventually(BooleanSupplier condition) throws InterruptedException {
+    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+    while (!condition.getAsBoolean()) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("condition not met within 60 s");
+      }
+      Thread.sleep(25);
+    }
+  }
+
+  private static Endpoint endpoint(int port) {
+    return Endpoint.newBuilder().setAddress("127.0.0.1").setPort(port).build();
+  }
+
+  private static List<Endpoint> endpointsOf(Snapshot snapshot, String service) {
+    return snapshot.getMeshEndpointsList().stream()
+        .filter(e -> e.getService().equals(service))
+        .findFirst().map(ServiceEndpoints::getEndpointsList).orElse(List.of());
+  }
+
+  /** A data-plane client that lists every engine, its own first, and records what it gets. */
+  private final class Node {
+    final List<Snapshot> received = new CopyOnWriteArrayList<>();
+    final AtomicReference<AppliedSnapshot> running = new AtomicReference<>(AppliedSnapshot.NONE);
+    final DistributionClient client;
+
+    Node(String id, String service, int engine) {
+      List<SocketAddress> addresses = IntStream.range(0, ENGINES)
+          .map(i -> (engine + i) % ENGINES)
+          .mapToObj(i -> SocketAddress.inetSocketAddress(ports[2 * ENGINES + i], "127.0.0.1"))
+          .toList();
+      client = DistributionClient.start(vertx, new DistributionClientSettings(addresses,
+              Duration.ofMillis(200), Duration.ofSeconds(2), Duration.ofMillis(50),
+              Duration.ofMillis(500)),
+          new NodeIdentity(id, NodeRole.NODE_ROLE_SIDECAR, "", service, "shop", "test"),
+          running::get, snapshot -> {
+            running.set(new AppliedSnapshot(snapshot.getRevision(), snapshot.getHash()));
+            received.add(snapshot); // after running: a test that sees it may read what runs
+            return Future.succeededFuture();
+          }, new DistributionClient.ConnectionListener() {});
+      clients.add(client);
+    }
+
+    Snapshot last() {
+      return received.get(received.size() - 1);
+    }
+  }
+}
