@@ -1,5 +1,9 @@
 package dev.crossgate.policy.server.distribution;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.crossgate.policy.server.distribution.MeshEndpointMemory.Remembered;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -29,12 +33,19 @@ import org.slf4j.LoggerFactory;
  * record and removes it when the stream ends; when an engine leaves the cluster view, every
  * remaining engine removes that engine's records. This engine's own records are also kept
  * locally, so its own ACKs count at once; the cache is written with the async API, never
- * blocking the caller.
+ * blocking the caller. Beside the records, under {@code <engine>/}{@value #KEPT}, each engine
+ * shares the mesh endpoints it keeps from before its start, so that every engine serves the same
+ * sets while the sidecars of a restarted cluster come back.
  */
 final class ClusterNodeBook implements NodeBook {
 
   /** The replicated cache of node records. */
   static final String CACHE_NAME = "crossgate-nodes";
+
+  /** The key, after {@code <engine>/}, of an engine's kept endpoints (stream keys are UUIDs). */
+  static final String KEPT = "~kept";
+
+  private static final ObjectMapper JSON = new ObjectMapper();
 
   private static final Logger LOG = LoggerFactory.getLogger(ClusterNodeBook.class);
 
@@ -82,11 +93,53 @@ final class ClusterNodeBook implements NodeBook {
   }
 
   @Override
+  public void shareKept(List<Remembered> kept, long untilMillis) {
+    if (kept.isEmpty()) {
+      cache.removeAsync(key(KEPT)).exceptionally(e -> failed("remove", e));
+      return;
+    }
+    ObjectNode shared = JSON.createObjectNode().put("until", untilMillis);
+    shared.set("endpoints", MeshEndpointMemory.encode(kept));
+    cache.putAsync(key(KEPT), shared.toString()).exceptionally(e -> failed("write", e));
+  }
+
+  @Override
+  public List<Remembered> keptByOthers(long nowMillis) {
+    List<Remembered> kept = new ArrayList<>();
+    String suffix = "/" + KEPT;
+    for (Map.Entry<String, String> entry : cache.entrySet()) {
+      if (entry.getKey().endsWith(suffix) && !entry.getKey().startsWith(engine + "/")) {
+        try {
+          JsonNode shared = JSON.readTree(entry.getValue());
+          if (shared.path("until").asLong(0) > nowMillis) {
+            kept.addAll(MeshEndpointMemory.decode(shared.path("endpoints"), entry.getKey()));
+          }
+        } catch (Exception e) {
+          LOG.warn("unreadable kept endpoints {}; ignored", entry.getKey(), e);
+        }
+      }
+    }
+    return kept;
+  }
+
+  @Override
+  public boolean othersPresent() {
+    Set<String> members = members(cache.getCacheManager().getMembers());
+    for (String key : cache.keySet()) {
+      String holder = key.substring(0, Math.max(0, key.indexOf('/')));
+      if (!holder.equals(engine) && members.contains(holder)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  @Override
   public Collection<NodeRecord> all() {
     List<NodeRecord> all = new ArrayList<>(own.values());
     String prefix = engine + "/";
     for (Map.Entry<String, String> entry : cache.entrySet()) {
-      if (!entry.getKey().startsWith(prefix)) {
+      if (!entry.getKey().startsWith(prefix) && !entry.getKey().endsWith("/" + KEPT)) {
         try {
           all.add(NodeRecord.fromJson(entry.getValue()));
         } catch (RuntimeException e) {
@@ -114,6 +167,7 @@ final class ClusterNodeBook implements NodeBook {
     for (String streamKey : own.keySet()) {
       remove(streamKey);
     }
+    shareKept(List.of(), 0);
   }
 
   private String key(String streamKey) {

@@ -1,5 +1,6 @@
 package dev.crossgate.policy.server.distribution;
 
+import dev.crossgate.policy.server.distribution.MeshEndpointMemory.Remembered;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
@@ -23,6 +24,21 @@ final class LocalNodeBook implements NodeBook {
   @Override
   public Collection<NodeRecord> all() {
     return List.copyOf(records.values());
+  }
+
+  @Override
+  public void shareKept(List<Remembered> kept, long untilMillis) {
+    // No other engine to share with.
+  }
+
+  @Override
+  public List<Remembered> keptByOthers(long nowMillis) {
+    return List.of();
+  }
+
+  @Override
+  public boolean othersPresent() {
+    return false;
   }
 
   @Override

@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -76,17 +77,36 @@ final class MeshEndpointIndex {
     return provisional.size();
   }
 
+  /** The endpoints kept from before a restart now. */
+  synchronized List<Remembered> provisional() {
+    return provisional;
+  }
+
+  /** {@link #refresh(Supplier, Supplier)} without endpoints kept by other engines. */
+  void refresh(Supplier<? extends Collection<NodeRecord>> book) {
+    refresh(book, List::of);
+  }
+
   /**
    * Recomputes the sets from the node records {@code book} gives now; tells listeners which
    * services changed. The records are read under the index's lock: refreshes run on any thread
    * (each node stream's event loop, the cluster's listeners), and one that read the records
-   * earlier must not publish them over a later one's.
+   * earlier must not publish them over a later one's. The endpoints {@code keptByOthers} gives
+   * (kept from before a restart by other engines of the cluster) are in the sets too, until
+   * their sidecars register again.
    */
-  void refresh(Supplier<? extends Collection<NodeRecord>> book) {
+  void refresh(Supplier<? extends Collection<NodeRecord>> book,
+      Supplier<List<Remembered>> keptByOthers) {
     Set<String> changed;
     synchronized (this) {
       Collection<NodeRecord> records = book.get();
       retireProvisional(records);
+      List<Remembered> othersKept = keptByOthers.get();
+      if (!othersKept.isEmpty()) {
+        Set<String> registered = registered(records);
+        othersKept = othersKept.stream().filter(kept -> !registered.contains(kept.nodeId()))
+            .toList();
+      }
       Map<String, List<Endpoint>> next = new TreeMap<>();
       List<Remembered> served = new ArrayList<>();
       for (NodeRecord record : records) {
@@ -97,14 +117,18 @@ final class MeshEndpointIndex {
               record.inboundAddress(), record.inboundPort()));
         }
       }
-      for (Remembered kept : provisional) {
-        next.computeIfAbsent(kept.service(), k -> new ArrayList<>())
-            .add(endpoint(kept.address(), kept.port()));
-        served.add(kept);
+      for (List<Remembered> keptList : List.of(provisional, othersKept)) {
+        for (Remembered kept : keptList) {
+          next.computeIfAbsent(kept.service(), k -> new ArrayList<>())
+              .add(endpoint(kept.address(), kept.port()));
+          served.add(kept);
+        }
       }
       if (memory != null && !remembered.equals(new HashSet<>(served))) {
         remembered = Set.copyOf(served);
-        memory.remember(served); // only when the set changed, not at every ACK of a cluster
+        // only when the set changed, not at every ACK of a cluster; once each (own and others'
+        // kept endpoints may name the same sidecar)
+        memory.remember(List.copyOf(new LinkedHashSet<>(served)));
       }
       next.replaceAll((service, endpoints) -> endpoints.stream().distinct().sorted(ORDER)
           .toList());
@@ -140,14 +164,20 @@ final class MeshEndpointIndex {
       provisional = List.of();
       return;
     }
+    Set<String> registered = registered(records);
+    provisional = provisional.stream().filter(kept -> !registered.contains(kept.nodeId()))
+        .toList();
+  }
+
+  /** The sidecars that registered: they advertise an endpoint or drain. */
+  private static Set<String> registered(Collection<NodeRecord> records) {
     Set<String> registered = new HashSet<>();
     for (NodeRecord record : records) {
       if (record.meshService() != null && (record.servesMesh() || record.draining())) {
         registered.add(record.nodeId());
       }
     }
-    provisional = provisional.stream().filter(kept -> !registered.contains(kept.nodeId()))
-        .toList();
+    return registered;
   }
 
   private static Endpoint endpoint(String address, int port) {

@@ -68,25 +68,43 @@ final class MeshEndpointMemory implements AutoCloseable {
       return List.of();
     }
     try {
-      List<Remembered> result = new ArrayList<>();
-      for (JsonNode node : JSON.readTree(file.toFile())) {
-        String nodeId = node.path("nodeId").asText("");
-        String service = node.path("service").asText("");
-        String address = node.path("address").asText("");
-        int port = node.path("port").asInt(0);
-        if (nodeId.isEmpty() || service.indexOf('/') < 1 || address.isEmpty() || port < 1
-            || port > 65535) {
-          LOG.warn("{}: ignoring an incomplete entry {}", file, node);
-          continue;
-        }
-        result.add(new Remembered(nodeId, service, address, port));
-      }
-      return List.copyOf(result);
+      return decode(JSON.readTree(file.toFile()), file.toString());
     } catch (IOException | RuntimeException e) {
       LOG.warn("{} is unreadable ({}): no mesh endpoint kept from before this start", file,
           e.toString());
       return List.of();
     }
+  }
+
+  /**
+   * The endpoints of a JSON array as {@link #encode} writes it; incomplete entries are skipped
+   * and logged as coming from {@code source}.
+   */
+  static List<Remembered> decode(JsonNode array, String source) {
+    List<Remembered> result = new ArrayList<>();
+    for (JsonNode node : array) {
+      String nodeId = node.path("nodeId").asText("");
+      String service = node.path("service").asText("");
+      String address = node.path("address").asText("");
+      int port = node.path("port").asInt(0);
+      if (nodeId.isEmpty() || service.indexOf('/') < 1 || address.isEmpty() || port < 1
+          || port > 65535) {
+        LOG.warn("{}: ignoring an incomplete entry {}", source, node);
+        continue;
+      }
+      result.add(new Remembered(nodeId, service, address, port));
+    }
+    return List.copyOf(result);
+  }
+
+  /** {@code endpoints} as a JSON array of {@code {nodeId, service, address, port}}. */
+  static ArrayNode encode(List<Remembered> endpoints) {
+    ArrayNode array = JSON.createArrayNode();
+    for (Remembered endpoint : endpoints) {
+      array.addObject().put("nodeId", endpoint.nodeId()).put("service", endpoint.service())
+          .put("address", endpoint.address()).put("port", endpoint.port());
+    }
+    return array;
   }
 
   /** Remembers {@code endpoints} (replacing what was), written soon on the memory's thread. */
@@ -108,13 +126,8 @@ final class MeshEndpointMemory implements AutoCloseable {
     if (endpoints == null) {
       return;
     }
-    ArrayNode array = JSON.createArrayNode();
-    for (Remembered endpoint : endpoints) {
-      array.addObject().put("nodeId", endpoint.nodeId()).put("service", endpoint.service())
-          .put("address", endpoint.address()).put("port", endpoint.port());
-    }
     try {
-      AtomicFiles.write(file, array.toString());
+      AtomicFiles.write(file, encode(endpoints).toString());
     } catch (IOException e) {
       LOG.warn("could not write {}: {}", file, e.toString());
     }

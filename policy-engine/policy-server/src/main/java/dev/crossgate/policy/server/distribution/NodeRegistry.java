@@ -16,6 +16,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Which data planes are connected and which revision each has applied, and a way to wait until
@@ -24,12 +26,18 @@ import java.util.concurrent.CopyOnWriteArrayList;
  */
 public final class NodeRegistry implements NodeStatusRegistry, AutoCloseable {
 
+  private static final Logger LOG = LoggerFactory.getLogger(NodeRegistry.class);
+
   private final Vertx vertx;
   private final NodeBook book;
   private final Map<String, Node> nodes = new ConcurrentHashMap<>();
   private final List<Waiter> waiters = new CopyOnWriteArrayList<>();
   private final MeshEndpointIndex meshEndpoints;
   private final MeshEndpointMemory memory;
+  /** When the endpoints kept from before this start are dropped at the latest (epoch ms). */
+  private long keptUntilMillis;
+  /** The kept endpoints last shared with the other engines. */
+  private List<MeshEndpointMemory.Remembered> sharedKept = List.of();
 
   /**
    * How long, by default, an engine that restarted keeps the mesh endpoints it served before,
@@ -49,7 +57,9 @@ public final class NodeRegistry implements NodeStatusRegistry, AutoCloseable {
     this.memory = memory;
     this.meshEndpoints = new MeshEndpointIndex(memory, System::nanoTime);
     if (memory != null) {
-      meshEndpoints.keepProvisionally(memory.load(), grace.toNanos());
+      keptUntilMillis = System.currentTimeMillis() + grace.toMillis();
+      meshEndpoints.keepProvisionally(rememberedUnlessClusterRuns(memory.load()),
+          grace.toNanos());
       refreshMeshEndpoints();
       if (meshEndpoints.provisionalCount() > 0) {
         vertx.setTimer(Math.max(1, grace.toMillis() + 1), id -> refreshMeshEndpoints());
@@ -214,7 +224,36 @@ public final class NodeRegistry implements NodeStatusRegistry, AutoCloseable {
   }
 
   private void refreshMeshEndpoints() {
-    meshEndpoints.refresh(book::all);
+    meshEndpoints.refresh(book::all, () -> book.keptByOthers(System.currentTimeMillis()));
+    if (memory != null) {
+      shareKept();
+    }
+  }
+
+  /**
+   * What this engine remembers, unless it joins a running cluster whose engines keep nothing
+   * from before their own start: their node records then say which endpoints are live, and an
+   * endpoint whose sidecar ended while this engine was away must not come back with it. When the
+   * others keep endpoints too (the whole cluster restarts), this engine keeps its own as well.
+   */
+  private List<MeshEndpointMemory.Remembered> rememberedUnlessClusterRuns(
+      List<MeshEndpointMemory.Remembered> remembered) {
+    if (!remembered.isEmpty() && book.othersPresent()
+        && book.keptByOthers(System.currentTimeMillis()).isEmpty()) {
+      LOG.info("joining a running cluster: its node records say which mesh endpoints are live;"
+          + " not keeping the {} served before this start", remembered.size());
+      return List.of();
+    }
+    return remembered;
+  }
+
+  /** Shares this engine's kept endpoints with the others of the cluster when they changed. */
+  private synchronized void shareKept() {
+    List<MeshEndpointMemory.Remembered> kept = meshEndpoints.provisional();
+    if (!kept.equals(sharedKept)) {
+      sharedKept = kept;
+      book.shareKept(kept, keptUntilMillis);
+    }
   }
 
   /** Records an ACK. */

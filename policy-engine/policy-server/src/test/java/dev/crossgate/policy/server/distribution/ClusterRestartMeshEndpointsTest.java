@@ -21,6 +21,7 @@ import dev.crossgate.policy.server.store.InfinispanOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.net.SocketAddress;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -127,6 +128,89 @@ class ClusterRestartMeshEndpointsTest {
     clients.remove(secondAgain.client);
     await(secondAgain.client.close());
     eventually(() -> endpointsOf(caller.last(), "reviews").equals(List.of(endpoint(7001))));
+  }
+
+  @Test
+  void enginesThatRememberNothingServeWhatAnotherEngineOfTheRestartingClusterKeeps()
+      throws Exception {
+    ports = FreePorts.block(3 * ENGINES);
+    inParallel(n -> () -> engines[n] = start(n));
+    awaitView();
+    vertx = Vertx.vertx();
+    await(engines[0].store().apply(ChangeSet.puts(PolicyLoader.loadString("test.yaml", RESOURCES)
+        .bundleOrThrow().resources()), OptionalLong.empty(), "test", "test"));
+    Node first = new Node("reviews-1", "reviews", 1);
+    Node second = new Node("reviews-2", "reviews", 2);
+    await(first.client.advertise(endpoint(7001)));
+    await(second.client.advertise(endpoint(7002)));
+    List<Endpoint> both = List.of(endpoint(7001), endpoint(7002));
+    eventually(() -> engines[0].nodes().meshEndpoints().endpoints("shop/reviews").equals(both));
+    inParallel(n -> () -> {
+      engines[n].close();
+      engines[n] = null;
+    });
+    for (Node sidecar : List.of(first, second)) {
+      clients.remove(sidecar.client);
+      await(sidecar.client.close());
+    }
+    // Engines 1 and 2 lost their memory; engine 0 starts first with its own.
+    for (int n = 1; n < ENGINES; n++) {
+      Files.writeString(data.resolve("engine-" + n).resolve(MeshEndpointMemory.FILE), "[]");
+    }
+    engines[0] = start(0);
+    assertThat(engines[0].nodes().meshEndpoints().provisionalCount()).isEqualTo(2);
+    inParallel(n -> () -> {
+      if (n > 0) {
+        engines[n] = start(n);
+      }
+    });
+    awaitView();
+    eventually(() -> engines[1].nodes().meshEndpoints().endpoints("shop/reviews").equals(both)
+        && engines[2].nodes().meshEndpoints().endpoints("shop/reviews").equals(both));
+
+    // reviews-1 comes back; reviews-2 does not, and leaves every engine's set once engine 0
+    // withdraws what it kept (here: when engine 0 stops).
+    Node firstAgain = new Node("reviews-1", "reviews", 1);
+    await(firstAgain.client.advertise(endpoint(7001)));
+    eventually(() -> engines[0].nodes().meshEndpoints().provisionalCount() == 1);
+    engines[0].close();
+    engines[0] = null;
+    for (int n = 1; n < ENGINES; n++) {
+      int engine = n;
+      eventually(() -> engines[engine].nodes().meshEndpoints().endpoints("shop/reviews")
+          .equals(List.of(endpoint(7001))));
+    }
+  }
+
+  @Test
+  void anEngineRestartedAloneTakesTheRunningClustersSetsNotWhatItRemembers() throws Exception {
+    ports = FreePorts.block(3 * ENGINES);
+    inParallel(n -> () -> engines[n] = start(n));
+    awaitView();
+    vertx = Vertx.vertx();
+    await(engines[0].store().apply(ChangeSet.puts(PolicyLoader.loadString("test.yaml", RESOURCES)
+        .bundleOrThrow().resources()), OptionalLong.empty(), "test", "test"));
+    Node caller = new Node("front-1", "front", 0);
+    Node first = new Node("reviews-1", "reviews", 0);
+    Node gone = new Node("reviews-2", "reviews", 1);
+    await(first.client.advertise(endpoint(7001)));
+    await(gone.client.advertise(endpoint(7002)));
+    eventually(() -> !caller.received.isEmpty()
+        && endpointsOf(caller.last(), "reviews").size() == 2);
+
+    // Engine 2 goes down; while it is down, reviews-2 ends; the others drop it at once.
+    engines[2].close();
+    engines[2] = null;
+    clients.remove(gone.client);
+    await(gone.client.close());
+    eventually(() -> engines[0].nodes().meshEndpoints().endpoints("shop/reviews")
+        .equals(List.of(endpoint(7001))));
+    engines[2] = start(2);
+    awaitView();
+    // The running cluster's records say who is live: engine 2 serves the same set as the others.
+    assertThat(engines[2].nodes().meshEndpoints().endpoints("shop/reviews"))
+        .containsExactly(endpoint(7001));
+    assertThat(engines[2].nodes().meshEndpoints().provisionalCount()).isZero();
   }
 
   private PolicyServer start(int n) {
