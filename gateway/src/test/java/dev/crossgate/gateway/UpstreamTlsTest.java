@@ -9,6 +9,10 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.ClientAuth;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.http.UpgradeRejectedException;
+import io.vertx.core.http.WebSocket;
+import io.vertx.core.http.WebSocketClient;
+import io.vertx.core.http.WebSocketConnectOptions;
 import io.vertx.core.net.PemKeyCertOptions;
 import io.vertx.core.net.PemTrustOptions;
 import java.net.http.HttpResponse;
@@ -16,6 +20,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -25,7 +32,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * TLS toward a real TLS backend: the certificate is verified against the Service's CA bundle
  * and server name (sent as SNI), a wrong name or an untrusted CA is refused with a 503 that says
- * why, and a client certificate is presented when the backend asks for one.
+ * why, and a client certificate is presented when the backend asks for one. WebSocket upgrades
+ * and mirrored copies go over the same TLS.
  */
 class UpstreamTlsTest {
 
@@ -34,12 +42,13 @@ class UpstreamTlsTest {
   HttpServer backend;
   TestCertificates ca;
   GatewayFixture gateway;
+  final List<String> mirrored = new CopyOnWriteArrayList<>();
 
   @BeforeEach
   void startBackend() throws Exception {
     vertx = Vertx.vertx();
     ca = TestCertificates.ca("Backend CA");
-    TestCertificates.Leaf leaf = ca.issue(KeyType.EC, "users.internal");
+    TestCertificates.Leaf leaf = ca.issue(KeyType.EC, "users.internal", "localhost");
     backend = vertx.createHttpServer(new HttpServerOptions().setSsl(true).setHost("127.0.0.1")
             .setPort(0).setSni(true)
             .setKeyCertOptions(new PemKeyCertOptions()
@@ -57,14 +66,28 @@ class UpstreamTlsTest {
           } catch (javax.net.ssl.SSLPeerUnverifiedException e) {
             client = "none";
           }
+          if (request.getHeader("x-crossgate-mirror") != null) {
+            mirrored.add(request.path() + " sni=" + request.connection().indicatedServerName());
+          }
           request.response().putHeader("x-sni", String.valueOf(request.connection().indicatedServerName()))
               .putHeader("x-client-cert", client).end("secure hello");
         })
+        .webSocketHandler(socket -> socket.textMessageHandler(text -> socket.writeTextMessage(
+            text + " over TLS=" + socket.isSsl() + " sni=" + requestedName(socket))))
         .listen().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
     ca.writeCertificate(dir.resolve("ca.pem"));
     TestCertificates.Leaf gatewayCert = ca.issue(KeyType.RSA, "gateway.internal");
     Files.writeString(dir.resolve("gw.pem"), gatewayCert.chainPem());
     Files.writeString(dir.resolve("gw.key"), gatewayCert.traditionalKeyPem());
+  }
+
+  /** The server name the WebSocket's TLS client sent (SNI), or null. */
+  private static String requestedName(io.vertx.core.http.ServerWebSocket socket) {
+    if (!(socket.sslSession() instanceof javax.net.ssl.ExtendedSSLSession session)) {
+      return null;
+    }
+    return session.getRequestedServerNames().stream()
+        .map(name -> ((javax.net.ssl.SNIHostName) name).getAsciiName()).findFirst().orElse(null);
   }
 
   @AfterEach
@@ -76,15 +99,19 @@ class UpstreamTlsTest {
   }
 
   private String service(String name, String tls) {
+    return service(name, "127.0.0.1", tls);
+  }
+
+  private String service(String name, String address, String tls) {
     return """
         ---
         apiVersion: crossgate.dev/v1alpha1
         kind: Service
         metadata: {name: %s}
         spec:
-          endpoints: [{address: 127.0.0.1, port: %d}]
+          endpoints: [{address: %s, port: %d}]
           tls: %s
-        """.formatted(name, backend.actualPort(), tls)
+        """.formatted(name, address, backend.actualPort(), tls)
         + Yaml.prefixRoute(name, "/" + name, "[{name: " + name + "}]");
   }
 
@@ -130,5 +157,57 @@ class UpstreamTlsTest {
 
     // the good Service still works: the refused ones never shared its connections
     assertThat(gateway.get("/good").statusCode()).isEqualTo(200);
+  }
+
+  @Test
+  void webSocketsAndMirroredCopiesUseTheServicesTlsToo() throws Exception {
+    String ca = dir.resolve("ca.pem").toString();
+    gateway = GatewayFixture.start(dir, Yaml.GATEWAY
+        + service("secure", "localhost", "{serverName: localhost, caFile: " + ca + "}")
+        + service("named", "127.0.0.1", "{serverName: users.internal, caFile: " + ca + "}")
+        + """
+        ---
+        apiVersion: gateway.networking.k8s.io/v1
+        kind: HTTPRoute
+        metadata: {name: mirrored}
+        spec:
+          parentRefs: [{name: edge}]
+          rules:
+            - matches: [{path: {type: PathPrefix, value: /mirrored}}]
+              filters:
+                - type: RequestMirror
+                  requestMirror: {backendRef: {name: named}, percent: 100}
+              backendRefs: [{name: named}]
+        """, Duration.ofSeconds(5));
+
+    WebSocketClient client = vertx.createWebSocketClient();
+    WebSocket socket = client.connect(new WebSocketConnectOptions().setHost("127.0.0.1")
+            .setPort(gateway.server.port("http")).setURI("/secure/ws"))
+        .toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
+    CompletableFuture<String> answer = new CompletableFuture<>();
+    socket.textMessageHandler(answer::complete);
+    socket.writeTextMessage("hello");
+    // verified as localhost (the JDK sends no SNI for a name without a dot)
+    assertThat(answer.get(20, TimeUnit.SECONDS)).startsWith("hello over TLS=true ");
+    socket.close();
+
+    // A serverName other than the endpoint's address: refused with the reason, not plaintext.
+    CompletableFuture<Throwable> refused = new CompletableFuture<>();
+    client.connect(new WebSocketConnectOptions().setHost("127.0.0.1")
+            .setPort(gateway.server.port("http")).setURI("/named/ws"))
+        .onComplete(ar -> refused.complete(ar.cause()));
+    assertThat(refused.get(20, TimeUnit.SECONDS))
+        .isInstanceOfSatisfying(UpgradeRejectedException.class, rejected -> {
+          assertThat(rejected.getStatus()).isEqualTo(503);
+          assertThat(rejected.getBody().toString()).contains("tls.serverName users.internal is"
+              + " not the endpoint address 127.0.0.1");
+        });
+
+    assertThat(gateway.get("/mirrored/copy").statusCode()).isEqualTo(200);
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+    while (mirrored.isEmpty() && System.nanoTime() < deadline) {
+      Thread.sleep(20);
+    }
+    assertThat(mirrored).containsExactly("/mirrored/copy sni=users.internal");
   }
 }

@@ -16,6 +16,7 @@ import dev.crossgate.routing.lb.UpstreamEndpoint;
 import dev.crossgate.routing.metrics.ProxyMetrics;
 import dev.crossgate.routing.route.RequestPaths;
 import dev.crossgate.routing.route.RouteEntry;
+import dev.crossgate.routing.tls.UpstreamTls;
 import dev.crossgate.routing.upstream.Backend;
 import dev.crossgate.routing.upstream.HopByHopHeaders;
 import dev.crossgate.routing.upstream.RequestTrailers;
@@ -205,7 +206,7 @@ final class ProxyCall {
         return;
       }
       completion = endpoint.start();
-      forwardWebSocket();
+      forwardWebSocket(backend.tls());
       return;
     }
     if (backend.protocol().http2() && HopByHopHeaders.acceptsTrailers(request.headers())) {
@@ -441,7 +442,7 @@ final class ProxyCall {
         && status != 304;
   }
 
-  private void forwardWebSocket() {
+  private void forwardWebSocket(UpstreamTls tls) {
     MultiMap headers = MultiMap.caseInsensitiveMultiMap();
     exchange.upstreamHeaders().forEach((name, value) -> {
       if (!WEBSOCKET_HANDSHAKE.contains(name.toLowerCase(java.util.Locale.ROOT))) {
@@ -457,7 +458,7 @@ final class ProxyCall {
       }
     }
     client.openWebSocket(endpoint, exchange.upstreamUri(), headers,
-            exchange.upstreamAuthority(), subProtocols)
+            exchange.upstreamAuthority(), subProtocols, tls)
         .onComplete(ar -> {
           if (ar.failed()) {
             rejectWebSocket(ar.cause());

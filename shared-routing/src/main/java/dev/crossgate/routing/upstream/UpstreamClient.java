@@ -1,5 +1,7 @@
 package dev.crossgate.routing.upstream;
 
+import dev.crossgate.routing.error.ErrorReason;
+import dev.crossgate.routing.error.ProxyException;
 import dev.crossgate.routing.lb.UpstreamEndpoint;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
@@ -252,10 +254,15 @@ public final class UpstreamClient {
    * Opens a WebSocket to the endpoint. The handshake headers ({@code Sec-WebSocket-*},
    * {@code Upgrade}, {@code Connection}) are the client's own; {@code headers} are sent besides.
    *
+   * Over TLS when {@code tls} is set, verified against the endpoint's address (also sent as
+   * SNI): a {@code serverName} other than that address is refused with a reason, since the
+   * WebSocket client cannot connect to one address and verify another name.
+   *
    * @param subProtocols the sub-protocols the client offered, in order
+   * @param tls the backend's TLS, or null for plaintext
    */
   public Future<WebSocket> openWebSocket(UpstreamEndpoint endpoint, String uri, MultiMap headers,
-      String authority, List<String> subProtocols) {
+      String authority, List<String> subProtocols, UpstreamTls tls) {
     WebSocketConnectOptions options = new WebSocketConnectOptions()
         .setHost(endpoint.address())
         .setPort(endpoint.port())
@@ -266,6 +273,17 @@ public final class UpstreamClient {
         .setTimeout(settings.idleTimeout().toMillis());
     if (authority != null) {
       options.putHeader("host", authority);
+    }
+    if (tls != null) {
+      // Vert.x's WebSocket client connects to the host it verifies and sends as SNI: it has no
+      // separate server address as requests have.
+      if (tls.serverName() != null && !tls.serverName().equalsIgnoreCase(endpoint.address())) {
+        return Future.failedFuture(new ProxyException(ErrorReason.UPSTREAM_UNAVAILABLE,
+            "a WebSocket upgrade over TLS connects to the name it verifies, and tls.serverName "
+                + tls.serverName() + " is not the endpoint address " + endpoint.address()
+                + " (expected: an endpoint address equal to serverName, or no serverName)"));
+      }
+      options.setSsl(true).setSslOptions(tls.sslOptions());
     }
     return webSockets.connect(options);
   }

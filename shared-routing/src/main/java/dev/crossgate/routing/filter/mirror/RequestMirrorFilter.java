@@ -54,8 +54,9 @@ public final class RequestMirrorFilter implements HttpFilter {
     headers.set(MIRROR_HEADER, "1");
     MirrorBodyTap tap = new MirrorBodyTap(exchange.requestHasBody());
     exchange.addBodyTap(tap);
-    client.open(endpoint, exchange.request().method(), exchange.upstreamUri(), headers,
-            exchange.upstreamAuthority())
+    client.open(endpoint, backend.protocol(), exchange.request().method(),
+            exchange.upstreamUri(), headers, exchange.upstreamAuthority(),
+            backend.resilience().pool(), backend.tls())
         .onSuccess(tap::attach)
         .onFailure(e -> {
           tap.abandon();
