@@ -33,6 +33,10 @@ public final class ErrorResponder {
     if (failure instanceof io.vertx.core.http.ConnectionPoolTooBusyException) {
       return new ProxyException(ErrorReason.UPSTREAM_OVERFLOW, failure.getMessage());
     }
+    if (failure instanceof java.net.UnknownHostException) {
+      return new ProxyException(ErrorReason.UPSTREAM_UNAVAILABLE,
+          "cannot resolve the backend's address: " + failure.getMessage());
+    }
     if (failure instanceof ConnectException) {
       return new ProxyException(ErrorReason.UPSTREAM_UNAVAILABLE,
           "connect failed: " + failure.getMessage());

@@ -37,6 +37,16 @@ class ErrorResponderTest {
   }
 
   @Test
+  void anAddressThatDoesNotResolveIsUpstreamUnavailable() {
+    ProxyException error = ErrorResponder.classify(new java.net.UnknownHostException(
+        "Failed to resolve 'users.internal' [A(1), AAAA(28)] after 2 queries"));
+
+    assertThat(error.reason()).isEqualTo(ErrorReason.UPSTREAM_UNAVAILABLE);
+    assertThat(error.detail()).isEqualTo("cannot resolve the backend's address: Failed to resolve"
+        + " 'users.internal' [A(1), AAAA(28)] after 2 queries");
+  }
+
+  @Test
   void connectionRefusedInAnyMessageIsUpstreamUnavailable() {
     ProxyException error = ErrorResponder.classify(
         new RuntimeException("Connection refused: localhost/127.0.0.1:1"));
