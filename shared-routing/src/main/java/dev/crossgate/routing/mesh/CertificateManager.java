@@ -31,7 +31,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Gets the sidecar's certificate from the engine and keeps it fresh: a new key pair (on a worker
- * thread) and CSR each time, sent with the join token; renewal at half-life; when renewal keeps
+ * thread) and CSR each time, sent with the join token the first time and, to renew, with the
+ * certificate held and proof of its key (the join token again only if that is refused);
+ * renewal at half-life; when renewal keeps
  * failing, a retry every few seconds and, in the last quarter of the certificate's life, a
  * warning in the log and in {@code crossgate_mesh_certificate_expiring}.
  *
@@ -246,13 +248,38 @@ public final class CertificateManager implements AutoCloseable {
     });
   }
 
+  /**
+   * A new key and CSR, sent with proof of the certificate held while it is valid (so a renewal
+   * needs no join token), else, or when the engine refuses that proof, with the join token.
+   */
   private Future<WorkloadCertificate> fetch() {
+    WorkloadCertificate held = current.get();
+    WorkloadCertificate prover = held != null && clock.instant().isBefore(held.notAfter())
+        ? held : null;
     return vertx.executeBlocking(() -> {
       KeyPair pair = CsrBuilder.newKeyPair();
-      return new Object[] {CsrBuilder.privateKeyPem(pair), CsrBuilder.csr(pair)};
-    }, false).compose(material -> client.issue((String) material[1], joinToken, nodeId)
-        .map(response -> certificate((String) material[0], response)))
+      String csr = CsrBuilder.csr(pair);
+      return new String[] {CsrBuilder.privateKeyPem(pair), csr, prover == null ? null
+          : CsrBuilder.possessionSignature(prover.privateKeyPem(), csr)};
+    }, false).compose(material -> request(material[1], prover, material[2])
+        .map(response -> certificate(material[0], response)))
         .onSuccess(this::install);
+  }
+
+  private Future<IssueCertificateResponse> request(String csr, WorkloadCertificate prover,
+      String proof) {
+    if (prover == null) {
+      return client.issue(csr, joinToken, nodeId);
+    }
+    return client.renew(csr, prover.chainPem(), proof, nodeId).recover(refused -> {
+      if (joinToken.isEmpty() || !(refused instanceof IdentityCallException call
+          && call.status() == GrpcStatus.UNAUTHENTICATED)) {
+        return Future.failedFuture(refused);
+      }
+      LOG.info("renewing with the certificate held was refused ({}); renewing with the join"
+          + " token", refused.getMessage());
+      return client.issue(csr, joinToken, nodeId);
+    });
   }
 
   private void install(WorkloadCertificate certificate) {

@@ -1,17 +1,25 @@
 package dev.crossgate.routing.mesh;
 
 import java.io.IOException;
+import java.io.StringReader;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
+import java.security.PrivateKey;
+import java.security.Signature;
 import java.security.spec.ECGenParameterSpec;
 import java.util.Base64;
+import dev.crossgate.policy.identity.IdentityProtocol;
+import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
 import org.bouncycastle.asn1.x500.X500Name;
+import org.bouncycastle.openssl.PEMParser;
+import org.bouncycastle.openssl.jcajce.JcaPEMKeyConverter;
 import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
 import org.bouncycastle.operator.OperatorCreationException;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
+import org.bouncycastle.pkcs.PKCS10CertificationRequest;
 import org.bouncycastle.pkcs.jcajce.JcaPKCS10CertificationRequestBuilder;
 
 /** A workload's EC P-256 key pair and its PKCS#10 request. CPU work: call on a worker thread. */
@@ -47,6 +55,27 @@ final class CsrBuilder {
       throw new UncheckedIOException(e);
     } catch (OperatorCreationException e) {
       throw new IllegalStateException("cannot sign the CSR", e);
+    }
+  }
+
+  /**
+   * The proof a renewal sends that it holds the current certificate's key: the CSR's DER signed
+   * with that key ({@code identity.proto}: {@code possession_signature}), base64.
+   */
+  static String possessionSignature(String privateKeyPem, String csrPem) {
+    try (PEMParser keys = new PEMParser(new StringReader(privateKeyPem));
+        PEMParser csrs = new PEMParser(new StringReader(csrPem))) {
+      PrivateKey key = new JcaPEMKeyConverter().getPrivateKey((PrivateKeyInfo) keys.readObject());
+      byte[] csr = ((PKCS10CertificationRequest) csrs.readObject()).getEncoded();
+      Signature signer = Signature.getInstance(
+          IdentityProtocol.possessionAlgorithm(key.getAlgorithm()));
+      signer.initSign(key);
+      signer.update(csr);
+      return Base64.getEncoder().encodeToString(signer.sign());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("cannot sign the renewal's CSR with the current key", e);
     }
   }
 

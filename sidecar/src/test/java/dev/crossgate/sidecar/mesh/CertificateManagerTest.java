@@ -106,6 +106,47 @@ class CertificateManagerTest {
     }
   }
 
+  @Test
+  void renewsWithTheCertificateItHoldsSoItsJoinTokenIsNeededOnlyToJoin() throws Exception {
+    PolicyServer engine = PolicyServer.start(PolicyServerOptions.defaults(data)
+        .withApi("127.0.0.1", 0).withDistributionPort(0));
+    Vertx vertx = Vertx.vertx();
+    IdentityClient client = new IdentityClient(vertx,
+        SocketAddress.inetSocketAddress(engine.distributionPort(), "127.0.0.1"));
+    String token = await(engine.meshAuthority().joinTokens()
+        .create(new WorkloadIdentity("shop", "reviews"), Duration.ofHours(1))).token();
+    CertificateManager joining = new CertificateManager(vertx, client, token,
+        new SimpleMeterRegistry(), Clock.systemUTC());
+    // As a restarted sidecar with its kept certificate and no usable token (none here).
+    CertificateManager restarted = new CertificateManager(vertx, client, "",
+        new SimpleMeterRegistry(), Clock.systemUTC());
+    MovableClock late = new MovableClock(Instant.now());
+    CertificateManager tooLate = new CertificateManager(vertx, client, "",
+        new SimpleMeterRegistry(), late);
+    try {
+      WorkloadCertificate first = await(joining.start());
+      restarted.adopt(first);
+
+      WorkloadCertificate renewed = await(restarted.renew());
+
+      assertThat(renewed.spiffeId()).isEqualTo(first.spiffeId());
+      assertThat(renewed.privateKeyPem()).isNotEqualTo(first.privateKeyPem());
+      assertThat(restarted.current()).contains(renewed);
+      // Once the held certificate has expired only a join token can renew: with none, the
+      // engine's refusal says what is missing.
+      late.set(first.notAfter().plusSeconds(60));
+      tooLate.adopt(first);
+      assertThat(failure(tooLate.renew())).hasMessageContaining("join token");
+    } finally {
+      joining.close();
+      restarted.close();
+      tooLate.close();
+      client.close();
+      vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+      engine.close();
+    }
+  }
+
   private static double gauge(SimpleMeterRegistry registry, String name) {
     return registry.get(name).gauge().value();
   }

@@ -45,6 +45,20 @@ public final class IdentityClient implements AutoCloseable {
         .build());
   }
 
+  /**
+   * Renews without a join token: sends a CSR with the certificate held now and the signature of
+   * the CSR's DER by that certificate's key (base64; see {@code identity.proto}).
+   */
+  public Future<IssueCertificateResponse> renew(String csrPem, String currentCertificatePem,
+      String possessionSignature, String nodeId) {
+    return call(IdentityProtocol.ISSUE_CLIENT, IssueCertificateRequest.newBuilder()
+        .setCsrPem(requireNonNull(csrPem, "csrPem"))
+        .setCurrentCertificatePem(requireNonNull(currentCertificatePem, "currentCertificatePem"))
+        .setPossessionSignature(requireNonNull(possessionSignature, "possessionSignature"))
+        .setNodeId(nodeId == null ? "" : nodeId)
+        .build());
+  }
+
   /** The engine's current trust bundle. */
   public Future<TrustBundle> trustBundle() {
     return call(IdentityProtocol.BUNDLE_CLIENT, GetTrustBundleRequest.getDefaultInstance());

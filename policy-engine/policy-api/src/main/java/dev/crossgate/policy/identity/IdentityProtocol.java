@@ -36,4 +36,17 @@ public final class IdentityProtocol {
           GrpcMessageDecoder.decoder(GetTrustBundleRequest.getDefaultInstance()));
 
   private IdentityProtocol() {}
+
+  /**
+   * The algorithm of a renewal's {@code possession_signature} made with a key of
+   * {@code keyAlgorithm} (a JCA key algorithm name): SHA256withECDSA for EC, SHA256withRSA for
+   * RSA, the key's own for EdDSA.
+   */
+  public static String possessionAlgorithm(String keyAlgorithm) {
+    return switch (keyAlgorithm) {
+      case "EC" -> "SHA256withECDSA";
+      case "RSA" -> "SHA256withRSA";
+      default -> keyAlgorithm;
+    };
+  }
 }

@@ -12,8 +12,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Serves {@code crossgate.v1.MeshIdentity} on a gRPC server: certificates from CSRs, and the trust
- * bundle. Refusals become UNAUTHENTICATED (credential) or INVALID_ARGUMENT (CSR) with the reason.
+ * Serves {@code crossgate.v1.MeshIdentity} on a gRPC server: certificates from CSRs (with a join
+ * token, or, to renew, with the certificate held and proof of its key), and the trust bundle. Refusals become UNAUTHENTICATED (credential) or INVALID_ARGUMENT (CSR) with the reason.
  */
 public final class IdentityService {
 
@@ -28,8 +28,11 @@ public final class IdentityService {
   /** Adds the service's methods to {@code grpc}. */
   public void register(GrpcServer grpc) {
     grpc.callHandler(IdentityProtocol.ISSUE_SERVER, request -> request.last()
-        .compose(message -> authority.issue(message.getCsrPem(), message.getJoinToken(),
-            message.getNodeId()))
+        .compose(message -> message.getJoinToken().isEmpty()
+            && !message.getCurrentCertificatePem().isEmpty()
+            ? authority.renew(message.getCsrPem(), message.getCurrentCertificatePem(),
+                message.getPossessionSignature(), message.getNodeId())
+            : authority.issue(message.getCsrPem(), message.getJoinToken(), message.getNodeId()))
         .onComplete(result -> {
           GrpcServerResponse<?, IssueCertificateResponse> response = request.response();
           if (result.succeeded()) {

@@ -153,9 +153,27 @@ public final class MeshAuthority implements TrustSource, AutoCloseable {
     MeshCa signer = ca();
     return verifier.verify(credential).compose(identity -> vertx.executeBlocking(
             () -> signer.issue(csrPem, identity, clock.instant()), false))
-        .compose(issued -> nodeId == null || nodeId.isEmpty() ? Future.succeededFuture(issued)
-            : store.put(NODE_PREFIX + nodeId, signer.signingRootSha256() + "|"
-                + issued.notAfter().toEpochMilli()).map(issued));
+        .compose(issued -> remember(nodeId, signer, issued));
+  }
+
+  /**
+   * Renews a certificate without a join token: the workload proves its identity with the
+   * certificate it holds (valid now, from a trusted root) and the signature of {@code csrPem}
+   * by that certificate's key. Records the node's root as {@link #issue} does.
+   */
+  public Future<IssuedCertificate> renew(String csrPem, String currentCertificatePem,
+      String possessionSignature, String nodeId) {
+    MeshCa signer = ca();
+    return vertx.executeBlocking(() -> signer.renew(csrPem, currentCertificatePem,
+            possessionSignature, clock.instant()), false)
+        .compose(issued -> remember(nodeId, signer, issued));
+  }
+
+  private Future<IssuedCertificate> remember(String nodeId, MeshCa signer,
+      IssuedCertificate issued) {
+    return nodeId == null || nodeId.isEmpty() ? Future.succeededFuture(issued)
+        : store.put(NODE_PREFIX + nodeId, signer.signingRootSha256() + "|"
+            + issued.notAfter().toEpochMilli()).map(issued);
   }
 
   /** The roots every mesh peer trusts, as PEM. */

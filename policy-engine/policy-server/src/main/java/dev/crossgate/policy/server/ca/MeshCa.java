@@ -89,6 +89,19 @@ public final class MeshCa {
         certificate.getNotAfter().toInstant());
   }
 
+  /**
+   * Issues a renewal: the identity is the one {@code currentCertificatePem} proves (see {@link
+   * CertificateProof}), with {@code possessionSignature} over the CSR made by its key; then as
+   * {@link #issue}. Fails with an {@link IdentityException} saying what was wrong.
+   */
+  public IssuedCertificate renew(String csrPem, String currentCertificatePem,
+      String possessionSignature, Instant now) {
+    requireNonNull(csrPem, "csrPem");
+    WorkloadIdentity identity = CertificateProof.verify(currentCertificatePem,
+        possessionSignature, Pem.csr(csrPem), trusted, trustDomain, now);
+    return issue(csrPem, identity, now);
+  }
+
   /** The roots peers trust, as PEM. */
   public String trustBundlePem() {
     return trustBundlePem;

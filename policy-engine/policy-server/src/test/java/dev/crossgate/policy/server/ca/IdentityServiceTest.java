@@ -18,6 +18,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.KeyPair;
 import java.security.cert.X509Certificate;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
@@ -82,6 +83,35 @@ class IdentityServiceTest {
       assertThat(await(again.trustBundle()).getTrustBundlePem()).isEqualTo(before);
     }
     assertThat(engine.meshAuthority().toString()).doesNotContain("PRIVATE");
+  }
+
+  @Test
+  void aCertificateHolderRenewsWithoutItsTokenAndAStrangerCannot() throws Exception {
+    String token = new JsonObject(createToken("{\"namespace\":\"shop\",\"serviceAccount\":\"reviews\"}").body())
+        .getString("token");
+    KeyPair first = TestCsrs.ec();
+    IssueCertificateResponse issued = await(client.issue(TestCsrs.csr(first, null), token));
+    KeyPair next = TestCsrs.ec();
+    String csr = TestCsrs.csr(next, null);
+
+    IssueCertificateResponse renewed = await(client.renew(csr, issued.getCertificateChainPem(),
+        possession(first.getPrivate(), csr), "reviews-1"));
+
+    assertThat(renewed.getSpiffeId()).isEqualTo("spiffe://crossgate.local/ns/shop/sa/reviews");
+    assertThat(Pem.certificates(renewed.getCertificateChainPem(), "chain").get(0).getPublicKey())
+        .isEqualTo(next.getPublic());
+    IdentityCallException refused = failure(client.renew(csr, issued.getCertificateChainPem(),
+        possession(TestCsrs.ec().getPrivate(), csr), "reviews-1"));
+    assertThat(refused.status()).isEqualTo(GrpcStatus.UNAUTHENTICATED);
+    assertThat(refused.getMessage()).contains("possession_signature: does not verify");
+  }
+
+  private static String possession(java.security.PrivateKey key, String csrPem)
+      throws Exception {
+    java.security.Signature signer = java.security.Signature.getInstance("SHA256withECDSA");
+    signer.initSign(key);
+    signer.update(Pem.csr(csrPem).getEncoded());
+    return java.util.Base64.getEncoder().encodeToString(signer.sign());
   }
 
   @Test
