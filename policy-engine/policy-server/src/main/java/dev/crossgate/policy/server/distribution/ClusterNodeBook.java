@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.crossgate.policy.server.distribution.MeshEndpointMemory.Remembered;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -35,7 +36,10 @@ import org.slf4j.LoggerFactory;
  * locally, so its own ACKs count at once; the cache is written with the async API, never
  * blocking the caller. Beside the records, under {@code <engine>/}{@value #KEPT}, each engine
  * shares the mesh endpoints it keeps from before its start, so that every engine serves the same
- * sets while the sidecars of a restarted cluster come back.
+ * sets while the sidecars of a restarted cluster come back; and under {@code <engine>/}{@value
+ * #HANDED_OVER} the endpoints of an engine's sidecars when it stops (or, written by the
+ * coordinator, when it left the view unannounced), kept by the others until those sidecars
+ * register with one of them or the time ends. Both outlive their engine until their time ends.
  */
 final class ClusterNodeBook implements NodeBook {
 
@@ -44,6 +48,8 @@ final class ClusterNodeBook implements NodeBook {
 
   /** The key, after {@code <engine>/}, of an engine's kept endpoints (stream keys are UUIDs). */
   static final String KEPT = "~kept";
+  /** The key, after {@code <engine>/}, of the endpoints an engine handed over as it stopped. */
+  static final String HANDED_OVER = "~handover";
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -56,9 +62,13 @@ final class ClusterNodeBook implements NodeBook {
   private final EntryWatcher entries = new EntryWatcher();
   private final ViewWatcher views = new ViewWatcher();
 
-  private ClusterNodeBook(Cache<String, String> cache, String engine) {
+  /** How long endpoints of an engine that left the cluster unannounced are kept. */
+  private final Duration departedGrace;
+
+  private ClusterNodeBook(Cache<String, String> cache, String engine, Duration departedGrace) {
     this.cache = cache;
     this.engine = engine;
+    this.departedGrace = departedGrace;
   }
 
   /**
@@ -66,13 +76,23 @@ final class ClusterNodeBook implements NodeBook {
    * call it off the event loop.
    */
   static ClusterNodeBook start(EmbeddedCacheManager manager) {
+    return start(manager, Duration.ZERO);
+  }
+
+  /**
+   * The same; when an engine leaves the view without handing its endpoints over (it crashed),
+   * the coordinator keeps that engine's mesh endpoints for {@code departedGrace}, so that its
+   * sidecars have time to reconnect to another engine before callers lose them.
+   */
+  static ClusterNodeBook start(EmbeddedCacheManager manager, Duration departedGrace) {
     if (!manager.cacheExists(CACHE_NAME) && manager.getCacheConfiguration(CACHE_NAME) == null) {
       ConfigurationBuilder config = new ConfigurationBuilder();
       config.clustering().cacheMode(CacheMode.REPL_SYNC);
       manager.defineConfiguration(CACHE_NAME, config.build());
     }
     Cache<String, String> cache = manager.getCache(CACHE_NAME);
-    ClusterNodeBook book = new ClusterNodeBook(cache, String.valueOf(manager.getAddress()));
+    ClusterNodeBook book = new ClusterNodeBook(cache, String.valueOf(manager.getAddress()),
+        departedGrace);
     cache.addListener(book.entries);
     manager.addListener(book.views);
     // Records of engines gone while this one was away (or of this engine's previous life).
@@ -98,17 +118,22 @@ final class ClusterNodeBook implements NodeBook {
       cache.removeAsync(key(KEPT)).exceptionally(e -> failed("remove", e));
       return;
     }
-    ObjectNode shared = JSON.createObjectNode().put("until", untilMillis);
-    shared.set("endpoints", MeshEndpointMemory.encode(kept));
-    cache.putAsync(key(KEPT), shared.toString()).exceptionally(e -> failed("write", e));
+    cache.putAsync(key(KEPT), keptJson(kept, untilMillis))
+        .exceptionally(e -> failed("write", e));
+  }
+
+  @Override
+  public void handOver(List<Remembered> kept, long untilMillis) {
+    if (!kept.isEmpty()) {
+      cache.put(key(HANDED_OVER), keptJson(kept, untilMillis)); // before its records go
+    }
   }
 
   @Override
   public List<Remembered> keptByOthers(long nowMillis) {
     List<Remembered> kept = new ArrayList<>();
-    String suffix = "/" + KEPT;
     for (Map.Entry<String, String> entry : cache.entrySet()) {
-      if (entry.getKey().endsWith(suffix) && !entry.getKey().startsWith(engine + "/")) {
+      if (isKept(entry.getKey()) && !entry.getKey().startsWith(engine + "/")) {
         try {
           JsonNode shared = JSON.readTree(entry.getValue());
           if (shared.path("until").asLong(0) > nowMillis) {
@@ -120,6 +145,65 @@ final class ClusterNodeBook implements NodeBook {
       }
     }
     return kept;
+  }
+
+  @Override
+  public java.util.OptionalLong keptByOthersUntil(long nowMillis) {
+    long earliest = Long.MAX_VALUE;
+    for (Map.Entry<String, String> entry : cache.entrySet()) {
+      if (isKept(entry.getKey()) && !entry.getKey().startsWith(engine + "/")) {
+        long until = keptUntil(entry.getValue());
+        if (until > nowMillis) {
+          earliest = Math.min(earliest, until);
+        }
+      }
+    }
+    return earliest == Long.MAX_VALUE ? java.util.OptionalLong.empty()
+        : java.util.OptionalLong.of(earliest);
+  }
+
+  @Override
+  public void retireKept(String nodeId) {
+    for (Map.Entry<String, String> entry : cache.entrySet()) {
+      if (!isKept(entry.getKey()) || !entry.getValue().contains(nodeId)) {
+        continue;
+      }
+      try {
+        JsonNode shared = JSON.readTree(entry.getValue());
+        List<Remembered> kept = MeshEndpointMemory.decode(shared.path("endpoints"),
+            entry.getKey());
+        List<Remembered> left = kept.stream().filter(k -> !k.nodeId().equals(nodeId)).toList();
+        if (left.size() == kept.size()) {
+          continue;
+        }
+        if (left.isEmpty()) {
+          cache.removeAsync(entry.getKey(), entry.getValue())
+              .exceptionally(e -> failed("remove", e));
+        } else {
+          cache.replaceAsync(entry.getKey(), entry.getValue(),
+                  keptJson(left, shared.path("until").asLong(0)))
+              .exceptionally(e -> failed("write", e));
+        }
+      } catch (Exception e) {
+        LOG.warn("unreadable kept endpoints {}; ignored", entry.getKey(), e);
+      }
+    }
+  }
+
+  @Override
+  public boolean othersKeepRemembered(long nowMillis) {
+    for (Map.Entry<String, String> entry : cache.entrySet()) {
+      if (entry.getKey().endsWith("/" + KEPT) && !entry.getKey().startsWith(engine + "/")
+          && keptUntil(entry.getValue()) > nowMillis) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Whether {@code key} holds kept or handed-over endpoints rather than a node record. */
+  private static boolean isKept(String key) {
+    return key.endsWith("/" + KEPT) || key.endsWith("/" + HANDED_OVER);
   }
 
   @Override
@@ -139,7 +223,7 @@ final class ClusterNodeBook implements NodeBook {
     List<NodeRecord> all = new ArrayList<>(own.values());
     String prefix = engine + "/";
     for (Map.Entry<String, String> entry : cache.entrySet()) {
-      if (!entry.getKey().startsWith(prefix) && !entry.getKey().endsWith("/" + KEPT)) {
+      if (!entry.getKey().startsWith(prefix) && !isKept(entry.getKey())) {
         try {
           all.add(NodeRecord.fromJson(entry.getValue()));
         } catch (RuntimeException e) {
@@ -167,7 +251,8 @@ final class ClusterNodeBook implements NodeBook {
     for (String streamKey : own.keySet()) {
       remove(streamKey);
     }
-    shareKept(List.of(), 0);
+    // What this engine shared as kept stays until its time ends: it may be the hand-over of
+    // its sidecars' endpoints (see NodeRegistry#handOver).
   }
 
   private String key(String streamKey) {
@@ -186,13 +271,68 @@ final class ClusterNodeBook implements NodeBook {
 
   /** Removes the records of engines not in {@code members} (and, if asked, this engine's). */
   private void dropAllBut(Set<String> members, boolean ownToo) {
+    long now = System.currentTimeMillis();
     for (String key : List.copyOf(cache.keySet())) {
       String holder = key.substring(0, Math.max(0, key.indexOf('/')));
-      boolean stale = !members.contains(holder) || (ownToo && holder.equals(engine));
+      boolean own = holder.equals(engine);
+      boolean stale = !members.contains(holder) || (ownToo && own);
+      if (stale && isKept(key) && !own && keptUntil(cache.get(key)) > now) {
+        continue; // a departed engine's kept endpoints: served until their time ends
+      }
       if (stale) {
         cache.removeAsync(key).exceptionally(e -> failed("remove", e));
       }
     }
+  }
+
+  /**
+   * On the coordinator, for each engine that left without handing over its endpoints: its
+   * records' mesh endpoints, kept for {@link #departedGrace} under its name.
+   */
+  private void keepEndpointsOfDeparted(Set<String> members) {
+    if (departedGrace.isZero() || !cache.getCacheManager().isCoordinator()) {
+      return;
+    }
+    java.util.Map<String, List<Remembered>> byEngine = new java.util.HashMap<>();
+    for (Map.Entry<String, String> entry : cache.entrySet()) {
+      String key = entry.getKey();
+      String holder = key.substring(0, Math.max(0, key.indexOf('/')));
+      if (members.contains(holder) || isKept(key)
+          || cache.containsKey(holder + "/" + HANDED_OVER)) {
+        continue;
+      }
+      try {
+        NodeRecord record = NodeRecord.fromJson(entry.getValue());
+        if (record.servesMesh()) {
+          byEngine.computeIfAbsent(holder, h -> new ArrayList<>()).add(new Remembered(
+              record.nodeId(), record.meshService(), record.inboundAddress(),
+              record.inboundPort()));
+        }
+      } catch (RuntimeException e) {
+        LOG.warn("unreadable node record {}; ignored", key, e);
+      }
+    }
+    long until = System.currentTimeMillis() + departedGrace.toMillis();
+    byEngine.forEach((holder, kept) -> {
+      LOG.info("engine {} left the cluster: keeping its {} mesh endpoint(s) for up to {} ms, until"
+          + " their sidecars register with another engine", holder, kept.size(),
+          departedGrace.toMillis());
+      cache.put(holder + "/" + HANDED_OVER, keptJson(kept, until));
+    });
+  }
+
+  private static long keptUntil(String json) {
+    try {
+      return json == null ? 0 : JSON.readTree(json).path("until").asLong(0);
+    } catch (Exception e) {
+      return 0;
+    }
+  }
+
+  private static String keptJson(List<Remembered> kept, long untilMillis) {
+    ObjectNode shared = JSON.createObjectNode().put("until", untilMillis);
+    shared.set("endpoints", MeshEndpointMemory.encode(kept));
+    return shared.toString();
   }
 
   /** Hears other engines' record changes. */
@@ -218,6 +358,7 @@ final class ClusterNodeBook implements NodeBook {
     public void viewChanged(ViewChangedEvent event) {
       Set<String> members = members(event.getNewMembers());
       LOG.info("cluster view {}: dropping node records of engines that left", members);
+      keepEndpointsOfDeparted(members);
       dropAllBut(members, false);
       listeners.forEach(Runnable::run);
     }

@@ -26,8 +26,36 @@ interface NodeBook extends AutoCloseable {
    */
   void shareKept(List<Remembered> kept, long untilMillis);
 
+  /**
+   * Shares {@code kept} now and in the calling thread, to outlive this engine (a hand-over): the
+   * other engines serve them until {@code untilMillis} or until their sidecars register again.
+   */
+  default void handOver(List<Remembered> kept, long untilMillis) {
+    shareKept(kept, untilMillis);
+  }
+
+  /**
+   * Drops sidecar {@code nodeId} from every engine's kept and handed-over endpoints: it
+   * registered again, so they must not bring it back when its new stream ends.
+   */
+  default void retireKept(String nodeId) {
+  }
+
   /** The kept endpoints other engines share whose time has not passed at {@code nowMillis}. */
   List<Remembered> keptByOthers(long nowMillis);
+
+  /** When the earliest of the endpoints other engines keep ends, if any is kept now. */
+  default java.util.OptionalLong keptByOthersUntil(long nowMillis) {
+    return java.util.OptionalLong.empty();
+  }
+
+  /**
+   * Whether another engine keeps endpoints it remembered from before its own start (the cluster
+   * is restarting), as opposed to endpoints handed over by an engine that stopped.
+   */
+  default boolean othersKeepRemembered(long nowMillis) {
+    return false;
+  }
 
   /**
    * Whether another running engine has put anything in the book (node records or kept

@@ -38,6 +38,12 @@ public final class NodeRegistry implements NodeStatusRegistry, AutoCloseable {
   private long keptUntilMillis;
   /** The kept endpoints last shared with the other engines. */
   private List<MeshEndpointMemory.Remembered> sharedKept = List.of();
+  /** When the scheduled refresh for the end of other engines' kept endpoints is due, or 0. */
+  private long keptTimerAt;
+  /** Whether this engine handed its endpoints over (it shuts down): it shares nothing more. */
+  private boolean handedOver;
+  /** How long endpoints kept from before a start, or handed over, are served at most. */
+  private final Duration grace;
 
   /**
    * How long, by default, an engine that restarted keeps the mesh endpoints it served before,
@@ -55,6 +61,7 @@ public final class NodeRegistry implements NodeStatusRegistry, AutoCloseable {
     this.vertx = vertx;
     this.book = book;
     this.memory = memory;
+    this.grace = grace;
     this.meshEndpoints = new MeshEndpointIndex(memory, System::nanoTime);
     if (memory != null) {
       keptUntilMillis = System.currentTimeMillis() + grace.toMillis();
@@ -96,8 +103,8 @@ public final class NodeRegistry implements NodeStatusRegistry, AutoCloseable {
    */
   public static NodeRegistry clustered(Vertx vertx,
       org.infinispan.manager.EmbeddedCacheManager manager, Path dataDirectory, Duration grace) {
-    return new NodeRegistry(vertx, ClusterNodeBook.start(manager),
-        MeshEndpointMemory.in(dataDirectory), checkGrace(grace));
+    return new NodeRegistry(vertx, ClusterNodeBook.start(manager, checkGrace(grace)),
+        MeshEndpointMemory.in(dataDirectory), grace);
   }
 
   private static Duration checkGrace(Duration grace) {
@@ -108,13 +115,32 @@ public final class NodeRegistry implements NodeStatusRegistry, AutoCloseable {
   }
 
   /**
-   * Stops remembering mesh endpoints (writing the last set first): call it when the engine
-   * starts shutting down, before its streams end, so that it remembers what it served.
+   * Stops remembering mesh endpoints (writing the last set first) and, in a cluster, hands the
+   * endpoints of this engine's sidecars over to the other engines, which keep them for the grace
+   * or until the sidecars register with one of them: call it when the engine starts shutting
+   * down, before its streams end, so that it remembers what it served and callers of the other
+   * engines do not lose its sidecars while they reconnect.
    */
   public void stopRemembering() {
-    if (memory != null) {
-      memory.stop();
+    if (memory == null) {
+      return;
     }
+    memory.stop();
+    synchronized (this) {
+      if (handedOver) {
+        return;
+      }
+      handedOver = true;
+    }
+    List<MeshEndpointMemory.Remembered> kept = new ArrayList<>(meshEndpoints.provisional());
+    for (Node node : nodes.values()) {
+      if (node.meshService != null && node.inboundAddress != null && node.inboundPort > 0
+          && !node.draining) {
+        kept.add(new MeshEndpointMemory.Remembered(node.id, node.meshService,
+            node.inboundAddress, node.inboundPort));
+      }
+    }
+    book.handOver(List.copyOf(kept), System.currentTimeMillis() + grace.toMillis());
   }
 
   /** Leaves the shared status (this engine's records are removed). */
@@ -180,8 +206,16 @@ public final class NodeRegistry implements NodeStatusRegistry, AutoCloseable {
     }
     nodes.put(streamKey, node);
     publish(streamKey, node);
+    retireKeptIfRegistered(node);
     settle();
     refreshMeshEndpoints();
+  }
+
+  /** A sidecar that advertises an endpoint or drains is live: kept copies of it retire. */
+  private void retireKeptIfRegistered(Node node) {
+    if (node.meshService != null && (node.inboundPort > 0 || node.draining)) {
+      book.retireKept(node.id);
+    }
   }
 
   /** A sidecar's namespace as its hello names it ({@code default} when empty). */
@@ -196,6 +230,7 @@ public final class NodeRegistry implements NodeStatusRegistry, AutoCloseable {
       node.inboundAddress = inbound.getAddress();
       node.inboundPort = inbound.getPort();
       publish(streamKey, node);
+      retireKeptIfRegistered(node);
       refreshMeshEndpoints();
     }
   }
@@ -206,6 +241,7 @@ public final class NodeRegistry implements NodeStatusRegistry, AutoCloseable {
     if (node != null && !node.draining) {
       node.draining = true;
       publish(streamKey, node);
+      retireKeptIfRegistered(node);
       refreshMeshEndpoints();
     }
   }
@@ -227,6 +263,32 @@ public final class NodeRegistry implements NodeStatusRegistry, AutoCloseable {
     meshEndpoints.refresh(book::all, () -> book.keptByOthers(System.currentTimeMillis()));
     if (memory != null) {
       shareKept();
+      refreshWhenOthersKeptEnds();
+    }
+  }
+
+  /** Refreshes again when the earliest endpoint other engines keep ends (nobody else may). */
+  private void refreshWhenOthersKeptEnds() {
+    long now = System.currentTimeMillis();
+    java.util.OptionalLong until = book.keptByOthersUntil(now);
+    if (until.isEmpty()) {
+      return;
+    }
+    synchronized (this) {
+      if (keptTimerAt != 0 && keptTimerAt <= until.getAsLong()) {
+        return; // a refresh is due by then
+      }
+      keptTimerAt = until.getAsLong();
+    }
+    try {
+      vertx.setTimer(Math.max(1, until.getAsLong() - now + 1), id -> {
+        synchronized (this) {
+          keptTimerAt = 0;
+        }
+        refreshMeshEndpoints();
+      });
+    } catch (IllegalStateException | java.util.concurrent.RejectedExecutionException e) {
+      // Vert.x is closing: the engine stops, nothing to refresh.
     }
   }
 
@@ -239,7 +301,7 @@ public final class NodeRegistry implements NodeStatusRegistry, AutoCloseable {
   private List<MeshEndpointMemory.Remembered> rememberedUnlessClusterRuns(
       List<MeshEndpointMemory.Remembered> remembered) {
     if (!remembered.isEmpty() && book.othersPresent()
-        && book.keptByOthers(System.currentTimeMillis()).isEmpty()) {
+        && !book.othersKeepRemembered(System.currentTimeMillis())) {
       LOG.info("joining a running cluster: its node records say which mesh endpoints are live;"
           + " not keeping the {} served before this start", remembered.size());
       return List.of();
@@ -250,7 +312,7 @@ public final class NodeRegistry implements NodeStatusRegistry, AutoCloseable {
   /** Shares this engine's kept endpoints with the others of the cluster when they changed. */
   private synchronized void shareKept() {
     List<MeshEndpointMemory.Remembered> kept = meshEndpoints.provisional();
-    if (!kept.equals(sharedKept)) {
+    if (!handedOver && !kept.equals(sharedKept)) {
       sharedKept = kept;
       book.shareKept(kept, keptUntilMillis);
     }

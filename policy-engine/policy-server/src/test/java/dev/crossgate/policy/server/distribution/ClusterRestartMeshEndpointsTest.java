@@ -157,29 +157,63 @@ class ClusterRestartMeshEndpointsTest {
     for (int n = 1; n < ENGINES; n++) {
       Files.writeString(data.resolve("engine-" + n).resolve(MeshEndpointMemory.FILE), "[]");
     }
-    engines[0] = start(0);
+    Duration grace = Duration.ofSeconds(20);
+    engines[0] = start(0, grace);
     assertThat(engines[0].nodes().meshEndpoints().provisionalCount()).isEqualTo(2);
     inParallel(n -> () -> {
       if (n > 0) {
-        engines[n] = start(n);
+        engines[n] = start(n, grace);
       }
     });
     awaitView();
     eventually(() -> engines[1].nodes().meshEndpoints().endpoints("shop/reviews").equals(both)
         && engines[2].nodes().meshEndpoints().endpoints("shop/reviews").equals(both));
 
-    // reviews-1 comes back; reviews-2 does not, and leaves every engine's set once engine 0
-    // withdraws what it kept (here: when engine 0 stops).
+    // reviews-1 comes back; reviews-2 does not, and leaves every engine's set when engine 0's
+    // grace ends, even though engine 0 stopped meanwhile (what it kept outlives it).
     Node firstAgain = new Node("reviews-1", "reviews", 1);
     await(firstAgain.client.advertise(endpoint(7001)));
     eventually(() -> engines[0].nodes().meshEndpoints().provisionalCount() == 1);
     engines[0].close();
     engines[0] = null;
     for (int n = 1; n < ENGINES; n++) {
+      assertThat(engines[n].nodes().meshEndpoints().endpoints("shop/reviews")).isEqualTo(both);
+    }
+    for (int n = 1; n < ENGINES; n++) {
       int engine = n;
       eventually(() -> engines[engine].nodes().meshEndpoints().endpoints("shop/reviews")
           .equals(List.of(endpoint(7001))));
     }
+  }
+
+  @Test
+  void anEngineThatStopsHandsItsSidecarsEndpointsOverUntilTheyReconnect() throws Exception {
+    ports = FreePorts.block(3 * ENGINES);
+    inParallel(n -> () -> engines[n] = start(n));
+    awaitView();
+    vertx = Vertx.vertx();
+    await(engines[0].store().apply(ChangeSet.puts(PolicyLoader.loadString("test.yaml", RESOURCES)
+        .bundleOrThrow().resources()), OptionalLong.empty(), "test", "test"));
+    Node caller = new Node("front-1", "front", 0);
+    Node first = new Node("reviews-1", "reviews", 1);
+    await(first.client.advertise(endpoint(7001)));
+    eventually(() -> !caller.received.isEmpty()
+        && endpointsOf(caller.last(), "reviews").equals(List.of(endpoint(7001))));
+    int before = caller.received.size();
+
+    // Engine 1 stops: reviews-1 reconnects to engine 2; the caller on engine 0 never loses it.
+    engines[1].close();
+    engines[1] = null;
+    eventually(() -> engines[0].nodes().nodes().size() == 2
+        && engines[0].nodes().meshEndpoints().endpoints("shop/reviews")
+            .equals(List.of(endpoint(7001))));
+    List<Snapshot> since = List.copyOf(caller.received);
+    assertThat(since.subList(before - 1, since.size()))
+        .allSatisfy(s -> assertThat(endpointsOf(s, "reviews")).containsExactly(endpoint(7001)));
+    // Live again on engine 2, it leaves at once when its stream ends.
+    clients.remove(first.client);
+    await(first.client.close());
+    eventually(() -> endpointsOf(caller.last(), "reviews").isEmpty());
   }
 
   @Test
@@ -214,6 +248,10 @@ class ClusterRestartMeshEndpointsTest {
   }
 
   private PolicyServer start(int n) {
+    return start(n, Duration.ofSeconds(60));
+  }
+
+  private PolicyServer start(int n, Duration grace) {
     String members = IntStream.range(0, ENGINES).mapToObj(i -> "127.0.0.1[" + ports[i] + "]")
         .reduce((a, b) -> a + "," + b).orElseThrow();
     PolicyServerOptions options = PolicyServerOptions.defaults(data.resolve("engine-" + n))
@@ -226,7 +264,7 @@ class ClusterRestartMeshEndpointsTest {
             PolicyServerOptions.INITIAL_HOSTS, members,
             PolicyServerOptions.FD_OFFSET, String.valueOf(ENGINES)));
     return PolicyServer.start(options, new DistributionService.Settings(Duration.ofMillis(200),
-        Duration.ofSeconds(2)), MeshCaOptions.defaults(), Duration.ofSeconds(60));
+        Duration.ofSeconds(2)), MeshCaOptions.defaults(), grace);
   }
 
   private void awaitView() throws Exception {
