@@ -15,7 +15,6 @@ import dev.crossgate.testkit.TestBackend;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.http.HttpServerRequest;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -48,7 +47,7 @@ class MeshAppHealthTest {
   static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
       .connectTimeout(Duration.ofSeconds(5)).build();
   /** Generous against a loaded machine: one slow probe must not flip a verdict. */
-  static final String CHECK = "healthCheck: {path: /healthz, interval: 300ms, timeout: 250ms, "
+  static final String CHECK = "healthCheck: {path: /healthz, interval: 500ms, timeout: 400ms, "
       + "healthyThreshold: 2, unhealthyThreshold: 3%s}";
 
   Path data;
@@ -99,9 +98,11 @@ class MeshAppHealthTest {
     MeshView.awaitMeshEndpoints(front, "shop/reviews", List.of(MeshView.inbound(first)));
     assertThat(failedProbes.get()).isGreaterThanOrEqualTo(3); // unhealthyThreshold
 
+    // Each failed probe names its cause (on a loaded machine one may be a timeout).
+    eventually(() -> "status 503".equals(appHealth(second).getString("lastFailure")),
+        "the last failure is the 503");
     JsonObject health = appHealth(second);
     assertThat(health.getString("state")).isEqualTo("unhealthy");
-    assertThat(health.getString("lastFailure")).isEqualTo("status 503");
     assertThat(health.getString("probe")).isEqualTo("GET /healthz");
     assertThat(health.getInteger("unhealthyThreshold")).isEqualTo(3);
     String metrics = admin(second, "/metrics");
@@ -112,9 +113,9 @@ class MeshAppHealthTest {
     assertThat(metrics).containsPattern(
         "crossgate_sidecar_app_health_probes_total\\{result=\"success\"} [1-9]");
     // The engine's status API names the unhealthy app and why.
-    JsonArray nodes = status().getJsonArray("nodes");
-    assertThat(nodes.stream().map(n -> ((JsonObject) n).getString("appHealth")).toList())
-        .containsExactlyInAnyOrder("healthy", "healthy", "unhealthy: status 503"); // front, 1, 2
+    eventually(() -> statusAppHealth().stream().sorted().toList()
+        .equals(List.of("healthy", "healthy", "unhealthy: status 503")), // front, 1, 2
+        "the status API shows reviews-2's app unhealthy");
     // The first sidecar's own check passes: its app is healthy.
     assertThat(appHealth(first).getString("state")).isEqualTo("healthy");
 
@@ -134,7 +135,7 @@ class MeshAppHealthTest {
         List.of(MeshView.inbound(first), MeshView.inbound(second)));
     assertThat(passedProbes.get()).isGreaterThanOrEqualTo(2); // healthyThreshold
     assertThat(appHealth(second).getString("state")).isEqualTo("healthy");
-    assertThat(appHealth(second).getString("lastFailure")).isEqualTo("status 503");
+    assertThat(appHealth(second).getString("lastFailure")).isNotNull();
   }
 
   @Test
@@ -217,7 +218,7 @@ class MeshAppHealthTest {
           protocol: TCP
           meshPort: %d
           endpoints: [{address: 127.0.0.1, port: %d}]
-          healthCheck: {interval: 300ms, timeout: 250ms, unhealthyThreshold: 2}
+          healthCheck: {interval: 500ms, timeout: 400ms, unhealthyThreshold: 2}
         """.formatted(meshPort, one.port()));
     MeshView.awaitMeshEndpoints(front, "shop/db",
         List.of(MeshView.inbound(first), MeshView.inbound(second)));
@@ -227,12 +228,13 @@ class MeshAppHealthTest {
 
     two.close(); // nothing listens on db-2's app port any more
     MeshView.awaitMeshEndpoints(front, "shop/db", List.of(MeshView.inbound(first)));
-    JsonObject health = appHealth(second);
-    assertThat(health.getString("state")).isEqualTo("unhealthy");
-    assertThat(health.getString("lastFailure")).isEqualTo("connection refused");
+    eventually(() -> "connection refused".equals(appHealth(second).getString("lastFailure")),
+        "the last failure is a refused connect");
+    assertThat(appHealth(second).getString("state")).isEqualTo("unhealthy");
     assertThat(admin(second, "/metrics")).containsPattern(
         "crossgate_sidecar_app_health_probes_total\\{result=\"refused\"} [1-9]");
-    assertThat(statusAppHealth()).contains("unhealthy: connection refused");
+    eventually(() -> statusAppHealth().contains("unhealthy: connection refused"),
+        "the status API shows db-2's app unhealthy");
   }
 
   // ---------------------------------------------------------------------------------------------

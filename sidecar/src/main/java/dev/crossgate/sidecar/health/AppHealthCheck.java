@@ -235,6 +235,11 @@ public final class AppHealthCheck implements AutoCloseable {
     return timer >= 0;
   }
 
+  /** Whether it holds probe clients (made at the first check); for tests of the idle footprint. */
+  synchronized boolean holdsClients() {
+    return probe != null;
+  }
+
   /** Stops the check and closes its clients. */
   @Override
   public synchronized void close() {
