@@ -180,9 +180,18 @@ public final class DistributionClient {
     assembler = new SnapshotAssembler(); // deltas are relative to this stream's snapshots
     lastHeardNanos = System.nanoTime();
     request.exceptionHandler(e -> ended(request, "stream failed: " + e.getMessage()));
-    request.write(hello());
     if (currentAppHealth().unhealthy()) {
-      request.write(heartbeat()); // the new stream's engine learns it at once, not a beat later
+      // The new stream's engine hears the app is unhealthy before it hears the endpoint, so the
+      // endpoint does not join its service's set for a moment on a reconnect.
+      NodeMessage hello = hello();
+      request.write(NodeMessage.newBuilder()
+          .setHello(hello.getHello().toBuilder().clearInbound()).build());
+      request.write(heartbeat());
+      if (hello.getHello().hasInbound()) {
+        request.write(hello);
+      }
+    } else {
+      request.write(hello());
     }
     request.response().onComplete(ar -> {
       if (ar.failed()) {
@@ -239,6 +248,9 @@ public final class DistributionClient {
     return Future.future(promise -> context.runOnContext(v -> {
       inbound = endpoint;
       if (stream != null && !draining) {
+        if (!currentAppHealth().equals(sentAppHealth)) {
+          send(stream, heartbeat()); // the app's health before the endpoint it concerns
+        }
         send(stream, hello());
       }
       promise.complete();
