@@ -47,7 +47,7 @@ class MeshAppHealthTest {
   static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
       .connectTimeout(Duration.ofSeconds(5)).build();
   /** Generous against a loaded machine: one slow probe must not flip a verdict. */
-  static final String CHECK = "healthCheck: {path: /healthz, interval: 500ms, timeout: 400ms, "
+  static final String CHECK = "healthCheck: {path: /healthz, interval: 1s, timeout: 800ms, "
       + "healthyThreshold: 2, unhealthyThreshold: 3%s}";
 
   Path data;
@@ -218,7 +218,7 @@ class MeshAppHealthTest {
           protocol: TCP
           meshPort: %d
           endpoints: [{address: 127.0.0.1, port: %d}]
-          healthCheck: {interval: 500ms, timeout: 400ms, unhealthyThreshold: 2}
+          healthCheck: {interval: 1s, timeout: 800ms, unhealthyThreshold: 2}
         """.formatted(meshPort, one.port()));
     MeshView.awaitMeshEndpoints(front, "shop/db",
         List.of(MeshView.inbound(first), MeshView.inbound(second)));
