@@ -9,7 +9,7 @@ import picocli.CommandLine.Option;
 @Command(name = "status",
     mixinStandardHelpOptions = true,
     description = "Show the current policy revision and, per connected data plane, the revision "
-        + "it applied and its last NACK.",
+        + "it applied, its last NACK and (a sidecar) its app's health.",
     footer = {"", "Examples:", "  crossgate status", "  crossgate status -o json"})
 final class StatusCommand extends ApiCommand {
 
@@ -39,11 +39,12 @@ final class StatusCommand extends ApiCommand {
       return ExitCodes.OK;
     }
     TextTable table = TextTable.withHeader("NODE", "ROLE", "APPLIED", "CONNECTED SINCE",
-        "LAST NACK");
+        "APP HEALTH", "LAST NACK");
     nodes.forEach(n -> table.row(n.path("nodeId").asText(), n.path("role").asText(),
         n.path("appliedRevision").asText("-"),
         n.hasNonNull("connectedSince") ? HistoryCommand.time(n.path("connectedSince").asText())
             : "-",
+        n.hasNonNull("appHealth") ? n.path("appHealth").asText() : "-",
         n.hasNonNull("lastNack") ? n.path("lastNack").asText() : "-"));
     table.print(out);
     return ExitCodes.OK;

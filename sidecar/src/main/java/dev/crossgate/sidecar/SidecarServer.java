@@ -11,6 +11,7 @@ import dev.crossgate.policy.distribution.v1.NodeRole;
 import dev.crossgate.policy.identity.IdentityClient;
 import dev.crossgate.routing.mesh.CertificateManager;
 import dev.crossgate.routing.mesh.WorkloadCertificate;
+import dev.crossgate.sidecar.health.AppHealthCheck;
 import dev.crossgate.sidecar.inbound.InboundPolicy;
 import dev.crossgate.sidecar.proxy.InboundListener;
 import dev.crossgate.sidecar.proxy.MeshService;
@@ -82,6 +83,7 @@ public final class SidecarServer implements AutoCloseable {
   private volatile InboundListener inbound;
   private volatile OutboundListener outbound;
   private OutboundRouting outboundRouting;
+  private AppHealthCheck appHealth;
   private HttpServer admin;
 
   private SidecarServer(SidecarOptions options, Vertx vertx, PrometheusMeterRegistry registry) {
@@ -140,6 +142,12 @@ public final class SidecarServer implements AutoCloseable {
     SSLEngineOptions sslEngine = options.tlsEngine().options();
     outboundRouting = new OutboundRouting(vertx, options.namespace(), options.service(),
         options.localAddress(), registry, sslEngine);
+    appHealth = new AppHealthCheck(vertx, options.appHost(), options.appPort(), registry, () -> {
+      DistributionClient client = distribution;
+      if (client != null) {
+        client.appHealthChanged();
+      }
+    });
     WorkloadCertificate kept = KeptState.load(state, this::use, Clock.systemUTC());
     fromLastKnownGood = services.get() != null;
     TrafficRecorder traffic = new TrafficRecorder(options.namespace(), options.service(), registry);
@@ -153,6 +161,7 @@ public final class SidecarServer implements AutoCloseable {
         new DistributionClient.ConnectionListener() {});
     distribution.reportTraffic(() -> traffic.report(inboundPolicy.get().stageName(),
         inboundPolicy.get().revision()));
+    distribution.reportAppHealth(appHealth::report).appHealthChanged();
     admin = await(adminBound);
     WorkloadCertificate certificate = firstCertificate(issued, kept);
     inbound = new InboundListener(vertx, options.inboundAddress(), options.inboundPort(),
@@ -233,6 +242,8 @@ public final class SidecarServer implements AutoCloseable {
       inbound.appProtocol(appProtocol(next));
     }
     inboundPolicy.set(policy);
+    MeshService own = next.service(options.namespace(), options.service());
+    appHealth.apply(own == null ? null : own.spec());
   }
 
   /** How the inbound side talks to the app: its own Service's {@code spec.protocol}. */
@@ -344,7 +355,8 @@ public final class SidecarServer implements AutoCloseable {
         .put("stage", inboundPolicy.get().stageName())
         .put("authorization", inboundPolicy.get().authorization().name())
         .put("ready", ready())
-        .put("tlsEngine", options.tlsEngine().label());
+        .put("tlsEngine", options.tlsEngine().label())
+        .put("appHealth", appHealth.describe());
     certificates.current().ifPresent(c -> dump.put("certificate", new JsonObject()
         .put("spiffeId", c.spiffeId())
         .put("notBefore", c.notBefore().toString())
@@ -371,6 +383,11 @@ public final class SidecarServer implements AutoCloseable {
           .put("lastKnownGood", servingLastKnownGood()));
     }
     return dump;
+  }
+
+  /** Whether the active health check of the app runs (a probe timer); for tests. */
+  boolean appHealthProbing() {
+    return appHealth.running();
   }
 
   /** The bound inbound port. */
@@ -425,6 +442,9 @@ public final class SidecarServer implements AutoCloseable {
       }
       if (certificates != null) {
         certificates.close();
+      }
+      if (appHealth != null) {
+        appHealth.close();
       }
       if (outbound != null) {
         awaitQuietly(outbound.close());

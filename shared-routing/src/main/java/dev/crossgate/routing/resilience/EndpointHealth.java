@@ -79,9 +79,10 @@ public final class EndpointHealth {
 
   /**
    * Records one probe result; returns true when the verdict changed. Called from one health
-   * checker at a time.
+   * checker at a time: the gateway's {@link HealthChecks}, or a sidecar's check of its own app.
    */
-  synchronized boolean probe(boolean success, int healthyThreshold, int unhealthyThreshold) {
+  public synchronized boolean probe(boolean success, int healthyThreshold,
+      int unhealthyThreshold) {
     if (success) {
       probeFailures = 0;
       probeSuccesses++;

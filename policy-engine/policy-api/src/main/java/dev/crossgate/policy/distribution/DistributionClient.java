@@ -101,6 +101,9 @@ public final class DistributionClient {
   private volatile boolean connected;
   private volatile boolean closed;
   private volatile Supplier<TrafficReport> traffic;
+  private volatile Supplier<AppHealth> appHealth = () -> AppHealth.HEALTHY;
+  /** The app health the last heartbeat carried; read and written on the context. */
+  private AppHealth sentAppHealth = AppHealth.HEALTHY;
 
   private DistributionClient(Vertx vertx, DistributionClientSettings settings,
       NodeIdentity identity, Supplier<AppliedSnapshot> applied, SnapshotHandler handler,
@@ -177,7 +180,19 @@ public final class DistributionClient {
     assembler = new SnapshotAssembler(); // deltas are relative to this stream's snapshots
     lastHeardNanos = System.nanoTime();
     request.exceptionHandler(e -> ended(request, "stream failed: " + e.getMessage()));
-    request.write(hello());
+    if (currentAppHealth().unhealthy()) {
+      // The new stream's engine hears the app is unhealthy before it hears the endpoint, so the
+      // endpoint does not join its service's set for a moment on a reconnect.
+      NodeMessage hello = hello();
+      request.write(NodeMessage.newBuilder()
+          .setHello(hello.getHello().toBuilder().clearInbound()).build());
+      request.write(heartbeat());
+      if (hello.getHello().hasInbound()) {
+        request.write(hello);
+      }
+    } else {
+      request.write(hello());
+    }
     request.response().onComplete(ar -> {
       if (ar.failed()) {
         ended(request, "no response: " + ar.cause().getMessage());
@@ -233,6 +248,9 @@ public final class DistributionClient {
     return Future.future(promise -> context.runOnContext(v -> {
       inbound = endpoint;
       if (stream != null && !draining) {
+        if (!currentAppHealth().equals(sentAppHealth)) {
+          send(stream, heartbeat()); // the app's health before the endpoint it concerns
+        }
         send(stream, hello());
       }
       promise.complete();
@@ -254,9 +272,46 @@ public final class DistributionClient {
     }));
   }
 
+  /**
+   * Adds what {@code health} says of this node's app (its active health check's verdict) to
+   * every heartbeat from now on. Called on the client's context; must not block. Tell the client
+   * of a change with {@link #appHealthChanged()}.
+   */
+  public DistributionClient reportAppHealth(Supplier<AppHealth> health) {
+    this.appHealth = Objects.requireNonNull(health, "health");
+    return this;
+  }
+
+  /**
+   * Sends a heartbeat at once when the app health differs from what the last one carried (a new
+   * stream's engine hears it right after the hello). Completes once written, or at once when
+   * nothing changed or no stream is open.
+   */
+  public Future<Void> appHealthChanged() {
+    return Future.future(promise -> context.runOnContext(v -> {
+      if (stream != null && !currentAppHealth().equals(sentAppHealth)) {
+        send(stream, heartbeat());
+      }
+      promise.complete();
+    }));
+  }
+
+  private AppHealth currentAppHealth() {
+    try {
+      return Objects.requireNonNull(appHealth.get(), "app health");
+    } catch (RuntimeException e) {
+      LOG.warn("app health report failed, reported healthy: {}", e.toString());
+      return AppHealth.HEALTHY;
+    }
+  }
+
   private NodeMessage heartbeat() {
+    AppHealth health = currentAppHealth();
+    sentAppHealth = health;
     Heartbeat.Builder heartbeat = Heartbeat.newBuilder()
-        .setSentAtMillis(System.currentTimeMillis()).setDraining(draining);
+        .setSentAtMillis(System.currentTimeMillis()).setDraining(draining)
+        .setAppUnhealthy(health.unhealthy()).setAppHealthReason(health.reason())
+        .setAppHealthFailOpen(health.failOpen());
     Supplier<TrafficReport> reports = traffic;
     if (reports != null) {
       try {

@@ -65,8 +65,11 @@ final class ServiceRules {
       String path = "spec.healthCheck";
       // TCP Services are probed with a connect: no path to ask for
       boolean tcp = "TCP".equals(spec.protocol());
-      if ((tcp ? health.path() != null
-              : checks.required(path + ".path", health.path(), "an absolute path starting with /"))
+      if (tcp && health.path() != null) {
+        checks.expected(path + ".path", health.path(),
+            "no path: a TCP Service is probed with a TCP connect");
+      } else if (!tcp
+          && checks.required(path + ".path", health.path(), "an absolute path starting with /")
           && (!health.path().startsWith("/") || health.path().chars().anyMatch(c -> c <= ' '))) {
         checks.expected(path + ".path", health.path(), "an absolute path starting with /, without spaces");
       }
@@ -76,6 +79,11 @@ final class ServiceRules {
           health.interval() == null ? GatewayDuration.of("10s") : health.interval();
       if (health.timeout() != null && health.timeout().compareTo(interval) >= 0) {
         checks.expected(path + ".timeout", health.timeout(), "less than interval (" + interval + ")");
+      } else if (health.timeout() == null && health.interval() != null
+          && !health.interval().duration().isZero()
+          && GatewayDuration.of("1s").compareTo(health.interval()) > 0) {
+        checks.expected(path + ".interval", health.interval(),
+            "at least timeout (1s, the default); or set a shorter timeout");
       }
       checks.range(path + ".healthyThreshold", health.healthyThreshold(), 1, 100);
       checks.range(path + ".unhealthyThreshold", health.unhealthyThreshold(), 1, 100);

@@ -168,6 +168,39 @@ class PolicyKindProblemsTest {
   }
 
   @Test
+  void healthCheckPathOfATcpServiceAndAnIntervalBelowTheDefaultTimeout() {
+    String yaml =
+        """
+        apiVersion: crossgate.dev/v1alpha1
+        kind: Service
+        metadata: {name: db, namespace: shop}
+        spec:
+          protocol: TCP
+          endpoints: [{address: 127.0.0.1, port: 5432}]
+          healthCheck: {path: /healthz}
+        ---
+        apiVersion: crossgate.dev/v1alpha1
+        kind: Service
+        metadata: {name: web, namespace: shop}
+        spec:
+          endpoints: [{address: 127.0.0.1, port: 8080}]
+          healthCheck: {path: /healthz, interval: 500ms}
+        ---
+        apiVersion: crossgate.dev/v1alpha1
+        kind: Service
+        metadata: {name: api, namespace: shop}
+        spec:
+          endpoints: [{address: 127.0.0.1, port: 8081}]
+          healthCheck: {path: /healthz, interval: 500ms, timeout: 200ms}
+        """;
+    assertThat(problemsWithGateway(yaml)).containsExactly(
+        "routes.yaml:7: Service shop/db: spec.healthCheck.path: /healthz (expected: no path: a TCP "
+            + "Service is probed with a TCP connect)",
+        "routes.yaml:14: Service shop/web: spec.healthCheck.interval: 500ms (expected: at least "
+            + "timeout (1s, the default); or set a shorter timeout)");
+  }
+
+  @Test
   void serviceResilienceRanges() {
     String yaml =
         """

@@ -397,6 +397,9 @@ public final class PolicyApi {
             node.put("lastNack", n.lastNack());
             node.put("connectedSince", n.connectedSince() == null ? null : n.connectedSince().toString());
             node.put("engine", n.engine());
+            if (n.appHealth() != null) {
+              node.put("appHealth", n.appHealth());
+            }
           });
           ok(ctx, body, revision.number());
         }));

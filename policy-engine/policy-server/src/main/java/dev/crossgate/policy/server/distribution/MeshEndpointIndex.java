@@ -23,6 +23,12 @@ import org.slf4j.LoggerFactory;
  * its live, ready, non-draining sidecars, derived from the node records every engine shares (so
  * every engine of a cluster computes the same sets). Listeners hear which services' sets changed.
  *
+ * <p>A sidecar whose active health check finds its app unhealthy is left out while another
+ * sidecar of its service serves (one kept from before a restart counts as serving). When every
+ * sidecar of a service reports an unhealthy app, those whose Service fails open
+ * ({@code healthCheck.failOpen}, the default) are all kept; with {@code failOpen: false} the set
+ * is empty.
+ *
  * <p>An engine that restarts knows no sidecar until each reconnects. So that the snapshots it
  * sends meanwhile do not drop live endpoints, it starts from the endpoints it served before
  * ({@link #keepProvisionally}): each stays in its service's set, provisionally, until its
@@ -109,8 +115,11 @@ final class MeshEndpointIndex {
       }
       Map<String, List<Endpoint>> next = new TreeMap<>();
       List<Remembered> served = new ArrayList<>();
+      Map<String, List<NodeRecord>> unhealthy = new TreeMap<>();
       for (NodeRecord record : records) {
-        if (record.servesMesh()) {
+        if (record.servesMesh() && record.appUnhealthy()) {
+          unhealthy.computeIfAbsent(record.meshService(), k -> new ArrayList<>()).add(record);
+        } else if (record.servesMesh()) {
           next.computeIfAbsent(record.meshService(), k -> new ArrayList<>())
               .add(endpoint(record.inboundAddress(), record.inboundPort()));
           served.add(new Remembered(record.nodeId(), record.meshService(),
@@ -122,6 +131,21 @@ final class MeshEndpointIndex {
           next.computeIfAbsent(kept.service(), k -> new ArrayList<>())
               .add(endpoint(kept.address(), kept.port()));
           served.add(kept);
+        }
+      }
+      for (Map.Entry<String, List<NodeRecord>> held : unhealthy.entrySet()) {
+        if (next.containsKey(held.getKey())) {
+          continue; // a healthy sidecar serves: the unhealthy ones stay out
+        }
+        // Every sidecar of the service reports an unhealthy app: those that fail open stay in,
+        // so that a broken health endpoint does not take the whole service down.
+        for (NodeRecord record : held.getValue()) {
+          if (record.appFailOpen()) {
+            next.computeIfAbsent(record.meshService(), k -> new ArrayList<>())
+                .add(endpoint(record.inboundAddress(), record.inboundPort()));
+            served.add(new Remembered(record.nodeId(), record.meshService(),
+                record.inboundAddress(), record.inboundPort()));
+          }
         }
       }
       if (memory != null && !remembered.equals(new HashSet<>(served))) {

@@ -21,19 +21,34 @@ import java.time.Instant;
  * @param inboundAddress the address a ready sidecar's inbound port is reached at, or null
  * @param inboundPort that port, 0 when none
  * @param draining whether the node said it drains
+ * @param appUnhealthy whether a sidecar's active health check finds its app unhealthy
+ * @param appHealthReason why, or null while healthy
+ * @param appFailOpen whether the sidecar's Service fails open (its {@code healthCheck.failOpen})
  */
 record NodeRecord(String nodeId, String role, String engine, long appliedRevision,
     long nackedRevision, String lastNack, Instant connectedSince, String meshService,
-    String inboundAddress, int inboundPort, boolean draining) {
+    String inboundAddress, int inboundPort, boolean draining, boolean appUnhealthy,
+    String appHealthReason, boolean appFailOpen) {
+
+  /** A record of a node whose app is healthy (or not checked). */
+  NodeRecord(String nodeId, String role, String engine, long appliedRevision,
+      long nackedRevision, String lastNack, Instant connectedSince, String meshService,
+      String inboundAddress, int inboundPort, boolean draining) {
+    this(nodeId, role, engine, appliedRevision, nackedRevision, lastNack, connectedSince,
+        meshService, inboundAddress, inboundPort, draining, false, null, true);
+  }
 
   /** A record of a node that serves no mesh endpoint. */
   NodeRecord(String nodeId, String role, String engine, long appliedRevision,
       long nackedRevision, String lastNack, Instant connectedSince) {
     this(nodeId, role, engine, appliedRevision, nackedRevision, lastNack, connectedSince, null,
-        null, 0, false);
+        null, 0, false, false, null, true);
   }
 
-  /** Whether this node is a member of its service's endpoint set: advertised and not draining. */
+  /**
+   * Whether this node may be a member of its service's endpoint set: advertised and not
+   * draining. Its app's health decides the rest (see {@link MeshEndpointIndex}).
+   */
   boolean servesMesh() {
     return meshService != null && inboundAddress != null && inboundPort > 0 && !draining;
   }
@@ -53,6 +68,9 @@ record NodeRecord(String nodeId, String role, String engine, long appliedRevisio
     node.put("inboundAddress", inboundAddress);
     node.put("inboundPort", inboundPort);
     node.put("draining", draining);
+    node.put("appUnhealthy", appUnhealthy);
+    node.put("appHealthReason", appHealthReason);
+    node.put("appFailOpen", appFailOpen);
     return node.toString();
   }
 
@@ -66,7 +84,10 @@ record NodeRecord(String nodeId, String role, String engine, long appliedRevisio
           Instant.parse(node.path("connectedSince").asText()),
           node.path("meshService").isTextual() ? node.path("meshService").asText() : null,
           node.path("inboundAddress").isTextual() ? node.path("inboundAddress").asText() : null,
-          node.path("inboundPort").asInt(0), node.path("draining").asBoolean(false));
+          node.path("inboundPort").asInt(0), node.path("draining").asBoolean(false),
+          node.path("appUnhealthy").asBoolean(false),
+          node.path("appHealthReason").isTextual() ? node.path("appHealthReason").asText() : null,
+          node.path("appFailOpen").asBoolean(true));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

@@ -159,6 +159,9 @@ public final class NodeRegistry implements NodeStatusRegistry, AutoCloseable {
     volatile String inboundAddress;
     volatile int inboundPort;
     volatile boolean draining;
+    volatile boolean appUnhealthy;
+    volatile String appHealthReason;
+    volatile boolean appFailOpen = true;
     volatile long appliedRevision = -1;
     volatile long nackedRevision = -1;
     volatile String lastNack;
@@ -242,6 +245,23 @@ public final class NodeRegistry implements NodeStatusRegistry, AutoCloseable {
       node.draining = true;
       publish(streamKey, node);
       retireKeptIfRegistered(node);
+      refreshMeshEndpoints();
+    }
+  }
+
+  /**
+   * Records what a sidecar's heartbeat says of its app's health; a change moves its endpoint
+   * out of (or back into) its service's set. A heartbeat that says the same changes nothing.
+   */
+  void appHealth(String streamKey, boolean unhealthy, String reason, boolean failOpen) {
+    Node node = nodes.get(streamKey);
+    String why = unhealthy && !reason.isEmpty() ? reason : null;
+    if (node != null && node.meshService != null && (node.appUnhealthy != unhealthy
+        || node.appFailOpen != failOpen || !java.util.Objects.equals(node.appHealthReason, why))) {
+      node.appUnhealthy = unhealthy;
+      node.appHealthReason = why;
+      node.appFailOpen = failOpen;
+      publish(streamKey, node);
       refreshMeshEndpoints();
     }
   }
@@ -342,15 +362,25 @@ public final class NodeRegistry implements NodeStatusRegistry, AutoCloseable {
   private void publish(String streamKey, Node node) {
     book.put(streamKey, new NodeRecord(node.id, node.role, book.engine(), node.appliedRevision,
         node.nackedRevision, node.lastNack, node.connectedSince, node.meshService,
-        node.inboundAddress, node.inboundPort, node.draining));
+        node.inboundAddress, node.inboundPort, node.draining, node.appUnhealthy,
+        node.appHealthReason, node.appFailOpen));
   }
 
   @Override
   public List<NodeStatus> nodes() {
     List<NodeStatus> result = new ArrayList<>();
     book.all().forEach(n -> result.add(new NodeStatus(n.nodeId(), n.role(),
-        n.appliedRevision(), n.lastNack(), n.connectedSince(), n.engine())));
+        n.appliedRevision(), n.lastNack(), n.connectedSince(), n.engine(), appHealth(n))));
     return result;
+  }
+
+  /** A sidecar's app health for the status API: {@code healthy}, or why not; null otherwise. */
+  private static String appHealth(NodeRecord node) {
+    if (node.meshService() == null) {
+      return null;
+    }
+    return node.appUnhealthy() ? "unhealthy" + (node.appHealthReason() == null ? ""
+        : ": " + node.appHealthReason()) : "healthy";
   }
 
   @Override

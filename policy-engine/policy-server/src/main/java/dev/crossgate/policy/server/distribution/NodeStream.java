@@ -96,6 +96,9 @@ final class NodeStream {
       if (message.getHeartbeat().getDraining()) {
         nodes.draining(key);
       }
+      nodes.appHealth(key, message.getHeartbeat().getAppUnhealthy(),
+          message.getHeartbeat().getAppHealthReason(),
+          message.getHeartbeat().getAppHealthFailOpen());
       if (message.getHeartbeat().hasTraffic()) {
         nodes.traffic(hello, message.getHeartbeat().getTraffic());
       }

@@ -72,6 +72,15 @@ class DistributionServiceTest {
     final AtomicReference<AppliedSnapshot> running = new AtomicReference<>(AppliedSnapshot.NONE);
 
     Node(NodeIdentity identity) {
+      this(identity, AppliedSnapshot.NONE);
+    }
+
+    /**
+     * A node that already runs {@code runs} when it connects (a reconnect with kept state): set
+     * before its client starts, so its first hello says so whenever the stream opens.
+     */
+    Node(NodeIdentity identity, AppliedSnapshot runs) {
+      running.set(runs);
       clients.add(DistributionClient.start(vertx, new DistributionClientSettings(
               List.of(SocketAddress.inetSocketAddress(engine.distributionPort(), "127.0.0.1")),
               Duration.ofMillis(200), Duration.ofSeconds(2), Duration.ofMillis(50),
@@ -196,8 +205,7 @@ class DistributionServiceTest {
     await(clients.remove(0).close());
     eventually(() -> engine.nodes().nodes().isEmpty());
 
-    Node again = new Node(NodeIdentity.gateway("g1", "public", "test"));
-    again.running.set(running);
+    Node again = new Node(NodeIdentity.gateway("g1", "public", "test"), running);
     eventually(() -> engine.nodes().nodes().size() == 1
         && engine.nodes().nodes().get(0).appliedRevision() == running.revision());
     assertThat(again.received).isEmpty();
@@ -229,8 +237,7 @@ class DistributionServiceTest {
     AppliedSnapshot running = gateway.running.get();
     await(clients.remove(0).close());
     eventually(() -> engine.nodes().nodes().isEmpty());
-    Node again = new Node(NodeIdentity.gateway("g1", "public", "test"));
-    again.running.set(running);
+    Node again = new Node(NodeIdentity.gateway("g1", "public", "test"), running);
     eventually(() -> engine.nodes().nodes().size() == 1);
     long afterReconnect = apply(route.formatted("three"));
     eventually(() -> !again.received.isEmpty() && again.last().getRevision() == afterReconnect);

@@ -4,6 +4,7 @@ import static dev.crossgate.policy.server.distribution.LoopbackEngine.await;
 import static dev.crossgate.policy.server.distribution.LoopbackEngine.eventually;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.crossgate.policy.distribution.AppHealth;
 import dev.crossgate.policy.distribution.AppliedSnapshot;
 import dev.crossgate.policy.distribution.DistributionClient;
 import dev.crossgate.policy.distribution.DistributionClientSettings;
@@ -117,6 +118,64 @@ class MeshEndpointDiscoveryTest {
   }
 
   @Test
+  void anUnhealthyAppLeavesTheSetComesBackAndFailOpenDecidesOverTheWholeSet() throws Exception {
+    Node caller = new Node(sidecar("front-1", "front"));
+    Node first = new Node(sidecar("reviews-1", "reviews"));
+    Node second = new Node(sidecar("reviews-2", "reviews"));
+    AtomicReference<AppHealth> firstHealth = new AtomicReference<>(AppHealth.HEALTHY);
+    AtomicReference<AppHealth> secondHealth = new AtomicReference<>(AppHealth.HEALTHY);
+    first.client.reportAppHealth(firstHealth::get);
+    second.client.reportAppHealth(secondHealth::get);
+    await(first.client.advertise(endpoint(7001)));
+    await(second.client.advertise(endpoint(7002)));
+    eventually(() -> !caller.received.isEmpty()
+        && endpointsOf(caller.last(), "reviews").size() == 2);
+
+    secondHealth.set(new AppHealth(true, "status 503", true));
+    await(second.client.appHealthChanged());
+    eventually(() -> endpointsOf(caller.last(), "reviews").equals(List.of(endpoint(7001))));
+    assertThat(appHealthOf("reviews-2")).isEqualTo("unhealthy: status 503");
+    assertThat(appHealthOf("reviews-1")).isEqualTo("healthy");
+    secondHealth.set(AppHealth.HEALTHY);
+    await(second.client.appHealthChanged());
+    eventually(() -> endpointsOf(caller.last(), "reviews").size() == 2);
+
+    // A sidecar that connects already advertised and unhealthy (as after a reconnect): the
+    // engine hears the health before the endpoint, so the endpoint never joins the set.
+    Node third = new Node(sidecar("reviews-3", "reviews"), AppliedSnapshot.NONE,
+        () -> new AppHealth(true, "connection refused", true), endpoint(7003));
+    eventually(() -> "unhealthy: connection refused".equals(appHealthOf("reviews-3")));
+    int before = caller.received.size();
+
+    // Every sidecar unhealthy, failing open: all are kept, the third one too.
+    firstHealth.set(new AppHealth(true, "timeout after 1000 ms", true));
+    secondHealth.set(new AppHealth(true, "status 503", true));
+    await(first.client.appHealthChanged());
+    await(second.client.appHealthChanged());
+    eventually(() -> endpointsOf(caller.last(), "reviews")
+        .equals(List.of(endpoint(7001), endpoint(7002), endpoint(7003))));
+    assertThat(List.copyOf(caller.received).subList(0, before))
+        .noneMatch(s -> endpointsOf(s, "reviews").contains(endpoint(7003)));
+    assertThat(third.client.connected()).isTrue();
+
+    // failOpen: false on the two that can say it, while the third still fails open: only the
+    // third is kept; then none.
+    firstHealth.set(new AppHealth(true, "timeout after 1000 ms", false));
+    secondHealth.set(new AppHealth(true, "status 503", false));
+    await(first.client.appHealthChanged());
+    await(second.client.appHealthChanged());
+    eventually(() -> endpointsOf(caller.last(), "reviews").equals(List.of(endpoint(7003))));
+    clients.remove(third.client);
+    await(third.client.close());
+    eventually(() -> endpointsOf(caller.last(), "reviews").isEmpty());
+  }
+
+  private String appHealthOf(String nodeId) {
+    return engine.nodes().nodes().stream().filter(n -> n.nodeId().equals(nodeId))
+        .map(n -> n.appHealth()).findFirst().orElse(null);
+  }
+
+  @Test
   void aReconnectingCallerWithTheSameEndpointsIsNotSentThemAgain() throws Exception {
     Node reviews = new Node(sidecar("reviews-1", "reviews"));
     await(reviews.client.advertise(endpoint(7001)));
@@ -127,8 +186,7 @@ class MeshEndpointDiscoveryTest {
     clients.remove(caller.client);
     await(caller.client.close());
 
-    Node again = new Node(sidecar("front-1", "front"));
-    again.running.set(running);
+    Node again = new Node(sidecar("front-1", "front"), running, null, null);
     eventually(() -> engine.nodes().nodes().stream()
         .anyMatch(n -> n.nodeId().equals("front-1") && n.appliedRevision() == running.revision()));
     assertThat(again.received).isEmpty();
@@ -167,6 +225,16 @@ class MeshEndpointDiscoveryTest {
     final DistributionClient client;
 
     Node(NodeIdentity identity) {
+      this(identity, AppliedSnapshot.NONE, null, null);
+    }
+
+    /**
+     * A node that already runs {@code runs} when it connects (a reconnect with kept state), and
+     * reports {@code health} and advertises {@code inbound} (each if not null) from the start.
+     */
+    Node(NodeIdentity identity, AppliedSnapshot runs,
+        java.util.function.Supplier<AppHealth> health, Endpoint inbound) {
+      running.set(runs);
       client = DistributionClient.start(vertx, new DistributionClientSettings(
               List.of(SocketAddress.inetSocketAddress(engine.distributionPort(), "127.0.0.1")),
               Duration.ofMillis(200), Duration.ofSeconds(2), Duration.ofMillis(50),
@@ -182,6 +250,12 @@ class MeshEndpointDiscoveryTest {
             }
           });
       clients.add(client);
+      if (health != null) {
+        client.reportAppHealth(health);
+      }
+      if (inbound != null) {
+        client.advertise(inbound);
+      }
     }
 
     Snapshot last() {

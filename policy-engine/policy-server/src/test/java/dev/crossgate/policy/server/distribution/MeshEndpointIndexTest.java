@@ -58,4 +58,57 @@ class MeshEndpointIndexTest {
     later.join(10_000);
     assertThat(index.endpoints("shop/reviews")).containsExactly(endpoint(7001), endpoint(7002));
   }
+
+  private static NodeRecord unhealthy(String id, int port, boolean failOpen) {
+    return new NodeRecord(id, "sidecar", "e1", 1, 0, null, Instant.EPOCH, "shop/reviews",
+        "127.0.0.1", port, false, true, "status 503", failOpen);
+  }
+
+  @Test
+  void aSidecarWhoseAppIsUnhealthyLeavesTheSetWhileAnotherServes() {
+    MeshEndpointIndex index = new MeshEndpointIndex();
+    List<java.util.Set<String>> changes = new java.util.concurrent.CopyOnWriteArrayList<>();
+    index.onChange(changes::add);
+    index.refresh(() -> List.of(sidecar("r1", 7001), sidecar("r2", 7002)));
+    index.refresh(() -> List.of(sidecar("r1", 7001), unhealthy("r2", 7002, true)));
+    assertThat(index.endpoints("shop/reviews")).containsExactly(endpoint(7001));
+    index.refresh(() -> List.of(sidecar("r1", 7001), sidecar("r2", 7002)));
+    assertThat(index.endpoints("shop/reviews")).containsExactly(endpoint(7001), endpoint(7002));
+    assertThat(List.copyOf(changes)).hasSize(3).allMatch(c -> c.equals(java.util.Set.of(
+        "shop/reviews")));
+  }
+
+  @Test
+  void everySidecarUnhealthyKeepsThemAllWhenTheServiceFailsOpen() {
+    MeshEndpointIndex index = new MeshEndpointIndex();
+    index.refresh(() -> List.of(unhealthy("r1", 7001, true), unhealthy("r2", 7002, true)));
+    assertThat(index.endpoints("shop/reviews")).containsExactly(endpoint(7001), endpoint(7002));
+  }
+
+  @Test
+  void everySidecarUnhealthyEmptiesTheSetWhenTheServiceFailsClosed() {
+    MeshEndpointIndex index = new MeshEndpointIndex();
+    index.refresh(() -> List.of(sidecar("r1", 7001), unhealthy("r2", 7002, false)));
+    assertThat(index.endpoints("shop/reviews")).containsExactly(endpoint(7001));
+    index.refresh(() -> List.of(unhealthy("r1", 7001, false), unhealthy("r2", 7002, false)));
+    assertThat(index.endpoints("shop/reviews")).isEmpty();
+    assertThat(index.all()).doesNotContainKey("shop/reviews");
+  }
+
+  @Test
+  void aDrainingSidecarIsNotKeptByFailOpen() {
+    MeshEndpointIndex index = new MeshEndpointIndex();
+    NodeRecord draining = new NodeRecord("r2", "sidecar", "e1", 1, 0, null, Instant.EPOCH,
+        "shop/reviews", "127.0.0.1", 7002, true, true, "timeout after 1000 ms", true);
+    index.refresh(() -> List.of(unhealthy("r1", 7001, true), draining));
+    assertThat(index.endpoints("shop/reviews")).containsExactly(endpoint(7001));
+  }
+
+  @Test
+  void theAppHealthSurvivesTheClusterRecordsJson() {
+    NodeRecord record = unhealthy("r1", 7001, false);
+    assertThat(NodeRecord.fromJson(record.toJson())).isEqualTo(record);
+    NodeRecord healthy = sidecar("r2", 7002);
+    assertThat(NodeRecord.fromJson(healthy.toJson())).isEqualTo(healthy);
+  }
 }
