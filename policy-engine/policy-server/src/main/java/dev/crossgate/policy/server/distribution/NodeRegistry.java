@@ -135,7 +135,7 @@ public final class NodeRegistry implements NodeStatusRegistry, AutoCloseable {
     List<MeshEndpointMemory.Remembered> kept = new ArrayList<>(meshEndpoints.provisional());
     for (Node node : nodes.values()) {
       if (node.meshService != null && node.inboundAddress != null && node.inboundPort > 0
-          && !node.draining) {
+          && !node.draining && !node.appUnhealthy) {
         kept.add(new MeshEndpointMemory.Remembered(node.id, node.meshService,
             node.inboundAddress, node.inboundPort));
       }
