@@ -22,7 +22,8 @@ final class AppHealthMetrics {
       Gauge.builder("crossgate_sidecar_app_health", state, s -> s.get() == each ? 1 : 0)
           .description("The sidecar's active health check of its app: 1 for the state now")
           .tag("state", each.label())
-          .register(registry);
+          .strongReference(true) // the supplier is a lambda nothing else holds: weakly held,
+          .register(registry);   // it was collected and the gauge read NaN
     }
     for (ProbeResult.Outcome outcome : ProbeResult.Outcome.values()) {
       probes.put(outcome, Counter.builder("crossgate_sidecar_app_health_probes")
