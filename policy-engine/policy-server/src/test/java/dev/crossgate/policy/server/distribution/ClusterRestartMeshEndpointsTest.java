@@ -77,12 +77,7 @@ class ClusterRestartMeshEndpointsTest {
 
   @Test
   void theSetsStayWhileEverySidecarReconnectsToARestartedCluster() throws Exception {
-    ports = FreePorts.block(3 * ENGINES);
-    inParallel(n -> () -> engines[n] = start(n));
-    awaitView();
-    vertx = Vertx.vertx();
-    await(engines[0].store().apply(ChangeSet.puts(PolicyLoader.loadString("test.yaml", RESOURCES)
-        .bundleOrThrow().resources()), OptionalLong.empty(), "test", "test"));
+    startClusterWithResources();
     // The caller streams from engine 0 first; the two reviews sidecars from engines 1 and 2.
     Node caller = new Node("front-1", "front", 0);
     Node first = new Node("reviews-1", "reviews", 1);
@@ -133,12 +128,7 @@ class ClusterRestartMeshEndpointsTest {
   @Test
   void enginesThatRememberNothingServeWhatAnotherEngineOfTheRestartingClusterKeeps()
       throws Exception {
-    ports = FreePorts.block(3 * ENGINES);
-    inParallel(n -> () -> engines[n] = start(n));
-    awaitView();
-    vertx = Vertx.vertx();
-    await(engines[0].store().apply(ChangeSet.puts(PolicyLoader.loadString("test.yaml", RESOURCES)
-        .bundleOrThrow().resources()), OptionalLong.empty(), "test", "test"));
+    startClusterWithResources();
     Node first = new Node("reviews-1", "reviews", 1);
     Node second = new Node("reviews-2", "reviews", 2);
     await(first.client.advertise(endpoint(7001)));
@@ -188,12 +178,7 @@ class ClusterRestartMeshEndpointsTest {
 
   @Test
   void anEngineThatStopsHandsItsSidecarsEndpointsOverUntilTheyReconnect() throws Exception {
-    ports = FreePorts.block(3 * ENGINES);
-    inParallel(n -> () -> engines[n] = start(n));
-    awaitView();
-    vertx = Vertx.vertx();
-    await(engines[0].store().apply(ChangeSet.puts(PolicyLoader.loadString("test.yaml", RESOURCES)
-        .bundleOrThrow().resources()), OptionalLong.empty(), "test", "test"));
+    startClusterWithResources();
     Node caller = new Node("front-1", "front", 0);
     Node first = new Node("reviews-1", "reviews", 1);
     await(first.client.advertise(endpoint(7001)));
@@ -218,12 +203,7 @@ class ClusterRestartMeshEndpointsTest {
 
   @Test
   void anEngineRestartedAloneTakesTheRunningClustersSetsNotWhatItRemembers() throws Exception {
-    ports = FreePorts.block(3 * ENGINES);
-    inParallel(n -> () -> engines[n] = start(n));
-    awaitView();
-    vertx = Vertx.vertx();
-    await(engines[0].store().apply(ChangeSet.puts(PolicyLoader.loadString("test.yaml", RESOURCES)
-        .bundleOrThrow().resources()), OptionalLong.empty(), "test", "test"));
+    startClusterWithResources();
     Node caller = new Node("front-1", "front", 0);
     Node first = new Node("reviews-1", "reviews", 0);
     Node gone = new Node("reviews-2", "reviews", 1);
@@ -245,6 +225,16 @@ class ClusterRestartMeshEndpointsTest {
     assertThat(engines[2].nodes().meshEndpoints().endpoints("shop/reviews"))
         .containsExactly(endpoint(7001));
     assertThat(engines[2].nodes().meshEndpoints().provisionalCount()).isZero();
+  }
+
+  /** Three engines started together, the test's resources applied on one. */
+  private void startClusterWithResources() throws Exception {
+    ports = FreePorts.block(3 * ENGINES);
+    inParallel(n -> () -> engines[n] = start(n));
+    awaitView();
+    vertx = Vertx.vertx();
+    await(engines[0].store().apply(ChangeSet.puts(PolicyLoader.loadString("test.yaml", RESOURCES)
+        .bundleOrThrow().resources()), OptionalLong.empty(), "test", "test"));
   }
 
   private PolicyServer start(int n) {
