@@ -21,10 +21,28 @@ import java.time.Instant;
  * @param inboundAddress the address a ready sidecar's inbound port is reached at, or null
  * @param inboundPort that port, 0 when none
  * @param draining whether the node said it drains
+ * @param heldEndpoints the mesh endpoints ({@code address:port}) of the snapshot the node last
+ *     ACKed and of those sent to it since, which it may be using: what a confirmed drain waits
+ *     on (see {@link DrainWatch})
  */
 record NodeRecord(String nodeId, String role, String engine, long appliedRevision,
     long nackedRevision, String lastNack, Instant connectedSince, String meshService,
-    String inboundAddress, int inboundPort, boolean draining) {
+    String inboundAddress, int inboundPort, boolean draining,
+    java.util.Set<String> heldEndpoints) {
+
+  /** A copy of {@code heldEndpoints} (null: none) is kept. */
+  NodeRecord {
+    heldEndpoints = heldEndpoints == null ? java.util.Set.of()
+        : java.util.Set.copyOf(heldEndpoints);
+  }
+
+  /** A record that holds no mesh endpoint. */
+  NodeRecord(String nodeId, String role, String engine, long appliedRevision,
+      long nackedRevision, String lastNack, Instant connectedSince, String meshService,
+      String inboundAddress, int inboundPort, boolean draining) {
+    this(nodeId, role, engine, appliedRevision, nackedRevision, lastNack, connectedSince,
+        meshService, inboundAddress, inboundPort, draining, java.util.Set.of());
+  }
 
   /** A record of a node that serves no mesh endpoint. */
   NodeRecord(String nodeId, String role, String engine, long appliedRevision,
@@ -53,7 +71,15 @@ record NodeRecord(String nodeId, String role, String engine, long appliedRevisio
     node.put("inboundAddress", inboundAddress);
     node.put("inboundPort", inboundPort);
     node.put("draining", draining);
+    com.fasterxml.jackson.databind.node.ArrayNode held = node.putArray("heldEndpoints");
+    heldEndpoints.stream().sorted().forEach(held::add);
     return node.toString();
+  }
+
+  private static java.util.Set<String> held(JsonNode array) {
+    java.util.Set<String> held = new java.util.HashSet<>();
+    array.forEach(endpoint -> held.add(endpoint.asText()));
+    return held;
   }
 
   static NodeRecord fromJson(String text) {
@@ -66,7 +92,8 @@ record NodeRecord(String nodeId, String role, String engine, long appliedRevisio
           Instant.parse(node.path("connectedSince").asText()),
           node.path("meshService").isTextual() ? node.path("meshService").asText() : null,
           node.path("inboundAddress").isTextual() ? node.path("inboundAddress").asText() : null,
-          node.path("inboundPort").asInt(0), node.path("draining").asBoolean(false));
+          node.path("inboundPort").asInt(0), node.path("draining").asBoolean(false),
+          held(node.path("heldEndpoints")));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
