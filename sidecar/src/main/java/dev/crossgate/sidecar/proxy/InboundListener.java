@@ -86,6 +86,8 @@ public final class InboundListener {
   private HttpServer plain;
   private NetServer front;
   private volatile boolean opaque;
+  /** Set when the sidecar's drain ends: HTTP/1.1 responses say {@code Connection: close}. */
+  private volatile boolean draining;
   /** Connections to the app of an opaque TCP service. */
   private NetClient appTcp;
   private InboundTls inboundTls;
@@ -347,6 +349,9 @@ public final class InboundListener {
     String peer = caller.peer();
     String source = caller.source();
     InboundGate.Admission admission = gate.admit(request, peer, source);
+    if (draining && request.version() != HttpVersion.HTTP_2) {
+      request.response().putHeader(io.vertx.core.http.HttpHeaders.CONNECTION, "close");
+    }
     // The body end, not the end: the proxy core owns the response's end handler.
     request.response().bodyEndHandler(new Recording(request, caller, admission, start));
     if (admission.refusal() != null) {
@@ -424,6 +429,26 @@ public final class InboundListener {
   /** The bound port. */
   public int port() {
     return front.actualPort();
+  }
+
+  /**
+   * The end of a drain: stops accepting new connections at once and closes each open one as soon
+   * as its requests in flight have ended (HTTP/2 callers get a GOAWAY, HTTP/1.1 responses say
+   * {@code Connection: close}), or after {@code settle}, whichever comes first. Completes when
+   * every connection is closed; {@link #close()} still follows.
+   */
+  public Future<Void> drain(java.time.Duration settle) {
+    requireNonNull(settle, "settle");
+    draining = true;
+    Future<Void> stopAccepting = front == null ? Future.succeededFuture() : front.close();
+    return stopAccepting.compose(v -> {
+      java.util.List<Future<Void>> closing = new java.util.ArrayList<>();
+      for (HttpConnection connection : java.util.List.copyOf(callers.keySet())) {
+        closing.add(connection.shutdown(Math.max(1, settle.toMillis()),
+            java.util.concurrent.TimeUnit.MILLISECONDS));
+      }
+      return Future.join(closing).mapEmpty();
+    });
   }
 
   /** Stops accepting and closes the app client. */
