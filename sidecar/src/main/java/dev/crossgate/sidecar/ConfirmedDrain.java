@@ -64,14 +64,8 @@ final class ConfirmedDrain {
    */
   Result run(DistributionClient distribution, Duration period) {
     long start = System.nanoTime();
-    try {
-      distribution.drain().toCompletionStage().toCompletableFuture()
-          .get(period.toMillis() + 1, TimeUnit.MILLISECONDS);
-    } catch (ExecutionException | TimeoutException e) {
-      LOG.warn("could not tell the engine this sidecar drains: {}", e.toString());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
+    // Sent on the client's context; the confirmation is what is waited for.
+    distribution.drain();
     LOG.info("draining: waiting up to {} ms for the engine to confirm every caller dropped "
         + "this endpoint", period.toMillis());
     DrainProgress confirmed = null;

@@ -61,7 +61,7 @@ public final class SidecarServer implements AutoCloseable {
   private static final String VERSION = "crossgate-sidecar";
   private static final long KEPT_CERTIFICATE_WAIT_SECONDS = 3;
   /** After a drain: how long requests in flight on open inbound connections may still take. */
-  static final java.time.Duration DRAIN_SETTLE = java.time.Duration.ofSeconds(2);
+  static final java.time.Duration DRAIN_SETTLE = java.time.Duration.ofSeconds(5);
 
   private final SidecarOptions options;
   private final Vertx vertx;

@@ -170,6 +170,45 @@ class MeshDiscoveryTest {
   }
 
   @Test
+  void aRequestInFlightWhenTheDrainEndsFinishesAfterTheListenerStoppedAccepting()
+      throws Exception {
+    TestBackend direct = backend("direct");
+    TestBackend app = backend("reviews-1");
+    // The app holds each request until the test answers it.
+    List<Map.Entry<io.vertx.core.Context, io.vertx.core.http.HttpServerRequest>> held =
+        new java.util.concurrent.CopyOnWriteArrayList<>();
+    app.behave(request -> held.add(Map.entry(io.vertx.core.Vertx.currentContext(), request)));
+    SidecarServer reviews = SidecarServer.start(options("reviews", app.port())
+        .withDrainPeriod(Duration.ofSeconds(30)));
+    open.add(reviews);
+    reviewsWithDirectEndpoint(direct.port());
+    MeshView.awaitMeshEndpoints(front, "shop/reviews", List.of(MeshView.inbound(reviews)));
+    int inbound = reviews.inboundPort();
+
+    CompletableFuture<HttpResponse<String>> inFlight = CompletableFuture.supplyAsync(() -> {
+      try {
+        return call("/held");
+      } catch (Exception e) {
+        throw new IllegalStateException(e);
+      }
+    });
+    eventually(() -> held.size() == 1);
+    Thread closing = new Thread(reviews::close, "drain");
+    closing.start();
+    eventually(() -> !MeshView.accepts(inbound));
+    assertThat(inFlight).isNotDone();
+    var request = held.get(0);
+    request.getKey().runOnContext(v -> request.getValue().response().end("late"));
+
+    HttpResponse<String> response = inFlight.get(30, TimeUnit.SECONDS);
+    assertThat(response.statusCode()).isEqualTo(200);
+    assertThat(response.body()).isEqualTo("late");
+    closing.join(TimeUnit.SECONDS.toMillis(60));
+    assertThat(closing.isAlive()).isFalse();
+    assertThat(reviews.lastDrain().outcome()).isEqualTo(ConfirmedDrain.Outcome.CONFIRMED);
+  }
+
+  @Test
   void aCallerThatNeverAcksMakesTheDrainWaitTheWholePeriodAndIsNamed() throws Exception {
     TestBackend app = backend("reviews-1");
     SidecarServer reviews = SidecarServer.start(options("reviews", app.port())

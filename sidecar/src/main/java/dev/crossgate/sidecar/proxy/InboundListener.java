@@ -432,23 +432,20 @@ public final class InboundListener {
   }
 
   /**
-   * The end of a drain: stops accepting new connections at once and closes each open one as soon
-   * as its requests in flight have ended (HTTP/2 callers get a GOAWAY, HTTP/1.1 responses say
-   * {@code Connection: close}), or after {@code settle}, whichever comes first. Completes when
-   * every connection is closed; {@link #close()} still follows.
+   * The end of a drain: stops accepting new connections at once and shuts the open ones down
+   * gracefully — HTTP/2 callers get a GOAWAY, HTTP/1.1 responses from now on say
+   * {@code Connection: close} — each closing once its requests in flight have ended; what is
+   * still open after {@code settle} is closed. Completes when every connection is closed.
+   * {@link #close()} still follows.
    */
   public Future<Void> drain(java.time.Duration settle) {
     requireNonNull(settle, "settle");
     draining = true;
-    Future<Void> stopAccepting = front == null ? Future.succeededFuture() : front.close();
-    return stopAccepting.compose(v -> {
-      java.util.List<Future<Void>> closing = new java.util.ArrayList<>();
-      for (HttpConnection connection : java.util.List.copyOf(callers.keySet())) {
-        closing.add(connection.shutdown(Math.max(1, settle.toMillis()),
-            java.util.concurrent.TimeUnit.MILLISECONDS));
-      }
-      return Future.join(closing).mapEmpty();
-    });
+    // Every inbound connection is accepted by the front (and handed to an HTTP server): its
+    // graceful shutdown reaches each connection's HTTP handling.
+    return front == null ? Future.succeededFuture()
+        : front.shutdown(Math.max(1, settle.toMillis()),
+            java.util.concurrent.TimeUnit.MILLISECONDS);
   }
 
   /** Stops accepting and closes the app client. */
