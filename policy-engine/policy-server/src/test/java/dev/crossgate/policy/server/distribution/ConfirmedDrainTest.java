@@ -7,15 +7,25 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.crossgate.policy.distribution.AppliedSnapshot;
 import dev.crossgate.policy.distribution.DistributionClient;
 import dev.crossgate.policy.distribution.DistributionClientSettings;
+import dev.crossgate.policy.distribution.DistributionProtocol;
 import dev.crossgate.policy.distribution.DrainProgress;
 import dev.crossgate.policy.distribution.NodeIdentity;
 import dev.crossgate.policy.distribution.v1.Endpoint;
+import dev.crossgate.policy.distribution.v1.EngineMessage;
+import dev.crossgate.policy.distribution.v1.Heartbeat;
+import dev.crossgate.policy.distribution.v1.Hello;
+import dev.crossgate.policy.distribution.v1.NodeMessage;
 import dev.crossgate.policy.distribution.v1.NodeRole;
 import dev.crossgate.policy.distribution.v1.Snapshot;
 import dev.crossgate.policy.server.PolicyServer;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpVersion;
+import io.vertx.grpc.client.GrpcClient;
+import io.vertx.grpc.client.GrpcClientOptions;
+import io.vertx.grpc.client.GrpcClientResponse;
 import io.vertx.core.net.SocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -131,6 +141,55 @@ class ConfirmedDrainTest {
     DrainProgress progress = await(reviews.client.drainConfirmed());
     assertThat(progress.confirmed()).isTrue();
     assertThat(progress.confirmedNodes()).isZero();
+  }
+
+  @Test
+  void aDrainingEndpointWithoutAPortOrFromAGatewayIsRefusedWithAPreciseReason()
+      throws Exception {
+    NodeMessage sidecarHello = NodeMessage.newBuilder().setHello(Hello.newBuilder()
+        .setNodeId("reviews-bad").setRole(NodeRole.NODE_ROLE_SIDECAR).setService("reviews")
+        .setNamespace("shop").setInbound(endpoint(7001))).build();
+    assertThat(refusal(sidecarHello, Endpoint.newBuilder().setAddress("127.0.0.1").setPort(0)
+        .build()))
+        .isEqualTo("INVALID_ARGUMENT: heartbeat.draining_endpoint.port: 0 (expected: 1..65535)");
+    NodeMessage gatewayHello = NodeMessage.newBuilder().setHello(Hello.newBuilder()
+        .setNodeId("gw-bad").setRole(NodeRole.NODE_ROLE_GATEWAY).setGatewayName("shop/public"))
+        .build();
+    assertThat(refusal(gatewayHello, endpoint(7001))).isEqualTo("INVALID_ARGUMENT: "
+        + "heartbeat.draining_endpoint: set by a NODE_ROLE_GATEWAY (expected: only a sidecar "
+        + "drains an inbound endpoint)");
+    // Neither drained anything.
+    assertThat(engine.nodes().meshEndpoints().all()).isEmpty();
+  }
+
+  /** Says {@code hello}, then drains {@code endpoint}; answers how the engine ended the stream. */
+  private String refusal(NodeMessage hello, Endpoint endpoint) throws Exception {
+    GrpcClient raw = GrpcClient.client(vertx, new GrpcClientOptions(), new HttpClientOptions()
+        .setProtocolVersion(HttpVersion.HTTP_2).setHttp2ClearTextUpgrade(false));
+    try {
+      return await(raw.request(SocketAddress.inetSocketAddress(engine.distributionPort(),
+          "127.0.0.1"), DistributionProtocol.SUBSCRIBE_CLIENT).compose(request -> {
+            request.write(hello);
+            request.write(NodeMessage.newBuilder().setHeartbeat(Heartbeat.newBuilder()
+                .setDraining(true).setDrainingEndpoint(endpoint)).build());
+            return request.response().compose(response -> {
+              response.handler(message -> { });
+              return response.end().transform(ended -> Future.succeededFuture(
+                  response.status().name() + ": " + statusMessage(response)));
+            });
+          }));
+    } finally {
+      await(raw.close());
+    }
+  }
+
+  private static String statusMessage(GrpcClientResponse<NodeMessage, EngineMessage> response) {
+    if (response.statusMessage() != null) {
+      return response.statusMessage();
+    }
+    String raw = response.trailers() == null ? null : response.trailers().get("grpc-message");
+    return raw == null ? null : java.net.URLDecoder.decode(raw.replace("+", "%2B"),
+        java.nio.charset.StandardCharsets.UTF_8);
   }
 
   private static NodeIdentity sidecar(String id, String service) {
