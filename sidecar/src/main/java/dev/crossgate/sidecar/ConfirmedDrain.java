@@ -90,6 +90,10 @@ final class ConfirmedDrain {
       return new Result(outcome, took, confirmed.confirmedNodes(), List.of());
     } else {
       DrainProgress last = distribution.drainProgress();
+      if (period.isZero()) {
+        LOG.info("drain period 0: closing without waiting for the engine's confirmation");
+        return new Result(outcome, took, 0, last.pendingNodes());
+      }
       LOG.warn("drain not confirmed within the drain period ({} ms): {}", period.toMillis(),
           !distribution.connected() && last.pendingNodes().isEmpty()
               ? "no engine connection"
