@@ -209,6 +209,40 @@ class MeshDiscoveryTest {
   }
 
   @Test
+  void aPlaintextHttp1RequestInFlightWhenTheDrainEndsFinishesWithConnectionClose()
+      throws Exception {
+    TestBackend app = backend("reviews-1");
+    List<Map.Entry<io.vertx.core.Context, io.vertx.core.http.HttpServerRequest>> held =
+        new java.util.concurrent.CopyOnWriteArrayList<>();
+    app.behave(request -> held.add(Map.entry(io.vertx.core.Vertx.currentContext(), request)));
+    SidecarServer reviews = SidecarServer.start(options("reviews", app.port())
+        .withDrainPeriod(Duration.ofSeconds(30)));
+    open.add(reviews);
+    reviewsWithDirectEndpoint(app.port());
+    MeshView.awaitMeshEndpoints(front, "shop/reviews", List.of(MeshView.inbound(reviews)));
+    int inbound = reviews.inboundPort();
+
+    // Straight to the inbound port, plaintext HTTP/1.1 (PERMISSIVE accepts it).
+    CompletableFuture<HttpResponse<String>> inFlight = HTTP.sendAsync(HttpRequest.newBuilder(
+            URI.create("http://127.0.0.1:" + inbound + "/held-h1")).build(),
+        HttpResponse.BodyHandlers.ofString());
+    eventually(() -> held.size() == 1);
+    Thread closing = new Thread(reviews::close, "drain");
+    closing.start();
+    eventually(() -> !MeshView.accepts(inbound));
+    assertThat(inFlight).isNotDone();
+    var request = held.get(0);
+    request.getKey().runOnContext(v -> request.getValue().response().end("late"));
+
+    HttpResponse<String> response = inFlight.get(30, TimeUnit.SECONDS);
+    assertThat(response.statusCode()).isEqualTo(200);
+    assertThat(response.body()).isEqualTo("late");
+    assertThat(response.headers().firstValue("connection")).hasValue("close");
+    closing.join(TimeUnit.SECONDS.toMillis(60));
+    assertThat(closing.isAlive()).isFalse();
+  }
+
+  @Test
   void aCallerThatNeverAcksMakesTheDrainWaitTheWholePeriodAndIsNamed() throws Exception {
     TestBackend app = backend("reviews-1");
     SidecarServer reviews = SidecarServer.start(options("reviews", app.port())

@@ -349,8 +349,8 @@ public final class InboundListener {
     String peer = caller.peer();
     String source = caller.source();
     InboundGate.Admission admission = gate.admit(request, peer, source);
-    if (draining && request.version() != HttpVersion.HTTP_2) {
-      request.response().putHeader(io.vertx.core.http.HttpHeaders.CONNECTION, "close");
+    if (request.version() != HttpVersion.HTTP_2) {
+      request.response().headersEndHandler(new CloseWhenDraining(request.response()));
     }
     // The body end, not the end: the proxy core owns the response's end handler.
     request.response().bodyEndHandler(new Recording(request, caller, admission, start));
@@ -363,6 +363,26 @@ public final class InboundListener {
       return;
     }
     forward(request, peer);
+  }
+
+  /**
+   * Adds {@code Connection: close} to an HTTP/1.1 response whose head is written while the
+   * sidecar drains (its request may have arrived before), so the caller does not reuse the
+   * connection.
+   */
+  private final class CloseWhenDraining implements Handler<Void> {
+    private final io.vertx.core.http.HttpServerResponse response;
+
+    CloseWhenDraining(io.vertx.core.http.HttpServerResponse response) {
+      this.response = response;
+    }
+
+    @Override
+    public void handle(Void head) {
+      if (draining) {
+        response.putHeader(io.vertx.core.http.HttpHeaders.CONNECTION, "close");
+      }
+    }
   }
 
   /**
