@@ -282,7 +282,9 @@ class MeshDiscoveryTest {
 
     ConfirmedDrain.Result drain = reviews.lastDrain();
     assertThat(drain.outcome()).isEqualTo(ConfirmedDrain.Outcome.TIMEOUT);
-    assertThat(drain.unconfirmed()).containsExactly("stuck-caller");
+    // The stuck caller, and the other caller only if its ACK was slower than the period.
+    assertThat(drain.unconfirmed()).contains("stuck-caller")
+        .allMatch(node -> node.equals("stuck-caller") || node.startsWith("sidecar-front-"));
     assertThat(drain.nanos()).isGreaterThanOrEqualTo(TimeUnit.SECONDS.toNanos(1));
     assertThat(reviews.metrics())
         .contains("crossgate_sidecar_drain_total{outcome=\"timeout\"} 1.0");

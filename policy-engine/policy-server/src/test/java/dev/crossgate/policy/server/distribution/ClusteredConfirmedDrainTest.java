@@ -110,11 +110,16 @@ class ClusteredConfirmedDrainTest {
       stuckGiven.set(lists(snapshot, 7002));
       return Future.succeededFuture();
     });
-    DistributionClient first = client(0, "reviews-1", "reviews", s -> Future.succeededFuture());
+    AtomicReference<Snapshot> firstRuns = new AtomicReference<>();
+    DistributionClient first = client(0, "reviews-1", "reviews", snapshot -> {
+      firstRuns.set(snapshot);
+      return Future.succeededFuture();
+    });
     DistributionClient second = client(0, "reviews-2", "reviews", s -> Future.succeededFuture());
     await(first.advertise(endpoint(7001)));
     await(second.advertise(endpoint(7002)));
-    eventually(() -> lists(callerRuns.get(), 7002) && stuckGiven.get());
+    eventually(() -> lists(callerRuns.get(), 7002) && lists(firstRuns.get(), 7002)
+        && stuckGiven.get());
 
     Future<DrainProgress> confirmed = second.drainConfirmed();
     await(second.drain());

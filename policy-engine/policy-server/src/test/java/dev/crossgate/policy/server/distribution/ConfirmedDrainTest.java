@@ -1,7 +1,6 @@
 package dev.crossgate.policy.server.distribution;
 
 import static dev.crossgate.policy.server.distribution.LoopbackEngine.await;
-import static dev.crossgate.policy.server.distribution.LoopbackEngine.eventually;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.crossgate.policy.distribution.AppliedSnapshot;
@@ -190,6 +189,18 @@ class ConfirmedDrainTest {
     String raw = response.trailers() == null ? null : response.trailers().get("grpc-message");
     return raw == null ? null : java.net.URLDecoder.decode(raw.replace("+", "%2B"),
         java.nio.charset.StandardCharsets.UTF_8);
+  }
+
+  /** Polls {@code condition} every 10 ms for up to 60 s. */
+  private static void eventually(java.util.function.BooleanSupplier condition)
+      throws InterruptedException {
+    long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(60);
+    while (!condition.getAsBoolean()) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("condition not met within 60 s");
+      }
+      Thread.sleep(10);
+    }
   }
 
   private static NodeIdentity sidecar(String id, String service) {
