@@ -130,6 +130,9 @@ class MeshDiscoveryTest {
     reviewsWithDirectEndpoint(one.port());
     MeshView.awaitMeshEndpoints(front, "shop/reviews",
         List.of(MeshView.inbound(first), MeshView.inbound(second)));
+    // The other reviews sidecar is given the endpoint too (its scope holds its own service).
+    MeshView.awaitMeshEndpoints(first, "shop/reviews",
+        List.of(MeshView.inbound(first), MeshView.inbound(second)));
 
     AtomicBoolean stop = new AtomicBoolean();
     CompletableFuture<List<Integer>> traffic = traffic(stop);
