@@ -94,8 +94,9 @@ final class SidecarCommand implements Callable<Integer> {
   Path stateDir;
 
   @Option(names = "--drain-period", paramLabel = "DURATION", defaultValue = "2s",
-      description = "On shutdown (SIGTERM, --shutdown), how long the sidecar keeps serving after "
-          + "leaving its service's endpoint set; default ${DEFAULT-VALUE}.")
+      description = "On shutdown (SIGTERM, --shutdown), the longest the sidecar keeps serving "
+          + "after leaving its service's endpoint set, until the engine confirms every caller "
+          + "applied the smaller set; default ${DEFAULT-VALUE}.")
   Duration drainPeriod;
 
   @Option(names = "--mtls-mode", paramLabel = "MODE", defaultValue = "PERMISSIVE",

@@ -42,8 +42,9 @@ import java.util.regex.Pattern;
  * @param stateDir where the last-known-good snapshot and the certificate are kept, or null to
  *     keep nothing on disk (the default of the API; the CLI keeps them under
  *     {@code .crossgate/sidecar/<namespace>.<service>})
- * @param drainPeriod on shutdown, how long the sidecar keeps serving after it told the engine it
- *     drains, so callers stop picking it first (default 2 s)
+ * @param drainPeriod on shutdown, the longest the sidecar keeps serving after it told the engine
+ *     it drains, until the engine confirms every caller applied a snapshot without its endpoint
+ *     (default 2 s; see {@code ConfirmedDrain})
  * @param tlsEngine the mesh TLS implementation (null: {@link TlsEngine#defaultEngine()})
  */
 public record SidecarOptions(String service, String namespace, String appHost, int appPort,

@@ -61,6 +61,8 @@ public final class SidecarServer implements AutoCloseable {
   private static final long TIMEOUT_SECONDS = 60;
   private static final String VERSION = "crossgate-sidecar";
   private static final long KEPT_CERTIFICATE_WAIT_SECONDS = 3;
+  /** After a drain: how long requests in flight on open inbound connections may still take. */
+  static final java.time.Duration DRAIN_SETTLE = java.time.Duration.ofSeconds(5);
 
   private final SidecarOptions options;
   private final Vertx vertx;
@@ -85,6 +87,8 @@ public final class SidecarServer implements AutoCloseable {
   private OutboundRouting outboundRouting;
   private AppHealthCheck appHealth;
   private HttpServer admin;
+  /** What the drain at shutdown came to, once it ended. */
+  private volatile ConfirmedDrain.Result lastDrain;
 
   private SidecarServer(SidecarOptions options, Vertx vertx, PrometheusMeterRegistry registry) {
     this.options = options;
@@ -415,6 +419,16 @@ public final class SidecarServer implements AutoCloseable {
     return inbound;
   }
 
+  /** What the drain at shutdown came to; null before it ended or without one. */
+  ConfirmedDrain.Result lastDrain() {
+    return lastDrain;
+  }
+
+  /** The metrics in the Prometheus text format, also after shutdown. */
+  String metrics() {
+    return registry.scrape();
+  }
+
   /** Blocks until {@link #close()} finished (e.g. after {@code POST /shutdown}). */
   public void awaitShutdown() throws InterruptedException {
     stopped.await();
@@ -422,8 +436,10 @@ public final class SidecarServer implements AutoCloseable {
 
   /**
    * Stops: readiness goes false; if it had advertised its endpoint, the sidecar tells the engine
-   * it drains and keeps serving for the drain period, so callers stop picking it before its
-   * listeners close; then the listeners, the engine streams and Vert.x.
+   * it drains and keeps serving until the engine confirms that every node given its endpoint has
+   * applied a snapshot without it, for at most the drain period ({@link ConfirmedDrain}); then
+   * the inbound listener stops accepting and lets requests in flight finish (up to
+   * {@link #DRAIN_SETTLE}); then the listeners, the engine streams and Vert.x.
    */
   @Override
   public void close() {
@@ -432,12 +448,9 @@ public final class SidecarServer implements AutoCloseable {
     }
     try {
       if (advertised.get() && distribution != null) {
-        awaitQuietly(distribution.drain());
-        LOG.info("draining for {} ms", options.drainPeriod().toMillis());
-        try {
-          Thread.sleep(options.drainPeriod().toMillis());
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
+        lastDrain = new ConfirmedDrain(registry).run(distribution, options.drainPeriod());
+        if (inbound != null) {
+          awaitQuietly(inbound.drain(DRAIN_SETTLE));
         }
       }
       if (certificates != null) {

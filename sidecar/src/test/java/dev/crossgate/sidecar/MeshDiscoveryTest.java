@@ -119,33 +119,180 @@ class MeshDiscoveryTest {
   }
 
   @Test
-  void aDrainingSidecarLeavesTheSetBeforeItsListenerClosesAndNoRequestFails() throws Exception {
+  void aDrainingSidecarClosesOnceItsCallerDroppedItAndNoRequestFails() throws Exception {
     TestBackend one = backend("reviews-1");
     SidecarServer first = sidecar("reviews", one);
     TestBackend two = backend("reviews-2");
+    // A drain period far longer than the test waits: only the engine's confirmation ends it.
     SidecarServer second = SidecarServer.start(options("reviews", two.port())
-        .withDrainPeriod(Duration.ofSeconds(2)));
+        .withDrainPeriod(Duration.ofSeconds(30)));
     open.add(second);
     reviewsWithDirectEndpoint(one.port());
     MeshView.awaitMeshEndpoints(front, "shop/reviews",
+        List.of(MeshView.inbound(first), MeshView.inbound(second)));
+    // The other reviews sidecar is given the endpoint too (its scope holds its own service).
+    MeshView.awaitMeshEndpoints(first, "shop/reviews",
         List.of(MeshView.inbound(first), MeshView.inbound(second)));
 
     AtomicBoolean stop = new AtomicBoolean();
     CompletableFuture<List<Integer>> traffic = traffic(stop);
     eventually(() -> two.requests().size() > 5);
+    String secondEndpoint = MeshView.inbound(second);
     int secondInbound = second.inboundPort();
     Thread closing = new Thread(second::close, "drain");
     closing.start();
-    MeshView.awaitMeshEndpoints(front, "shop/reviews", List.of(MeshView.inbound(first)));
-    // The caller dropped it while it still serves: its listener closes only after the drain.
-    assertThat(closing.isAlive()).isTrue();
-    assertThat(MeshView.accepts(secondInbound)).isTrue();
-    closing.join(TimeUnit.SECONDS.toMillis(30));
+    // Until the listener closes, and once after: whenever it is seen closed, the caller (read
+    // after) no longer has the endpoint. The endpoint never comes back, so the caller had
+    // dropped it before the listener closed.
+    boolean closed;
+    do {
+      closed = !MeshView.accepts(secondInbound);
+      assertThat(closed && MeshView.meshEndpoints(front, "shop/reviews").contains(secondEndpoint))
+          .as("the listener closed while the caller still had the endpoint").isFalse();
+      Thread.sleep(5);
+    } while (!closed && closing.isAlive());
+    closing.join(TimeUnit.SECONDS.toMillis(60));
+    assertThat(closing.isAlive()).isFalse();
     assertThat(MeshView.accepts(secondInbound)).isFalse();
+    assertThat(MeshView.meshEndpoints(front, "shop/reviews"))
+        .containsExactly(MeshView.inbound(first));
+    // Ended by the confirmation (the caller and the other reviews sidecar had the endpoint),
+    // not by the 30 s period.
+    assertThat(second.lastDrain().outcome()).isEqualTo(ConfirmedDrain.Outcome.CONFIRMED);
+    assertThat(second.lastDrain().confirmedNodes()).isEqualTo(2);
+    assertThat(second.metrics())
+        .contains("crossgate_sidecar_drain_total{outcome=\"confirmed\"} 1.0")
+        .containsPattern("crossgate_sidecar_drain_seconds [0-9]");
+    // The caller keeps sending: its requests go to the other instance.
+    int firstBefore = one.requests().size();
+    eventually(() -> one.requests().size() >= firstBefore + 20);
     stop.set(true);
     List<Integer> statuses = traffic.get(30, TimeUnit.SECONDS);
 
     assertThat(statuses).hasSizeGreaterThan(20).containsOnly(200);
+  }
+
+  @Test
+  void aRequestInFlightWhenTheDrainEndsFinishesAfterTheListenerStoppedAccepting()
+      throws Exception {
+    TestBackend direct = backend("direct");
+    TestBackend app = backend("reviews-1");
+    // The app holds each request until the test answers it.
+    List<Map.Entry<io.vertx.core.Context, io.vertx.core.http.HttpServerRequest>> held =
+        new java.util.concurrent.CopyOnWriteArrayList<>();
+    app.behave(request -> held.add(Map.entry(io.vertx.core.Vertx.currentContext(), request)));
+    SidecarServer reviews = SidecarServer.start(options("reviews", app.port())
+        .withDrainPeriod(Duration.ofSeconds(30)));
+    open.add(reviews);
+    reviewsWithDirectEndpoint(direct.port());
+    MeshView.awaitMeshEndpoints(front, "shop/reviews", List.of(MeshView.inbound(reviews)));
+    int inbound = reviews.inboundPort();
+
+    CompletableFuture<HttpResponse<String>> inFlight = CompletableFuture.supplyAsync(() -> {
+      try {
+        return call("/held");
+      } catch (Exception e) {
+        throw new IllegalStateException(e);
+      }
+    });
+    eventually(() -> held.size() == 1);
+    Thread closing = new Thread(reviews::close, "drain");
+    closing.start();
+    eventually(() -> !MeshView.accepts(inbound));
+    assertThat(inFlight).isNotDone();
+    var request = held.get(0);
+    request.getKey().runOnContext(v -> request.getValue().response().end("late"));
+
+    HttpResponse<String> response = inFlight.get(30, TimeUnit.SECONDS);
+    assertThat(response.statusCode()).isEqualTo(200);
+    assertThat(response.body()).isEqualTo("late");
+    closing.join(TimeUnit.SECONDS.toMillis(60));
+    assertThat(closing.isAlive()).isFalse();
+    assertThat(reviews.lastDrain().outcome()).isEqualTo(ConfirmedDrain.Outcome.CONFIRMED);
+  }
+
+  @Test
+  void aPlaintextHttp1RequestInFlightWhenTheDrainEndsFinishesWithConnectionClose()
+      throws Exception {
+    TestBackend app = backend("reviews-1");
+    List<Map.Entry<io.vertx.core.Context, io.vertx.core.http.HttpServerRequest>> held =
+        new java.util.concurrent.CopyOnWriteArrayList<>();
+    app.behave(request -> held.add(Map.entry(io.vertx.core.Vertx.currentContext(), request)));
+    SidecarServer reviews = SidecarServer.start(options("reviews", app.port())
+        .withDrainPeriod(Duration.ofSeconds(30)));
+    open.add(reviews);
+    reviewsWithDirectEndpoint(app.port());
+    MeshView.awaitMeshEndpoints(front, "shop/reviews", List.of(MeshView.inbound(reviews)));
+    int inbound = reviews.inboundPort();
+
+    // Straight to the inbound port, plaintext HTTP/1.1 (PERMISSIVE accepts it).
+    CompletableFuture<HttpResponse<String>> inFlight = HTTP.sendAsync(HttpRequest.newBuilder(
+            URI.create("http://127.0.0.1:" + inbound + "/held-h1")).build(),
+        HttpResponse.BodyHandlers.ofString());
+    eventually(() -> held.size() == 1);
+    Thread closing = new Thread(reviews::close, "drain");
+    closing.start();
+    eventually(() -> !MeshView.accepts(inbound));
+    assertThat(inFlight).isNotDone();
+    var request = held.get(0);
+    request.getKey().runOnContext(v -> request.getValue().response().end("late"));
+
+    HttpResponse<String> response = inFlight.get(30, TimeUnit.SECONDS);
+    assertThat(response.statusCode()).isEqualTo(200);
+    assertThat(response.body()).isEqualTo("late");
+    assertThat(response.headers().firstValue("connection")).hasValue("close");
+    closing.join(TimeUnit.SECONDS.toMillis(60));
+    assertThat(closing.isAlive()).isFalse();
+  }
+
+  @Test
+  void aCallerThatNeverAcksMakesTheDrainWaitTheWholePeriodAndIsNamed() throws Exception {
+    TestBackend app = backend("reviews-1");
+    SidecarServer reviews = SidecarServer.start(options("reviews", app.port())
+        .withDrainPeriod(Duration.ofSeconds(1)));
+    open.add(reviews);
+    reviewsWithDirectEndpoint(app.port());
+    MeshView.awaitMeshEndpoints(front, "shop/reviews", List.of(MeshView.inbound(reviews)));
+    String endpoint = MeshView.inbound(reviews);
+    // A caller that applies snapshots until it is given reviews' endpoint, and never finishes
+    // applying one after that: it never ACKs a snapshot without the endpoint.
+    AtomicBoolean given = new AtomicBoolean();
+    io.vertx.core.Vertx vertx = io.vertx.core.Vertx.vertx();
+    open.add(() -> await(vertx.close()));
+    dev.crossgate.policy.distribution.DistributionClient stuck =
+        dev.crossgate.policy.distribution.DistributionClient.start(vertx,
+            dev.crossgate.policy.distribution.DistributionClientSettings.defaults(List.of(
+                io.vertx.core.net.SocketAddress.inetSocketAddress(engine.distributionPort(),
+                    "127.0.0.1"))),
+            new dev.crossgate.policy.distribution.NodeIdentity("stuck-caller",
+                dev.crossgate.policy.distribution.v1.NodeRole.NODE_ROLE_SIDECAR, "", "front",
+                "shop", "test"),
+            () -> dev.crossgate.policy.distribution.AppliedSnapshot.NONE,
+            snapshot -> {
+              if (given.get()) {
+                return io.vertx.core.Promise.<Void>promise().future(); // never completes
+              }
+              given.set(snapshot.getMeshEndpointsList().stream()
+                  .flatMap(service -> service.getEndpointsList().stream())
+                  .anyMatch(e -> (e.getAddress() + ":" + e.getPort()).equals(endpoint)));
+              return Future.succeededFuture();
+            },
+            new dev.crossgate.policy.distribution.DistributionClient.ConnectionListener() { });
+    open.add(() -> await(stuck.close()));
+    eventually(given::get);
+
+    reviews.close();
+
+    ConfirmedDrain.Result drain = reviews.lastDrain();
+    assertThat(drain.outcome()).isEqualTo(ConfirmedDrain.Outcome.TIMEOUT);
+    // The stuck caller, and the other caller only if its ACK was slower than the period.
+    assertThat(drain.unconfirmed()).contains("stuck-caller")
+        .allMatch(node -> node.equals("stuck-caller") || node.startsWith("sidecar-front-"));
+    assertThat(drain.nanos()).isGreaterThanOrEqualTo(TimeUnit.SECONDS.toNanos(1));
+    assertThat(reviews.metrics())
+        .contains("crossgate_sidecar_drain_total{outcome=\"timeout\"} 1.0");
+    // The caller that did ACK dropped the endpoint.
+    assertThat(MeshView.meshEndpoints(front, "shop/reviews")).isEmpty();
   }
 
   @Test

@@ -86,6 +86,8 @@ public final class InboundListener {
   private HttpServer plain;
   private NetServer front;
   private volatile boolean opaque;
+  /** Set when the sidecar's drain ends: HTTP/1.1 responses say {@code Connection: close}. */
+  private volatile boolean draining;
   /** Connections to the app of an opaque TCP service. */
   private NetClient appTcp;
   private InboundTls inboundTls;
@@ -347,6 +349,9 @@ public final class InboundListener {
     String peer = caller.peer();
     String source = caller.source();
     InboundGate.Admission admission = gate.admit(request, peer, source);
+    if (request.version() != HttpVersion.HTTP_2) {
+      request.response().headersEndHandler(new CloseWhenDraining(request.response()));
+    }
     // The body end, not the end: the proxy core owns the response's end handler.
     request.response().bodyEndHandler(new Recording(request, caller, admission, start));
     if (admission.refusal() != null) {
@@ -358,6 +363,26 @@ public final class InboundListener {
       return;
     }
     forward(request, peer);
+  }
+
+  /**
+   * Adds {@code Connection: close} to an HTTP/1.1 response whose head is written while the
+   * sidecar drains (its request may have arrived before), so the caller does not reuse the
+   * connection.
+   */
+  private final class CloseWhenDraining implements Handler<Void> {
+    private final io.vertx.core.http.HttpServerResponse response;
+
+    CloseWhenDraining(io.vertx.core.http.HttpServerResponse response) {
+      this.response = response;
+    }
+
+    @Override
+    public void handle(Void head) {
+      if (draining) {
+        response.putHeader(io.vertx.core.http.HttpHeaders.CONNECTION, "close");
+      }
+    }
   }
 
   /**
@@ -424,6 +449,23 @@ public final class InboundListener {
   /** The bound port. */
   public int port() {
     return front.actualPort();
+  }
+
+  /**
+   * The end of a drain: stops accepting new connections at once and shuts the open ones down
+   * gracefully — HTTP/2 callers get a GOAWAY, HTTP/1.1 responses from now on say
+   * {@code Connection: close} — each closing once its requests in flight have ended; what is
+   * still open after {@code settle} is closed. Completes when every connection is closed.
+   * {@link #close()} still follows.
+   */
+  public Future<Void> drain(java.time.Duration settle) {
+    requireNonNull(settle, "settle");
+    draining = true;
+    // Every inbound connection is accepted by the front (and handed to an HTTP server): its
+    // graceful shutdown reaches each connection's HTTP handling.
+    return front == null ? Future.succeededFuture()
+        : front.shutdown(Math.max(1, settle.toMillis()),
+            java.util.concurrent.TimeUnit.MILLISECONDS);
   }
 
   /** Stops accepting and closes the app client. */

@@ -98,6 +98,9 @@ public final class DistributionClient {
   /** The inbound endpoint this node advertises (a ready sidecar), or null. */
   private Endpoint inbound;
   private boolean draining;
+  private final io.vertx.core.Promise<DrainProgress> drainConfirmed =
+      io.vertx.core.Promise.promise();
+  private volatile DrainProgress drainProgress = DrainProgress.UNKNOWN;
   private volatile boolean connected;
   private volatile boolean closed;
   private volatile Supplier<TrafficReport> traffic;
@@ -259,8 +262,10 @@ public final class DistributionClient {
 
   /**
    * Says this node drains: a heartbeat with {@code draining} is sent at once (and every later
-   * one carries it), so the engine takes the node's endpoint out of its service's set.
-   * Completes once the heartbeat is written, or at once when no stream is open.
+   * one carries it, with the endpoint it advertised), so the engine takes the node's endpoint out
+   * of its service's set and, once every node given the endpoint has applied a snapshot without
+   * it, completes {@link #drainConfirmed()}. Completes once the heartbeat is written, or at once
+   * when no stream is open.
    */
   public Future<Void> drain() {
     return Future.future(promise -> context.runOnContext(v -> {
@@ -305,6 +310,34 @@ public final class DistributionClient {
     }
   }
 
+  /**
+   * Completes when the engine confirms this node's drain (see {@link #drain()}): every node that
+   * was given its inbound endpoint has ACKed a snapshot without it. Never completes while no
+   * engine answers; the caller bounds the wait.
+   */
+  public Future<DrainProgress> drainConfirmed() {
+    return drainConfirmed.future();
+  }
+
+  /** What the engine last said about this node's drain ({@link DrainProgress#UNKNOWN} before). */
+  public DrainProgress drainProgress() {
+    return drainProgress;
+  }
+
+  private void drainHeard(Heartbeat heartbeat) {
+    if (!draining) {
+      return;
+    }
+    if (heartbeat.getDrainConfirmed()) {
+      DrainProgress confirmed = new DrainProgress(true, heartbeat.getDrainConfirmedNodes(),
+          java.util.List.of());
+      drainProgress = confirmed;
+      drainConfirmed.tryComplete(confirmed);
+    } else if (!drainProgress.confirmed()) {
+      drainProgress = new DrainProgress(false, 0, heartbeat.getDrainPendingNodesList());
+    }
+  }
+
   private NodeMessage heartbeat() {
     AppHealth health = currentAppHealth();
     sentAppHealth = health;
@@ -312,6 +345,9 @@ public final class DistributionClient {
         .setSentAtMillis(System.currentTimeMillis()).setDraining(draining)
         .setAppUnhealthy(health.unhealthy()).setAppHealthReason(health.reason())
         .setAppHealthFailOpen(health.failOpen());
+    if (draining && inbound != null) {
+      heartbeat.setDrainingEndpoint(inbound);
+    }
     Supplier<TrafficReport> reports = traffic;
     if (reports != null) {
       try {
@@ -350,6 +386,9 @@ public final class DistributionClient {
       return;
     }
     lastHeardNanos = System.nanoTime();
+    if (message.hasHeartbeat()) {
+      drainHeard(message.getHeartbeat());
+    }
     if (message.hasSnapshot()) {
       ReceivedSnapshot snapshot;
       try {

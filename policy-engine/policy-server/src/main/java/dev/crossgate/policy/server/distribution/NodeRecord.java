@@ -24,25 +24,35 @@ import java.time.Instant;
  * @param appUnhealthy whether a sidecar's active health check finds its app unhealthy
  * @param appHealthReason why, or null while healthy
  * @param appFailOpen whether the sidecar's Service fails open (its {@code healthCheck.failOpen})
+ * @param heldEndpoints the mesh endpoints ({@code address:port}) of the snapshot the node last
+ *     ACKed and of those sent to it since, which it may be using: what a confirmed drain waits
+ *     on (see {@link DrainWatch})
  */
 record NodeRecord(String nodeId, String role, String engine, long appliedRevision,
     long nackedRevision, String lastNack, Instant connectedSince, String meshService,
     String inboundAddress, int inboundPort, boolean draining, boolean appUnhealthy,
-    String appHealthReason, boolean appFailOpen) {
+    String appHealthReason, boolean appFailOpen, java.util.Set<String> heldEndpoints) {
 
-  /** A record of a node whose app is healthy (or not checked). */
+  /** A copy of {@code heldEndpoints} (null: none) is kept. */
+  NodeRecord {
+    heldEndpoints = heldEndpoints == null ? java.util.Set.of()
+        : java.util.Set.copyOf(heldEndpoints);
+  }
+
+  /** A record of a node whose app is healthy (or not checked) and that holds no mesh endpoint. */
   NodeRecord(String nodeId, String role, String engine, long appliedRevision,
       long nackedRevision, String lastNack, Instant connectedSince, String meshService,
       String inboundAddress, int inboundPort, boolean draining) {
     this(nodeId, role, engine, appliedRevision, nackedRevision, lastNack, connectedSince,
-        meshService, inboundAddress, inboundPort, draining, false, null, true);
+        meshService, inboundAddress, inboundPort, draining, false, null, true,
+        java.util.Set.of());
   }
 
   /** A record of a node that serves no mesh endpoint. */
   NodeRecord(String nodeId, String role, String engine, long appliedRevision,
       long nackedRevision, String lastNack, Instant connectedSince) {
     this(nodeId, role, engine, appliedRevision, nackedRevision, lastNack, connectedSince, null,
-        null, 0, false, false, null, true);
+        null, 0, false, false, null, true, java.util.Set.of());
   }
 
   /**
@@ -71,7 +81,15 @@ record NodeRecord(String nodeId, String role, String engine, long appliedRevisio
     node.put("appUnhealthy", appUnhealthy);
     node.put("appHealthReason", appHealthReason);
     node.put("appFailOpen", appFailOpen);
+    com.fasterxml.jackson.databind.node.ArrayNode held = node.putArray("heldEndpoints");
+    heldEndpoints.stream().sorted().forEach(held::add);
     return node.toString();
+  }
+
+  private static java.util.Set<String> held(JsonNode array) {
+    java.util.Set<String> held = new java.util.HashSet<>();
+    array.forEach(endpoint -> held.add(endpoint.asText()));
+    return held;
   }
 
   static NodeRecord fromJson(String text) {
@@ -87,7 +105,8 @@ record NodeRecord(String nodeId, String role, String engine, long appliedRevisio
           node.path("inboundPort").asInt(0), node.path("draining").asBoolean(false),
           node.path("appUnhealthy").asBoolean(false),
           node.path("appHealthReason").isTextual() ? node.path("appHealthReason").asText() : null,
-          node.path("appFailOpen").asBoolean(true));
+          node.path("appFailOpen").asBoolean(true),
+          held(node.path("heldEndpoints")));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

@@ -165,6 +165,7 @@ public final class NodeRegistry implements NodeStatusRegistry, AutoCloseable {
     volatile long appliedRevision = -1;
     volatile long nackedRevision = -1;
     volatile String lastNack;
+    volatile java.util.Set<String> heldEndpoints = java.util.Set.of();
 
     Node(String id, String role, String detail) {
       this.id = id;
@@ -266,6 +267,39 @@ public final class NodeRegistry implements NodeStatusRegistry, AutoCloseable {
     }
   }
 
+  /**
+   * Records the mesh endpoints a node may be using ({@code address:port}: those of the snapshot
+   * it last ACKed and of those sent since), for confirmed drains.
+   */
+  void holding(String streamKey, java.util.Set<String> endpoints) {
+    Node node = nodes.get(streamKey);
+    if (node != null && !node.heldEndpoints.equals(endpoints)) {
+      node.heldEndpoints = java.util.Set.copyOf(endpoints);
+      publish(streamKey, node);
+      recordsChanged();
+    }
+  }
+
+  private final List<Runnable> recordListeners = new CopyOnWriteArrayList<>();
+
+  /**
+   * Calls {@code listener} (on any thread) after node records may have changed, this engine's or
+   * another's; close the answer to stop.
+   */
+  AutoCloseable onRecordsChanged(Runnable listener) {
+    recordListeners.add(java.util.Objects.requireNonNull(listener, "listener"));
+    return () -> recordListeners.remove(listener);
+  }
+
+  private void recordsChanged() {
+    recordListeners.forEach(Runnable::run);
+  }
+
+  /** Every node's record, cluster-wide. */
+  java.util.Collection<NodeRecord> records() {
+    return book.all();
+  }
+
   /** Forgets a node whose stream ended. */
   void disconnected(String streamKey) {
     nodes.remove(streamKey);
@@ -363,7 +397,7 @@ public final class NodeRegistry implements NodeStatusRegistry, AutoCloseable {
     book.put(streamKey, new NodeRecord(node.id, node.role, book.engine(), node.appliedRevision,
         node.nackedRevision, node.lastNack, node.connectedSince, node.meshService,
         node.inboundAddress, node.inboundPort, node.draining, node.appUnhealthy,
-        node.appHealthReason, node.appFailOpen));
+        node.appHealthReason, node.appFailOpen, node.heldEndpoints));
   }
 
   @Override
@@ -432,6 +466,7 @@ public final class NodeRegistry implements NodeStatusRegistry, AutoCloseable {
   }
 
   private void settle() {
+    recordsChanged();
     for (Waiter waiter : waiters) {
       if (!complete(waiter.revision())) {
         continue; // the usual case while ACKs come in: no summary or refusal map built

@@ -51,6 +51,16 @@ final class NodeStream {
   private EncodedSnapshot lastSent;
   private String ackedHash = "";
   private boolean closed;
+  /** The mesh endpoints of the snapshot the node last ACKed (or already ran). */
+  private java.util.Set<String> ackedEndpoints = java.util.Set.of();
+  /** The mesh endpoints of each snapshot sent since, by hash, oldest first. */
+  private final java.util.LinkedHashMap<String, java.util.Set<String>> unacked =
+      new java.util.LinkedHashMap<>();
+  /** The inbound endpoint this node advertised ({@code address:port}), or null. */
+  private String advertisedEndpoint;
+  /** This node's drain, once it said it drains. */
+  private DrainWatch drain;
+  private AutoCloseable drainUpdates;
 
   NodeStream(Vertx vertx, GrpcServerRequest<NodeMessage, EngineMessage> request,
       PolicyStore store, ScopedSnapshots snapshots, NodeRegistry nodes, Duration heartbeat,
@@ -94,7 +104,24 @@ final class NodeStream {
       reannounce(message.getHello());
     } else if (message.hasHeartbeat()) {
       if (message.getHeartbeat().getDraining()) {
+        if (message.getHeartbeat().hasDrainingEndpoint()) {
+          String problem = hello.getRole()
+              != dev.crossgate.policy.distribution.v1.NodeRole.NODE_ROLE_SIDECAR
+              ? "heartbeat.draining_endpoint: set by a " + hello.getRole()
+                  + " (expected: only a sidecar drains an inbound endpoint)"
+              : endpointProblem("heartbeat.draining_endpoint",
+                  message.getHeartbeat().getDrainingEndpoint());
+          if (problem != null) {
+            close("bad heartbeat: " + problem);
+            end(GrpcStatus.INVALID_ARGUMENT, problem);
+            return;
+          }
+          advertisedEndpoint = DrainWatch.endpoint(
+              message.getHeartbeat().getDrainingEndpoint().getAddress(),
+              message.getHeartbeat().getDrainingEndpoint().getPort());
+        }
         nodes.draining(key);
+        watchDrain();
       }
       nodes.appHealth(key, message.getHeartbeat().getAppUnhealthy(),
           message.getHeartbeat().getAppHealthReason(),
@@ -104,6 +131,7 @@ final class NodeStream {
       }
     } else if (message.hasAck()) {
       ackedHash = message.getAck().getHash();
+      acked(ackedHash);
       if (sent != null && sent.getHash().equals(ackedHash)) {
         snapshots.trust().trustApplied(hello.getNodeId(), sent.getTrustRootsPemList());
       }
@@ -127,12 +155,18 @@ final class NodeStream {
       return "hello.inbound: set by a " + greeting.getRole()
           + " (expected: only a sidecar advertises an inbound endpoint)";
     }
-    if (greeting.getInbound().getAddress().isBlank()) {
-      return "hello.inbound.address: '' (expected: the address other sidecars reach this one at)";
+    return endpointProblem("hello.inbound", greeting.getInbound());
+  }
+
+  /** Why a sidecar's own endpoint named {@code field} is unusable, or null. */
+  private static String endpointProblem(String field,
+      dev.crossgate.policy.distribution.v1.Endpoint endpoint) {
+    if (endpoint.getAddress().isBlank()) {
+      return field + ".address: '' (expected: the address other sidecars reach this one at)";
     }
-    int port = greeting.getInbound().getPort();
+    int port = endpoint.getPort();
     if (port < 1 || port > 65535) {
-      return "hello.inbound.port: " + port + " (expected: 1..65535)";
+      return field + ".port: " + port + " (expected: 1..65535)";
     }
     return null;
   }
@@ -160,6 +194,8 @@ final class NodeStream {
       LOG.info("node {} advertises inbound {}:{}", again.getNodeId(),
           again.getInbound().getAddress(), again.getInbound().getPort());
       nodes.advertised(key, again.getInbound());
+      advertisedEndpoint = DrainWatch.endpoint(again.getInbound().getAddress(),
+          again.getInbound().getPort());
     }
   }
 
@@ -167,6 +203,10 @@ final class NodeStream {
     hello = greeting;
     ackedHash = greeting.getSnapshotHash();
     nodes.connected(key, greeting);
+    if (greeting.hasInbound()) {
+      advertisedEndpoint = DrainWatch.endpoint(greeting.getInbound().getAddress(),
+          greeting.getInbound().getPort());
+    }
     LOG.info("node {} ({}) connected with revision {}", greeting.getNodeId(),
         greeting.getRole(), greeting.getRevision());
     revisions = store.onRevision(revision -> context.runOnContext(v ->
@@ -217,6 +257,8 @@ final class NodeStream {
     if (snapshot.getHash().equals(ackedHash)) {
       // The node already runs exactly this content: it is at this revision too.
       sentHash = snapshot.getHash();
+      unacked.put(snapshot.getHash(), endpointsOf(snapshot));
+      acked(snapshot.getHash());
       snapshots.trust().trustApplied(hello.getNodeId(), snapshot.getTrustRootsPemList());
       nodes.applied(key, snapshot.getRevision());
       return;
@@ -225,8 +267,86 @@ final class NodeStream {
     try {
       response.writeMessage(encoded.messageFor(hello.getAcceptsDeltas(), lastSent));
       lastSent = encoded;
+      unacked.remove(snapshot.getHash());
+      unacked.put(snapshot.getHash(), endpointsOf(snapshot));
+      publishHeld();
     } catch (IllegalStateException e) {
       close("stream gone: " + e.getMessage());
+    }
+  }
+
+  /** The mesh endpoints a snapshot lists, as {@code address:port}. */
+  private static java.util.Set<String> endpointsOf(Snapshot snapshot) {
+    java.util.Set<String> endpoints = new java.util.HashSet<>();
+    snapshot.getMeshEndpointsList().forEach(service -> service.getEndpointsList().forEach(
+        endpoint -> endpoints.add(DrainWatch.endpoint(endpoint.getAddress(),
+            endpoint.getPort()))));
+    return endpoints;
+  }
+
+  /**
+   * The node runs the snapshot {@code hash}: its endpoints are held, and those of snapshots sent
+   * before it no longer. A hash this stream did not send changes nothing.
+   */
+  private void acked(String hash) {
+    if (!unacked.containsKey(hash)) {
+      return;
+    }
+    var sentInOrder = unacked.entrySet().iterator();
+    while (sentInOrder.hasNext()) {
+      var next = sentInOrder.next();
+      sentInOrder.remove();
+      if (next.getKey().equals(hash)) {
+        ackedEndpoints = next.getValue();
+        break;
+      }
+    }
+    publishHeld();
+  }
+
+  /** Publishes the endpoints the node may be using: ACKed, or sent and not ACKed past. */
+  private void publishHeld() {
+    java.util.Set<String> held = new java.util.HashSet<>(ackedEndpoints);
+    unacked.values().forEach(held::addAll);
+    nodes.holding(key, held);
+  }
+
+  /**
+   * Starts this node's confirmed drain (once): tells it as soon as every node that was given its
+   * endpoint has ACKed a snapshot without it, and until then on every heartbeat who has not.
+   */
+  private void watchDrain() {
+    if (drain != null) {
+      return;
+    }
+    drain = new DrainWatch(hello.getNodeId(), advertisedEndpoint);
+    LOG.info("node {} drains{}", hello.getNodeId(), advertisedEndpoint == null ? ""
+        : ": waiting for every node given " + advertisedEndpoint + " to apply a snapshot "
+            + "without it");
+    drainUpdates = nodes.onRecordsChanged(() -> context.runOnContext(v -> checkDrain()));
+    checkDrain();
+  }
+
+  private void checkDrain() {
+    if (closed || drain == null || !drain.update(nodes.records())) {
+      return;
+    }
+    if (drain.confirmed()) {
+      LOG.info("node {}: drain confirmed: {} nodes", hello.getNodeId(), drain.givenCount());
+      closeQuietly(drainUpdates);
+    }
+    send(EngineMessage.newBuilder().setHeartbeat(drain.describe(Heartbeat.newBuilder()
+        .setSentAtMillis(System.currentTimeMillis()))).build());
+  }
+
+  private static void closeQuietly(AutoCloseable subscription) {
+    if (subscription == null) {
+      return;
+    }
+    try {
+      subscription.close();
+    } catch (Exception e) {
+      LOG.debug("closing a subscription failed", e);
     }
   }
 
@@ -258,8 +378,12 @@ final class NodeStream {
       end(GrpcStatus.UNAVAILABLE, "no message for " + silentNanos / 1_000_000 + " ms");
       return;
     }
-    send(EngineMessage.newBuilder().setHeartbeat(Heartbeat.newBuilder()
-        .setSentAtMillis(System.currentTimeMillis())).build());
+    Heartbeat.Builder heartbeat = Heartbeat.newBuilder()
+        .setSentAtMillis(System.currentTimeMillis());
+    if (drain != null) {
+      drain.describe(heartbeat);
+    }
+    send(EngineMessage.newBuilder().setHeartbeat(heartbeat).build());
   }
 
   private void close(String reason) {
@@ -269,14 +393,8 @@ final class NodeStream {
     closed = true;
     vertx.cancelTimer(heartbeatTimer);
     for (AutoCloseable subscription : new AutoCloseable[] {revisions, endpointChanges,
-        trustChanges}) {
-      if (subscription != null) {
-        try {
-          subscription.close();
-        } catch (Exception e) {
-          LOG.debug("closing a subscription failed", e);
-        }
-      }
+        trustChanges, drainUpdates}) {
+      closeQuietly(subscription);
     }
     nodes.disconnected(key);
     if (hello != null) {

@@ -61,7 +61,7 @@ class MeshEndpointIndexTest {
 
   private static NodeRecord unhealthy(String id, int port, boolean failOpen) {
     return new NodeRecord(id, "sidecar", "e1", 1, 0, null, Instant.EPOCH, "shop/reviews",
-        "127.0.0.1", port, false, true, "status 503", failOpen);
+        "127.0.0.1", port, false, true, "status 503", failOpen, null);
   }
 
   @Test
@@ -99,7 +99,7 @@ class MeshEndpointIndexTest {
   void aDrainingSidecarIsNotKeptByFailOpen() {
     MeshEndpointIndex index = new MeshEndpointIndex();
     NodeRecord draining = new NodeRecord("r2", "sidecar", "e1", 1, 0, null, Instant.EPOCH,
-        "shop/reviews", "127.0.0.1", 7002, true, true, "timeout after 1000 ms", true);
+        "shop/reviews", "127.0.0.1", 7002, true, true, "timeout after 1000 ms", true, null);
     index.refresh(() -> List.of(unhealthy("r1", 7001, true), draining));
     assertThat(index.endpoints("shop/reviews")).containsExactly(endpoint(7001));
   }
