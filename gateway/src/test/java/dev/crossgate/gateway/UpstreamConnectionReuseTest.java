@@ -7,6 +7,7 @@ import dev.crossgate.testkit.BackendBehaviors;
 import dev.crossgate.testkit.BackendExtension;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpServerRequest;
 import java.io.OutputStream;
 import java.net.Socket;
@@ -15,8 +16,11 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -25,11 +29,11 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * After a backend rejects a request early (its body never sent), the upstream connection is
- * closed, never handed to the next request: the backend still waits for that body. One
- * connection per endpoint, so the next request waits in the pool for exactly that connection.
+ * What the gateway does with a pooled upstream connection that cannot carry the next request.
+ * One connection per endpoint, so every request reuses the previous one's connection or waits
+ * for it.
  */
-class EarlyRejectionConnectionTest {
+class UpstreamConnectionReuseTest {
 
   @RegisterExtension static final BackendExtension APP = new BackendExtension("app");
 
@@ -49,8 +53,12 @@ class EarlyRejectionConnectionTest {
     gateway.close();
   }
 
+  /**
+   * After a backend rejects a request early (its body never sent), the upstream connection is
+   * closed, never handed to the next request: the backend still waits for that body.
+   */
   @Test
-  void theNextRequestWaitingForTheConnectionGetsAFreshOne() throws Exception {
+  void afterAnEarlyRejectionTheNextRequestGetsAFreshConnection() throws Exception {
     AtomicReference<HttpServerRequest> held = new AtomicReference<>();
     AtomicReference<Context> heldOn = new AtomicReference<>();
     var echo = BackendBehaviors.echo("app");
@@ -94,5 +102,37 @@ class EarlyRejectionConnectionTest {
         .filter(line -> line.startsWith("crossgate_endpoint_active_requests{"))
         .mapToDouble(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)))
         .sum();
+  }
+
+  /**
+   * A keep-alive connection the backend closes just as it is reused: an idempotent request
+   * without a body is sent once more on a fresh connection; a POST is not.
+   */
+  @Test
+  void anIdempotentRequestIsResentWhenItsReusedConnectionCloses() throws Exception {
+    Map<HttpConnection, AtomicInteger> served = new ConcurrentHashMap<>();
+    var echo = BackendBehaviors.echo("app");
+    APP.backend().behave(request -> {
+      int nth = served.computeIfAbsent(request.connection(), c -> new AtomicInteger())
+          .incrementAndGet();
+      if (nth == 2) {
+        request.connection().close(); // the second request on a connection finds it closing
+      } else {
+        echo.handle(request);
+      }
+    });
+    assertThat(gateway.get("/app/first").statusCode()).isEqualTo(200);
+
+    HttpResponse<String> second = gateway.get("/app/second");
+    assertThat(second.statusCode()).as("resent: %s", second.body()).isEqualTo(200);
+
+    HttpResponse<String> post = gateway.http.send(HttpRequest.newBuilder(
+            gateway.uri("/app/third")).timeout(Duration.ofSeconds(30))
+        .POST(HttpRequest.BodyPublishers.ofString("once")).build(),
+        HttpResponse.BodyHandlers.ofString());
+    assertThat(post.statusCode()).as(post.body()).isEqualTo(502);
+    assertThat(post.headers().firstValue("x-crossgate-error")).hasValue("upstream_reset");
+    assertThat(APP.backend().requests()).extracting(r -> r.uri())
+        .containsExactly("/app/first", "/app/second", "/app/second", "/app/third");
   }
 }
