@@ -259,14 +259,15 @@ final class Attempts {
   }
 
   /**
-   * Whether a request whose connection closed before any answer may be sent once more, policy or
-   * not: the usual cause is a pooled keep-alive connection the backend closed just as it was
-   * reused, and RFC 9110 (9.2.2) lets an idempotent request without a body be repeated then. Once
-   * per request, within the retry budget.
+   * Whether a request whose connection closed before any answer may be sent once more when its
+   * rule has no retry policy (a rule with one retries resets itself, within its attempts): the
+   * usual cause is a pooled keep-alive connection the backend closed just as it was reused, and
+   * RFC 9110 (9.2.2) lets an idempotent request without a body be repeated then. Once per
+   * request, within the retry budget.
    */
   private boolean mayResendOnFreshConnection() {
-    if (resentAfterClose || streamedBody || call.bodyStreams() || call.clientGone()
-        || !IDEMPOTENT.contains(call.request().method())) {
+    if (route.retry() != null || resentAfterClose || streamedBody || call.bodyStreams()
+        || call.clientGone() || !IDEMPOTENT.contains(call.request().method())) {
       return false;
     }
     if (!resilience.retryBudget().tryRetry()) {
