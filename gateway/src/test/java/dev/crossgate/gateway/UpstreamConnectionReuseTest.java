@@ -78,9 +78,11 @@ class UpstreamConnectionReuseTest {
       out.flush();
       Eventually.until("the backend holds the upload", () -> held.get() != null);
 
+      // a POST with a body: never resent, so only a connection of its own lets it through
       CompletableFuture<HttpResponse<String>> after = gateway.http.sendAsync(
           HttpRequest.newBuilder(gateway.uri("/app/after")).timeout(Duration.ofSeconds(30))
-              .build(), HttpResponse.BodyHandlers.ofString());
+              .POST(HttpRequest.BodyPublishers.ofString("next")).build(),
+          HttpResponse.BodyHandlers.ofString());
       Eventually.until("the next request waits for the only connection",
           () -> activeRequests() == 2);
 
