@@ -6,7 +6,6 @@ import dev.crossgate.policy.server.PolicyServer;
 import dev.crossgate.policy.server.PolicyServerOptions;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -88,27 +87,26 @@ class ApiErrorsTest {
     apiCommands(CrossgateCommand.commandLine(), List.of(), commands);
     assertThat(commands).extracting(words -> String.join(" ", words))
         .containsAll(ARGS.keySet());
-    int closed;
-    try (ServerSocket socket = new ServerSocket(0)) {
-      closed = socket.getLocalPort();
-    }
-    for (List<String> words : commands) {
-      String name = String.join(" ", words);
-      // A command added later without an entry above may stop at its own usage check first.
-      boolean known = ARGS.containsKey(name);
+    try (RefusedPort refusing = new RefusedPort()) {
+      int closed = refusing.port();
+      for (List<String> words : commands) {
+        String name = String.join(" ", words);
+        // A command added later without an entry above may stop at its own usage check first.
+        boolean known = ARGS.containsKey(name);
 
-      Run down = run(words, "http://127.0.0.1:" + closed, "some-token");
-      if (known || down.code() != ExitCodes.USAGE) {
-        assertThat(down.code()).as(name + ": " + down.err()).isEqualTo(ExitCodes.UNREACHABLE);
-        assertThat(down.err()).as(name)
-            .contains("cannot reach the policy API at http://127.0.0.1:" + closed);
-      }
+        Run down = run(words, "http://127.0.0.1:" + closed, "some-token");
+        if (known || down.code() != ExitCodes.USAGE) {
+          assertThat(down.code()).as(name + ": " + down.err()).isEqualTo(ExitCodes.UNREACHABLE);
+          assertThat(down.err()).as(name)
+              .contains("cannot reach the policy API at http://127.0.0.1:" + closed);
+        }
 
-      Run refused = run(words, url, "not-the-token");
-      if (known || refused.code() != ExitCodes.USAGE) {
-        assertThat(refused.code()).as(name + ": " + refused.err())
-            .isEqualTo(ExitCodes.UNAUTHORIZED);
-        assertThat(refused.err()).as(name).contains("refused the token from --token");
+        Run refused = run(words, url, "not-the-token");
+        if (known || refused.code() != ExitCodes.USAGE) {
+          assertThat(refused.code()).as(name + ": " + refused.err())
+              .isEqualTo(ExitCodes.UNAUTHORIZED);
+          assertThat(refused.err()).as(name).contains("refused the token from --token");
+        }
       }
     }
   }

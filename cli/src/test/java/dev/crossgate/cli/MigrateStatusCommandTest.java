@@ -15,7 +15,6 @@ import dev.crossgate.sidecar.SidecarServer;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -203,13 +202,12 @@ class MigrateStatusCommandTest {
     Run badToken = run("reviews", "-n", "shop", "--server", url, "--token", "wrong");
     assertThat(badToken.code()).isEqualTo(ExitCodes.UNAUTHORIZED);
 
-    int closedPort;
-    try (ServerSocket socket = new ServerSocket(0)) {
-      closedPort = socket.getLocalPort();
+    try (RefusedPort closed = new RefusedPort()) {
+      Run unreachable = run("reviews", "--server", "http://127.0.0.1:" + closed.port(), "--token",
+          "x");
+      assertThat(unreachable.code()).isEqualTo(ExitCodes.UNREACHABLE);
+      assertThat(unreachable.err()).contains("cannot reach the policy API");
     }
-    Run unreachable = run("reviews", "--server", "http://127.0.0.1:" + closedPort, "--token", "x");
-    assertThat(unreachable.code()).isEqualTo(ExitCodes.UNREACHABLE);
-    assertThat(unreachable.err()).contains("cannot reach the policy API");
 
     Run usage = api("a", "b");
     assertThat(usage.code()).isEqualTo(ExitCodes.USAGE);

@@ -26,7 +26,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.io.StringWriter;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -315,14 +314,13 @@ class MigrationWalkthroughTest {
     Run both = walk("crossgate migrate reviews -n shop --rollback --to off");
     assertThat(both.code()).isEqualTo(ExitCodes.USAGE);
 
-    int closed;
-    try (ServerSocket socket = new ServerSocket(0)) {
-      closed = socket.getLocalPort();
+    try (RefusedPort refusing = new RefusedPort()) {
+      int closed = refusing.port();
+      Run down = cli("crossgate migrate reviews -n shop --to permissive", "--server",
+          "http://127.0.0.1:" + closed, "--token", token);
+      assertThat(down.code()).isEqualTo(ExitCodes.UNREACHABLE);
+      assertThat(down.err()).contains("cannot reach the policy API at http://127.0.0.1:" + closed);
     }
-    Run down = cli("crossgate migrate reviews -n shop --to permissive", "--server",
-        "http://127.0.0.1:" + closed, "--token", token);
-    assertThat(down.code()).isEqualTo(ExitCodes.UNREACHABLE);
-    assertThat(down.err()).contains("cannot reach the policy API at http://127.0.0.1:" + closed);
 
     Run wrongToken = cli("crossgate migrate reviews -n shop --to permissive", "--server", url,
         "--token", "not-the-token");

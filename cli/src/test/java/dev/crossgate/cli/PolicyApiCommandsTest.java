@@ -8,7 +8,6 @@ import java.io.ByteArrayInputStream;
 import java.io.InputStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -399,11 +398,11 @@ class PolicyApiCommandsTest {
   @Test
   void engineDownIsUnreachable() throws Exception {
     int port;
-    try (ServerSocket socket = new ServerSocket(0)) {
-      port = socket.getLocalPort();
+    int code;
+    try (RefusedPort refusing = new RefusedPort()) {
+      port = refusing.port();
+      code = execute("get", "routes", "--server", "http://127.0.0.1:" + port, "--token", "x");
     }
-
-    int code = execute("get", "routes", "--server", "http://127.0.0.1:" + port, "--token", "x");
 
     assertThat(code).isEqualTo(ExitCodes.UNREACHABLE);
     assertThat(err.toString()).contains("cannot reach the policy API at http://127.0.0.1:" + port)

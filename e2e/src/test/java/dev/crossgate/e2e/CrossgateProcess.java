@@ -26,11 +26,12 @@ final class CrossgateProcess implements AutoCloseable {
   private final Process process;
   private final List<String> stderr = new CopyOnWriteArrayList<>();
   private final List<String> stdout = new CopyOnWriteArrayList<>();
+  private final List<Thread> pumps;
 
   private CrossgateProcess(Process process) {
     this.process = process;
-    pump(process.getErrorStream(), stderr);
-    pump(process.getInputStream(), stdout);
+    this.pumps = List.of(pump(process.getErrorStream(), stderr),
+        pump(process.getInputStream(), stdout));
   }
 
   static Path repositoryRoot() {
@@ -55,7 +56,7 @@ final class CrossgateProcess implements AutoCloseable {
     return new CrossgateProcess(builder.start());
   }
 
-  private static void pump(java.io.InputStream in, List<String> into) {
+  private static Thread pump(java.io.InputStream in, List<String> into) {
     Thread thread = new Thread(() -> {
       try (BufferedReader reader = new BufferedReader(new InputStreamReader(in,
           StandardCharsets.UTF_8))) {
@@ -69,6 +70,7 @@ final class CrossgateProcess implements AutoCloseable {
     }, "crossgate-output");
     thread.setDaemon(true);
     thread.start();
+    return thread;
   }
 
   /** Waits for the "gateway serving" line; returns {gatewayPort, adminPort}. */
@@ -121,7 +123,15 @@ final class CrossgateProcess implements AutoCloseable {
     if (!process.waitFor(60, TimeUnit.SECONDS)) {
       throw new IllegalStateException("crossgate still running after 60 s: " + stderr);
     }
-    Thread.sleep(100); // let the output pumps drain
+    // the pumps read until the end of the output: every line is in once they are done (a fixed
+    // pause here lost the last lines on a loaded machine)
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    for (Thread pump : pumps) {
+      pump.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
+      if (pump.isAlive()) {
+        throw new IllegalStateException("crossgate's output still open 30 s after it exited");
+      }
+    }
     return process.exitValue();
   }
 

@@ -6,7 +6,7 @@ import java.util.concurrent.Callable;
 /** Polls for an asynchronous outcome with a generous deadline instead of sleeping a fixed time. */
 final class Eventually {
 
-  static final Duration DEADLINE = Duration.ofSeconds(30); // generous: the machine may be loaded
+  static final Duration DEADLINE = Duration.ofSeconds(30); // generous: a loaded 2-core CI host
 
   private Eventually() {}
 

@@ -7,7 +7,6 @@ import dev.crossgate.testkit.BackendExtension;
 import io.vertx.core.json.JsonObject;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -27,12 +26,14 @@ class GatewayFailureTest {
   @TempDir static Path dir;
   static GatewayFixture gateway;
   static int closedPort;
+  static java.net.Socket deadSocket;
 
   @BeforeAll
   static void start() throws Exception {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      closedPort = socket.getLocalPort();
-    }
+    // held bound but not listening: connects are refused, and no other socket can take the port
+    deadSocket = new java.net.Socket();
+    deadSocket.bind(new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0));
+    closedPort = deadSocket.getLocalPort();
     gateway = GatewayFixture.start(dir, Yaml.GATEWAY
         + Yaml.service("sick", SICK.port())
         + Yaml.service("down", closedPort)
@@ -51,7 +52,8 @@ class GatewayFailureTest {
   }
 
   @AfterAll
-  static void stop() {
+  static void stop() throws Exception {
+    deadSocket.close();
     gateway.close();
   }
 

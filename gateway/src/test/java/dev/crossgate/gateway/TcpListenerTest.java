@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.crossgate.testkit.TcpEchoBackend;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -25,14 +24,15 @@ class TcpListenerTest {
   @TempDir static Path dir;
   static TcpEchoBackend echo;
   static GatewayFixture gateway;
+  static java.net.Socket deadSocket;
 
   @BeforeAll
   static void start() throws Exception {
     echo = TcpEchoBackend.start();
-    int deadPort;
-    try (ServerSocket socket = new ServerSocket(0)) {
-      deadPort = socket.getLocalPort();
-    }
+    // held bound but not listening: connects are refused, and no other socket can take the port
+    deadSocket = new java.net.Socket();
+    deadSocket.bind(new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0));
+    int deadPort = deadSocket.getLocalPort();
     gateway = GatewayFixture.start(dir, """
         apiVersion: gateway.networking.k8s.io/v1
         kind: Gateway
@@ -65,7 +65,8 @@ class TcpListenerTest {
   }
 
   @AfterAll
-  static void stop() {
+  static void stop() throws Exception {
+    deadSocket.close();
     gateway.close();
     echo.close();
   }

@@ -101,12 +101,7 @@ public final class JwksCache implements KeySource {
     }
     lastAttempt = System.nanoTime();
     fetches.incrementAndGet();
-    Future<JWKSet> fetched;
-    try {
-      fetched = get();
-    } catch (RuntimeException e) {
-      fetched = Future.failedFuture(e);
-    }
+    Future<JWKSet> fetched = onEventLoop();
     // a backstop in case the client's own timeouts do not fire: a fetch never stays in flight
     long backstop = vertx.setTimer(timeout.toMillis() * 2, id -> {
       if (inFlight.compareAndSet(mine, null)) {
@@ -130,6 +125,29 @@ public final class JwksCache implements KeySource {
     return mine;
   }
 
+  /**
+   * Runs the exchange on a Vert.x event loop. Called from another thread (a test, a start-up
+   * check), the continuations of the client's futures would hop between threads, and a response
+   * that ended on the connection's thread before {@code body()} was asked for on the other one
+   * lost its end: the fetch then never completed (JwksCacheTest hung once in a full build).
+   */
+  private Future<JWKSet> onEventLoop() {
+    if (Vertx.currentContext() != null) {
+      return getOrFail();
+    }
+    Promise<JWKSet> result = Promise.promise();
+    vertx.getOrCreateContext().runOnContext(v -> getOrFail().onComplete(result));
+    return result.future();
+  }
+
+  private Future<JWKSet> getOrFail() {
+    try {
+      return get();
+    } catch (RuntimeException e) {
+      return Future.failedFuture(e);
+    }
+  }
+
   private Future<JWKSet> get() {
     boolean tls = "https".equalsIgnoreCase(uri.getScheme());
     int port = uri.getPort() > 0 ? uri.getPort() : tls ? 443 : 80;
@@ -141,20 +159,23 @@ public final class JwksCache implements KeySource {
         .setHost(uri.getHost()).setPort(port).setURI(path).setSsl(tls)
         .setConnectTimeout(timeout.toMillis()).setIdleTimeout(timeout.toMillis())
         .putHeader("accept", "application/json, application/jwk-set+json");
+    // body() is asked for in the very callback that hands over the response, on its thread,
+    // before any of the body can arrive; a response not read to its end resets its request, so
+    // no connection waits on a body nobody reads.
     return client().request(options)
-        .compose(request -> request.send())
-        .compose(response -> {
+        .compose(request -> request.send().compose(response -> {
           if (response.statusCode() != 200) {
-            response.end(); // discard the body
+            request.reset();
             return Future.failedFuture("JWKS " + uri + " answered " + response.statusCode());
           }
           String length = response.getHeader("content-length");
           if (length != null && length.length() < 12 && Long.parseLong(length) > MAX_BODY_BYTES) {
+            request.reset();
             return Future.failedFuture("JWKS " + uri + " is larger than " + MAX_BODY_BYTES
                 + " bytes");
           }
           return response.body();
-        })
+        }))
         .compose(this::parse);
   }
 

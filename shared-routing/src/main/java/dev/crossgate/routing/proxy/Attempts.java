@@ -15,6 +15,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.HttpClientResponse;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
 import java.util.HashSet;
 import java.util.Set;
@@ -35,6 +36,10 @@ final class Attempts {
 
   private static final long NO_TIMER = -1;
 
+  /** The methods RFC 9110 calls idempotent: a client may repeat them after a lost connection. */
+  private static final Set<HttpMethod> IDEMPOTENT = Set.of(HttpMethod.GET, HttpMethod.HEAD,
+      HttpMethod.OPTIONS, HttpMethod.TRACE, HttpMethod.PUT, HttpMethod.DELETE);
+
   private final ProxyCall call;
   private final Backend backend;
   private final BackendResilience resilience;
@@ -48,6 +53,7 @@ final class Attempts {
   private int generation;
   private boolean done;
   private boolean inFlight;
+  private boolean resentAfterClose;
   private long requestTimer = NO_TIMER;
   private long attemptTimer = NO_TIMER;
   private long backoffTimer = NO_TIMER;
@@ -245,9 +251,37 @@ final class Attempts {
         || (reason == ErrorReason.UPSTREAM_TIMEOUT && retry.retries(504)));
     if (retriable && mayRetry()) {
       retryLater();
+    } else if (reason == ErrorReason.UPSTREAM_RESET && mayResendOnFreshConnection()) {
+      resendOnFreshConnection();
     } else {
       fail(error);
     }
+  }
+
+  /**
+   * Whether a request whose connection closed before any answer may be sent once more when its
+   * rule has no retry policy (a rule with one retries resets itself, within its attempts): the
+   * usual cause is a pooled keep-alive connection the backend closed just as it was reused, and
+   * RFC 9110 (9.2.2) lets an idempotent request without a body be repeated then. Once per
+   * request, within the retry budget.
+   */
+  private boolean mayResendOnFreshConnection() {
+    if (route.retry() != null || resentAfterClose || streamedBody || call.bodyStreams()
+        || call.clientGone() || !IDEMPOTENT.contains(call.request().method())) {
+      return false;
+    }
+    if (!resilience.retryBudget().tryRetry()) {
+      resilience.events().retry(backend.name(), "budget_exhausted");
+      return false;
+    }
+    return true;
+  }
+
+  private void resendOnFreshConnection() {
+    resentAfterClose = true;
+    resilience.events().retry(backend.name(), "retried");
+    currentRequest = null;
+    vertx.getOrCreateContext().runOnContext(v -> next()); // the closed connection left the pool
   }
 
   private boolean mayRetry() {

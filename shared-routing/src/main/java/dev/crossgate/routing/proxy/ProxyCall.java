@@ -543,6 +543,22 @@ final class ProxyCall {
         request.getHeader("content-type"));
   }
 
+  /**
+   * Stops the upstream request whose body will never be sent whole. Over HTTP/2 a reset ends
+   * the stream alone. Over HTTP/1.1 the connection is closed instead: the backend still waits
+   * for the rest of a body whose length it was told, so the connection can carry nothing else,
+   * and a reset of a request whose response already ended would hand it back to the pool (Vert.x
+   * then counts the exchange as over), where the next request would be written into that body or
+   * onto a connection about to close (a 502 after every early rejection).
+   */
+  private void abandonUpstreamRequest() {
+    if (upstreamRequest.version() == HttpVersion.HTTP_2) {
+      upstreamRequest.reset();
+    } else {
+      upstreamRequest.connection().close();
+    }
+  }
+
   private void finish() {
     if (finished) {
       return;
@@ -556,7 +572,7 @@ final class ProxyCall {
       attempts.cancel();
     }
     if (upstreamRequest != null && !request.isEnded()) {
-      upstreamRequest.reset(); // the backend answered before the client sent its whole body
+      abandonUpstreamRequest(); // the backend answered before the client sent its whole body
     }
     int status = tunnelStatus != 0 ? tunnelStatus
         : response.ended() ? response.getStatusCode() : 0;

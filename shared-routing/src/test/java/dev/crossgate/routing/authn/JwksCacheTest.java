@@ -57,7 +57,8 @@ class JwksCacheTest {
   }
 
   private static <T> T await(Future<T> future) throws Exception {
-    return future.toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
+    // longer than the cache's own backstop (twice its 30 s timeout), so a stuck fetch fails there
+    return future.toCompletionStage().toCompletableFuture().get(90, TimeUnit.SECONDS);
   }
 
   @Test

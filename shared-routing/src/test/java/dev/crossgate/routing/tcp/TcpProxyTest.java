@@ -106,17 +106,15 @@ class TcpProxyTest {
 
   @Test
   void unreachableBackendClosesTheClient() throws Exception {
-    int dead;
-    try (ServerSocket socket = new ServerSocket(0)) {
-      dead = socket.getLocalPort();
+    try (Socket held = deadPort()) {
+      TcpProxy proxy = proxyTo(held.getLocalPort(), Duration.ofMinutes(1));
+      int port = await(proxy.start());
+      try (Socket socket = new Socket("127.0.0.1", port)) {
+        socket.setSoTimeout(20_000);
+        assertThat(socket.getInputStream().read()).isEqualTo(-1);
+      }
+      assertThat(proxy.connectFailures()).isEqualTo(1);
     }
-    TcpProxy proxy = proxyTo(dead, Duration.ofMinutes(1));
-    int port = await(proxy.start());
-    try (Socket socket = new Socket("127.0.0.1", port)) {
-      socket.setSoTimeout(20_000);
-      assertThat(socket.getInputStream().read()).isEqualTo(-1);
-    }
-    assertThat(proxy.connectFailures()).isEqualTo(1);
   }
 
   @Test
@@ -242,21 +240,30 @@ class TcpProxyTest {
 
   @Test
   void unreachableBackendIsCountedAsAConnectFailure() throws Exception {
-    int dead;
-    try (ServerSocket socket = new ServerSocket(0)) {
-      dead = socket.getLocalPort();
+    try (Socket held = deadPort()) {
+      RecordedEvents events = new RecordedEvents();
+      UpstreamEndpoint endpoint = UpstreamEndpoint.of("127.0.0.1", held.getLocalPort());
+      TcpProxy proxy = new TcpProxy(vertx, new TcpProxy.Settings("127.0.0.1", 0,
+          Duration.ofSeconds(2), Duration.ofMinutes(1)), () -> endpoint, events);
+      int port = await(proxy.start());
+      try (Socket socket = new Socket("127.0.0.1", port)) {
+        socket.setSoTimeout(20_000);
+        assertThat(socket.getInputStream().read()).isEqualTo(-1);
+      }
+      until("the close was reported", () -> events.closes.size() == 1);
+      assertThat(events.closes).containsExactly("connect_failed/none");
+      assertThat(events.opened.get()).isOne();
     }
-    RecordedEvents events = new RecordedEvents();
-    UpstreamEndpoint endpoint = UpstreamEndpoint.of("127.0.0.1", dead);
-    TcpProxy proxy = new TcpProxy(vertx, new TcpProxy.Settings("127.0.0.1", 0,
-        Duration.ofSeconds(2), Duration.ofMinutes(1)), () -> endpoint, events);
-    int port = await(proxy.start());
-    try (Socket socket = new Socket("127.0.0.1", port)) {
-      socket.setSoTimeout(20_000);
-      assertThat(socket.getInputStream().read()).isEqualTo(-1);
-    }
-    until("the close was reported", () -> events.closes.size() == 1);
-    assertThat(events.closes).containsExactly("connect_failed/none");
-    assertThat(events.opened.get()).isOne();
+  }
+
+  /**
+   * A loopback port held bound but not listening: a connect to it is refused, and no other
+   * socket can take it meanwhile (a port merely found free and released could be bound by a
+   * parallel test, or picked as the connecting socket's own port, which connects to itself).
+   */
+  private static Socket deadPort() throws java.io.IOException {
+    Socket held = new Socket();
+    held.bind(new java.net.InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+    return held;
   }
 }
