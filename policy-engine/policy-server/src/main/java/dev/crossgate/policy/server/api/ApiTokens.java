@@ -2,6 +2,7 @@ package dev.crossgate.policy.server.api;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.crossgate.policy.io.RandomTokens;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -14,7 +15,6 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
-import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -102,9 +102,7 @@ public final class ApiTokens {
   private static final java.util.HexFormat HEX = java.util.HexFormat.of();
 
   private static String newToken() {
-    byte[] random = new byte[32];
-    RANDOM.nextBytes(random);
-    return Base64.getUrlEncoder().withoutPadding().encodeToString(random);
+    return RandomTokens.of(RANDOM, 32); // never starts with '-': passed as --token <t>
   }
 
   /** Reads the tokens under {@code dataDirectory/tokens}, creating the admin token when none exist. */

@@ -2,6 +2,7 @@ package dev.crossgate.policy.server.ca;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.crossgate.policy.io.RandomTokens;
 import dev.crossgate.policy.server.ca.IdentityException.Reason;
 import io.vertx.core.Future;
 import java.nio.charset.StandardCharsets;
@@ -10,7 +11,6 @@ import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Base64;
 import java.util.HexFormat;
 import java.util.regex.Pattern;
 
@@ -55,13 +55,8 @@ public final class JoinTokens implements WorkloadVerifier {
       return Future.failedFuture(new IllegalArgumentException(
           "ttl: " + ttl + " (expected: between PT1S and " + MAX_TTL + ")"));
     }
-    byte[] idBytes = new byte[8];
-    byte[] secret = new byte[32];
-    RootCa.RANDOM.nextBytes(idBytes);
-    RootCa.RANDOM.nextBytes(secret);
-    Base64.Encoder base64 = Base64.getUrlEncoder().withoutPadding();
-    String id = base64.encodeToString(idBytes);
-    String secretText = base64.encodeToString(secret);
+    String id = RandomTokens.of(RootCa.RANDOM, 8); // the token's start: never '-'
+    String secretText = RandomTokens.of(RootCa.RANDOM, 32);
     Instant expiresAt = clock.instant().plus(ttl);
     String record = identity.namespace() + "|" + identity.serviceAccount() + "|"
         + expiresAt.toEpochMilli() + "|" + HexFormat.of().formatHex(sha256(secretText));
