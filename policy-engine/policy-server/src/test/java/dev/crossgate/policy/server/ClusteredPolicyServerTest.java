@@ -16,7 +16,6 @@ import dev.crossgate.policy.distribution.NodeIdentity;
 import dev.crossgate.policy.distribution.v1.Snapshot;
 import dev.crossgate.policy.server.distribution.DistributionService;
 import dev.crossgate.policy.server.store.ChangeSet;
-import dev.crossgate.policy.server.store.InfinispanOptions;
 import dev.crossgate.policy.server.store.Revision;
 import dev.crossgate.policy.server.store.TestPolicies;
 import io.vertx.core.Future;
@@ -36,7 +35,6 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
-import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -101,17 +99,7 @@ class ClusteredPolicyServerTest {
   }
 
   private PolicyServer start(int n) {
-    String members = IntStream.range(0, 3).mapToObj(i -> "127.0.0.1[" + ports[i] + "]")
-        .reduce((a, b) -> a + "," + b).orElseThrow();
-    PolicyServerOptions options = PolicyServerOptions.defaults(data.resolve("engine-" + n))
-        .withApi("127.0.0.1", 0).withDistributionPort(0)
-        .withCluster(InfinispanOptions.TCP_STACK, "engine-" + n)
-        .withClusterMembers("127.0.0.1", ports[n], members)
-        .withClusterProperties(java.util.Map.of(
-            PolicyServerOptions.BIND_ADDR, "127.0.0.1",
-            PolicyServerOptions.BIND_PORT, String.valueOf(ports[n]),
-            PolicyServerOptions.INITIAL_HOSTS, members,
-            PolicyServerOptions.FD_OFFSET, "3")); // FD_SOCK2 on ports[n] + 3, also free
+    PolicyServerOptions options = LoopbackCluster.options(data, n, 3, ports);
     return PolicyServer.start(options, new DistributionService.Settings(Duration.ofMillis(200),
         Duration.ofSeconds(2)));
   }

@@ -1,5 +1,7 @@
 package dev.crossgate.policy.server.distribution;
 
+import static dev.crossgate.policy.server.distribution.MeshSets.endpoint;
+import static dev.crossgate.policy.server.distribution.MeshSets.endpointsOf;
 import static dev.crossgate.policy.server.distribution.LoopbackEngine.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -10,14 +12,13 @@ import dev.crossgate.policy.distribution.DistributionClientSettings;
 import dev.crossgate.policy.distribution.NodeIdentity;
 import dev.crossgate.policy.distribution.v1.Endpoint;
 import dev.crossgate.policy.distribution.v1.NodeRole;
-import dev.crossgate.policy.distribution.v1.ServiceEndpoints;
 import dev.crossgate.policy.distribution.v1.Snapshot;
 import dev.crossgate.policy.server.FreePorts;
+import dev.crossgate.policy.server.LoopbackCluster;
 import dev.crossgate.policy.server.PolicyServer;
 import dev.crossgate.policy.server.PolicyServerOptions;
 import dev.crossgate.policy.server.ca.MeshCaOptions;
 import dev.crossgate.policy.server.store.ChangeSet;
-import dev.crossgate.policy.server.store.InfinispanOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.net.SocketAddress;
@@ -26,7 +27,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.OptionalLong;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicReference;
@@ -242,17 +242,7 @@ class ClusterRestartMeshEndpointsTest {
   }
 
   private PolicyServer start(int n, Duration grace) {
-    String members = IntStream.range(0, ENGINES).mapToObj(i -> "127.0.0.1[" + ports[i] + "]")
-        .reduce((a, b) -> a + "," + b).orElseThrow();
-    PolicyServerOptions options = PolicyServerOptions.defaults(data.resolve("engine-" + n))
-        .withApi("127.0.0.1", 0).withDistributionPort(ports[2 * ENGINES + n])
-        .withCluster(InfinispanOptions.TCP_STACK, "engine-" + n)
-        .withClusterMembers("127.0.0.1", ports[n], members)
-        .withClusterProperties(Map.of(
-            PolicyServerOptions.BIND_ADDR, "127.0.0.1",
-            PolicyServerOptions.BIND_PORT, String.valueOf(ports[n]),
-            PolicyServerOptions.INITIAL_HOSTS, members,
-            PolicyServerOptions.FD_OFFSET, String.valueOf(ENGINES)));
+    PolicyServerOptions options = LoopbackCluster.options(data, n, ENGINES, ports, ports[2 * ENGINES + n]);
     return PolicyServer.start(options, new DistributionService.Settings(Duration.ofMillis(200),
         Duration.ofSeconds(2)), MeshCaOptions.defaults(), grace);
   }
@@ -319,16 +309,6 @@ class ClusterRestartMeshEndpointsTest {
       }
       Thread.sleep(25);
     }
-  }
-
-  private static Endpoint endpoint(int port) {
-    return Endpoint.newBuilder().setAddress("127.0.0.1").setPort(port).build();
-  }
-
-  private static List<Endpoint> endpointsOf(Snapshot snapshot, String service) {
-    return snapshot.getMeshEndpointsList().stream()
-        .filter(e -> e.getService().equals(service))
-        .findFirst().map(ServiceEndpoints::getEndpointsList).orElse(List.of());
   }
 
   /** A data-plane client that lists every engine, its own first, and records what it gets. */

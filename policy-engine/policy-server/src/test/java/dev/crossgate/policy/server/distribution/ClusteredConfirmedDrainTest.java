@@ -1,5 +1,7 @@
 package dev.crossgate.policy.server.distribution;
 
+import static dev.crossgate.policy.server.distribution.MeshSets.endpoint;
+import static dev.crossgate.policy.server.distribution.MeshSets.lists;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.crossgate.policy.codec.PolicyLoader;
@@ -8,14 +10,13 @@ import dev.crossgate.policy.distribution.DistributionClient;
 import dev.crossgate.policy.distribution.DistributionClientSettings;
 import dev.crossgate.policy.distribution.DrainProgress;
 import dev.crossgate.policy.distribution.NodeIdentity;
-import dev.crossgate.policy.distribution.v1.Endpoint;
 import dev.crossgate.policy.distribution.v1.NodeRole;
 import dev.crossgate.policy.distribution.v1.Snapshot;
 import dev.crossgate.policy.server.FreePorts;
+import dev.crossgate.policy.server.LoopbackCluster;
 import dev.crossgate.policy.server.PolicyServer;
 import dev.crossgate.policy.server.PolicyServerOptions;
 import dev.crossgate.policy.server.store.ChangeSet;
-import dev.crossgate.policy.server.store.InfinispanOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -23,14 +24,12 @@ import io.vertx.core.net.SocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.OptionalLong;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
-import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -66,17 +65,7 @@ class ClusteredConfirmedDrainTest {
   }
 
   PolicyServer start(int n) {
-    String members = IntStream.range(0, 2).mapToObj(i -> "127.0.0.1[" + ports[i] + "]")
-        .reduce((a, b) -> a + "," + b).orElseThrow();
-    PolicyServerOptions options = PolicyServerOptions.defaults(data.resolve("engine-" + n))
-        .withApi("127.0.0.1", 0).withDistributionPort(0)
-        .withCluster(InfinispanOptions.TCP_STACK, "engine-" + n)
-        .withClusterMembers("127.0.0.1", ports[n], members)
-        .withClusterProperties(Map.of(
-            PolicyServerOptions.BIND_ADDR, "127.0.0.1",
-            PolicyServerOptions.BIND_PORT, String.valueOf(ports[n]),
-            PolicyServerOptions.INITIAL_HOSTS, members,
-            PolicyServerOptions.FD_OFFSET, "2"));
+    PolicyServerOptions options = LoopbackCluster.options(data, n, 2, ports);
     return PolicyServer.start(options, new DistributionService.Settings(Duration.ofMillis(200),
         Duration.ofSeconds(2)));
   }
@@ -145,16 +134,6 @@ class ClusteredConfirmedDrainTest {
         () -> AppliedSnapshot.NONE, handler, new DistributionClient.ConnectionListener() { });
     clients.add(client);
     return client;
-  }
-
-  private static Endpoint endpoint(int port) {
-    return Endpoint.newBuilder().setAddress("127.0.0.1").setPort(port).build();
-  }
-
-  private static boolean lists(Snapshot snapshot, int port) {
-    return snapshot != null && snapshot.getMeshEndpointsList().stream()
-        .flatMap(service -> service.getEndpointsList().stream())
-        .anyMatch(endpoint -> endpoint.getPort() == port);
   }
 
   private static void eventually(BooleanSupplier condition) throws InterruptedException {

@@ -1,5 +1,7 @@
 package dev.crossgate.policy.server.distribution;
 
+import static dev.crossgate.policy.server.distribution.MeshSets.endpoint;
+import static dev.crossgate.policy.server.distribution.MeshSets.lists;
 import static dev.crossgate.policy.server.distribution.LoopbackEngine.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -205,16 +207,6 @@ class ConfirmedDrainTest {
 
   private static NodeIdentity sidecar(String id, String service) {
     return new NodeIdentity(id, NodeRole.NODE_ROLE_SIDECAR, "", service, "shop", "test");
-  }
-
-  private static Endpoint endpoint(int port) {
-    return Endpoint.newBuilder().setAddress("127.0.0.1").setPort(port).build();
-  }
-
-  private static boolean lists(Snapshot snapshot, int port) {
-    return snapshot != null && snapshot.getMeshEndpointsList().stream()
-        .flatMap(service -> service.getEndpointsList().stream())
-        .anyMatch(endpoint -> endpoint.getPort() == port);
   }
 
   private DistributionClient client(NodeIdentity identity,

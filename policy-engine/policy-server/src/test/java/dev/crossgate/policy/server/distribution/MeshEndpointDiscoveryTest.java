@@ -1,5 +1,7 @@
 package dev.crossgate.policy.server.distribution;
 
+import static dev.crossgate.policy.server.distribution.MeshSets.endpoint;
+import static dev.crossgate.policy.server.distribution.MeshSets.endpointsOf;
 import static dev.crossgate.policy.server.distribution.LoopbackEngine.await;
 import static dev.crossgate.policy.server.distribution.LoopbackEngine.eventually;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -11,7 +13,6 @@ import dev.crossgate.policy.distribution.DistributionClientSettings;
 import dev.crossgate.policy.distribution.NodeIdentity;
 import dev.crossgate.policy.distribution.v1.Endpoint;
 import dev.crossgate.policy.distribution.v1.NodeRole;
-import dev.crossgate.policy.distribution.v1.ServiceEndpoints;
 import dev.crossgate.policy.distribution.v1.Snapshot;
 import dev.crossgate.policy.server.PolicyServer;
 import io.vertx.core.Future;
@@ -205,16 +206,6 @@ class MeshEndpointDiscoveryTest {
 
   private static NodeIdentity sidecar(String id, String service) {
     return new NodeIdentity(id, NodeRole.NODE_ROLE_SIDECAR, "", service, "shop", "test");
-  }
-
-  private static Endpoint endpoint(int port) {
-    return Endpoint.newBuilder().setAddress("127.0.0.1").setPort(port).build();
-  }
-
-  private static List<Endpoint> endpointsOf(Snapshot snapshot, String service) {
-    return snapshot.getMeshEndpointsList().stream()
-        .filter(e -> e.getService().equals(service))
-        .findFirst().map(ServiceEndpoints::getEndpointsList).orElse(List.of());
   }
 
   /** A data plane that records what it receives. */

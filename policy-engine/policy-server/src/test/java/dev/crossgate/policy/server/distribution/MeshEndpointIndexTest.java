@@ -1,8 +1,8 @@
 package dev.crossgate.policy.server.distribution;
 
+import static dev.crossgate.policy.server.distribution.MeshSets.endpoint;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.crossgate.policy.distribution.v1.Endpoint;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -17,10 +17,6 @@ class MeshEndpointIndexTest {
   private static NodeRecord sidecar(String id, int port) {
     return new NodeRecord(id, "sidecar", "e1", 1, 0, null, Instant.EPOCH, "shop/reviews",
         "127.0.0.1", port, false);
-  }
-
-  private static Endpoint endpoint(int port) {
-    return Endpoint.newBuilder().setAddress("127.0.0.1").setPort(port).build();
   }
 
   @Test

@@ -13,11 +13,11 @@ import dev.crossgate.policy.distribution.v1.NodeRole;
 import dev.crossgate.policy.distribution.v1.ServiceTraffic;
 import dev.crossgate.policy.distribution.v1.TrafficReport;
 import dev.crossgate.policy.server.FreePorts;
+import dev.crossgate.policy.server.LoopbackCluster;
 import dev.crossgate.policy.server.PolicyServer;
 import dev.crossgate.policy.server.PolicyServerOptions;
 import dev.crossgate.policy.server.distribution.DistributionService;
 import dev.crossgate.policy.server.store.ChangeSet;
-import dev.crossgate.policy.server.store.InfinispanOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
@@ -30,11 +30,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.OptionalLong;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -72,17 +70,7 @@ class ClusteredMigrationEvidenceTest {
   }
 
   PolicyServer start(int n) {
-    String members = IntStream.range(0, 2).mapToObj(i -> "127.0.0.1[" + ports[i] + "]")
-        .reduce((a, b) -> a + "," + b).orElseThrow();
-    PolicyServerOptions options = PolicyServerOptions.defaults(data.resolve("engine-" + n))
-        .withApi("127.0.0.1", 0).withDistributionPort(0)
-        .withCluster(InfinispanOptions.TCP_STACK, "engine-" + n)
-        .withClusterMembers("127.0.0.1", ports[n], members)
-        .withClusterProperties(Map.of(
-            PolicyServerOptions.BIND_ADDR, "127.0.0.1",
-            PolicyServerOptions.BIND_PORT, String.valueOf(ports[n]),
-            PolicyServerOptions.INITIAL_HOSTS, members,
-            PolicyServerOptions.FD_OFFSET, "2"));
+    PolicyServerOptions options = LoopbackCluster.options(data, n, 2, ports);
     return PolicyServer.start(options, new DistributionService.Settings(Duration.ofMillis(200),
         Duration.ofSeconds(2)));
   }
