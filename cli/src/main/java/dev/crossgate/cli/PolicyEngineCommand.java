@@ -32,6 +32,8 @@ final class PolicyEngineCommand implements Callable<Integer> {
   @Spec
   CommandSpec spec;
 
+  private static final Duration MAX_MESH_ENDPOINT_GRACE = Duration.ofHours(1);
+
   @Option(names = "--data-dir", paramLabel = "DIR",
       defaultValue = "${env:CROSSGATE_DATA_DIR:-.crossgate/engine}",
       description = "Where resources, revisions and API tokens are kept; default "
@@ -109,6 +111,13 @@ final class PolicyEngineCommand implements Callable<Integer> {
           + "(env CROSSGATE_CERTIFICATE_TTL).")
   Duration certificateTtl;
 
+  @Option(names = "--mesh-endpoint-grace", paramLabel = "DURATION",
+      defaultValue = "${env:CROSSGATE_MESH_ENDPOINT_GRACE:-30s}",
+      description = "How long the mesh endpoints served before a restart, or handed over by an "
+          + "engine of the cluster that stopped, are kept until their sidecars register again, "
+          + "0..1h; default ${DEFAULT-VALUE} (env CROSSGATE_MESH_ENDPOINT_GRACE).")
+  Duration meshEndpointGrace;
+
   @Option(names = "--ca-certificate", paramLabel = "PEM",
       description = "An operator's root CA certificate to use instead of a generated one "
           + "(with --ca-key).")
@@ -127,6 +136,10 @@ final class PolicyEngineCommand implements Callable<Integer> {
           caCertificate, caKey);
     } catch (IllegalArgumentException e) {
       throw new ParameterException(spec.commandLine(), e.getMessage());
+    }
+    if (meshEndpointGrace.compareTo(MAX_MESH_ENDPOINT_GRACE) > 0) {
+      throw new ParameterException(spec.commandLine(), "--mesh-endpoint-grace: "
+          + meshEndpointGrace + " (expected: between 0s and 1h)");
     }
     PolicyServerOptions options = PolicyServerOptions.defaults(dataDir)
         .withApi(apiAddress, apiPort)
@@ -147,7 +160,7 @@ final class PolicyEngineCommand implements Callable<Integer> {
     PolicyServer server;
     try {
       server = PolicyServer.start(options,
-          DistributionService.Settings.defaults(), mesh);
+          DistributionService.Settings.defaults(), mesh, meshEndpointGrace);
     } catch (RuntimeException e) {
       err.println("crossgate: policy engine could not start: " + e.getMessage());
       err.flush();

@@ -120,6 +120,19 @@ class SidecarCommandTest {
     assertThat(half.err).contains("rootCertificate/rootKey: only a certificate given (expected: both or neither)");
   }
 
+  @Test
+  void thePolicyEngineChecksItsMeshEndpointGraceBeforeStarting() {
+    Run tooLong = run("policy-engine", "--data-dir", data.resolve("unused").toString(),
+        "--mesh-endpoint-grace", "2h");
+    assertThat(tooLong.code).isEqualTo(ExitCodes.USAGE);
+    assertThat(tooLong.err).contains("--mesh-endpoint-grace: PT2H (expected: between 0s and 1h)");
+
+    Run notADuration = run("policy-engine", "--data-dir", data.resolve("unused").toString(),
+        "--mesh-endpoint-grace", "soon");
+    assertThat(notADuration.code).isEqualTo(ExitCodes.USAGE);
+    assertThat(notADuration.err).contains("'soon' (expected: a number and a unit");
+  }
+
   private record Run(int code, String out, String err) {}
 
   private static Run run(String... args) {
