@@ -124,8 +124,15 @@ final class ClusterNodeBook implements NodeBook {
 
   @Override
   public void handOver(List<Remembered> kept, long untilMillis) {
-    if (!kept.isEmpty()) {
+    if (kept.isEmpty()) {
+      return;
+    }
+    try {
       cache.put(key(HANDED_OVER), keptJson(kept, untilMillis)); // before its records go
+    } catch (RuntimeException e) {
+      // The cluster is gone from under this engine: the coordinator hands over for it.
+      LOG.warn("could not hand {} mesh endpoint(s) over to the cluster: {}", kept.size(),
+          e.toString());
     }
   }
 

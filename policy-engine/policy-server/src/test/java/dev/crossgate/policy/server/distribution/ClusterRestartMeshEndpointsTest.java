@@ -19,6 +19,7 @@ import dev.crossgate.policy.server.PolicyServer;
 import dev.crossgate.policy.server.PolicyServerOptions;
 import dev.crossgate.policy.server.ca.MeshCaOptions;
 import dev.crossgate.policy.server.store.ChangeSet;
+import dev.crossgate.policy.server.store.InfinispanPolicyStore;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.net.SocketAddress;
@@ -199,6 +200,31 @@ class ClusterRestartMeshEndpointsTest {
     clients.remove(first.client);
     await(first.client.close());
     eventually(() -> endpointsOf(caller.last(), "reviews").isEmpty());
+  }
+
+  @Test
+  void anEngineThatLeavesUnannouncedHasItsSidecarsEndpointsKeptByTheCoordinator()
+      throws Exception {
+    startClusterWithResources();
+    Node caller = new Node("front-1", "front", 0);
+    Node first = new Node("reviews-1", "reviews", 1);
+    await(first.client.advertise(endpoint(7001)));
+    eventually(() -> !caller.received.isEmpty()
+        && endpointsOf(caller.last(), "reviews").equals(List.of(endpoint(7001))));
+    int before = caller.received.size();
+
+    // Engine 1 drops out of the cluster without handing anything over (its cluster node stops
+    // first, as when its process dies); then its streams end and reviews-1 moves on.
+    ((InfinispanPolicyStore) engines[1].store()).cacheManager().stop();
+    eventually(() -> engines[0].clusterMembers().size() == 2);
+    engines[1].close();
+    engines[1] = null;
+    eventually(() -> engines[0].nodes().nodes().size() == 2
+        && engines[0].nodes().meshEndpoints().endpoints("shop/reviews")
+            .equals(List.of(endpoint(7001))));
+    List<Snapshot> since = List.copyOf(caller.received);
+    assertThat(since.subList(before - 1, since.size()))
+        .allSatisfy(s -> assertThat(endpointsOf(s, "reviews")).containsExactly(endpoint(7001)));
   }
 
   @Test
