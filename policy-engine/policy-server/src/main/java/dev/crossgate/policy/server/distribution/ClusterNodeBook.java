@@ -31,8 +31,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Node status shared by the engines of a cluster, in a replicated, in-memory cache
  * ({@value #CACHE_NAME}) keyed {@code <engine>/<stream>}: the engine holding a stream writes its
- * record and removes it when the stream ends; when an engine leaves the cluster view, every
- * remaining engine removes that engine's records. This engine's own records are also kept
+ * record and removes it when the stream ends; when an engine leaves the cluster view, the
+ * coordinator removes that engine's records (after keeping its mesh endpoints). This engine's own records are also kept
  * locally, so its own ACKs count at once; the cache is written with the async API, never
  * blocking the caller. Beside the records, under {@code <engine>/}{@value #KEPT}, each engine
  * shares the mesh endpoints it keeps from before its start, so that every engine serves the same
@@ -137,36 +137,25 @@ final class ClusterNodeBook implements NodeBook {
   }
 
   @Override
-  public List<Remembered> keptByOthers(long nowMillis) {
+  public KeptEndpoints keptByOthers(long nowMillis) {
     List<Remembered> kept = new ArrayList<>();
+    long earliest = Long.MAX_VALUE;
     for (Map.Entry<String, String> entry : cache.entrySet()) {
       if (isKept(entry.getKey()) && !entry.getKey().startsWith(engine + "/")) {
         try {
           JsonNode shared = JSON.readTree(entry.getValue());
-          if (shared.path("until").asLong(0) > nowMillis) {
+          long until = shared.path("until").asLong(0);
+          if (until > nowMillis) {
             kept.addAll(MeshEndpointMemory.decode(shared.path("endpoints"), entry.getKey()));
+            earliest = Math.min(earliest, until);
           }
         } catch (Exception e) {
           LOG.warn("unreadable kept endpoints {}; ignored", entry.getKey(), e);
         }
       }
     }
-    return kept;
-  }
-
-  @Override
-  public java.util.OptionalLong keptByOthersUntil(long nowMillis) {
-    long earliest = Long.MAX_VALUE;
-    for (Map.Entry<String, String> entry : cache.entrySet()) {
-      if (isKept(entry.getKey()) && !entry.getKey().startsWith(engine + "/")) {
-        long until = keptUntil(entry.getValue());
-        if (until > nowMillis) {
-          earliest = Math.min(earliest, until);
-        }
-      }
-    }
-    return earliest == Long.MAX_VALUE ? java.util.OptionalLong.empty()
-        : java.util.OptionalLong.of(earliest);
+    return kept.isEmpty() ? KeptEndpoints.NONE
+        : new KeptEndpoints(List.copyOf(kept), java.util.OptionalLong.of(earliest));
   }
 
   @Override
@@ -293,11 +282,11 @@ final class ClusterNodeBook implements NodeBook {
   }
 
   /**
-   * On the coordinator, for each engine that left without handing over its endpoints: its
+   * For each engine that left without handing over its endpoints (run by the coordinator): its
    * records' mesh endpoints, kept for {@link #departedGrace} under its name.
    */
   private void keepEndpointsOfDeparted(Set<String> members) {
-    if (departedGrace.isZero() || !cache.getCacheManager().isCoordinator()) {
+    if (departedGrace.isZero()) {
       return;
     }
     java.util.Map<String, List<Remembered>> byEngine = new java.util.HashMap<>();
@@ -364,9 +353,13 @@ final class ClusterNodeBook implements NodeBook {
     @ViewChanged
     public void viewChanged(ViewChangedEvent event) {
       Set<String> members = members(event.getNewMembers());
-      LOG.info("cluster view {}: dropping node records of engines that left", members);
-      keepEndpointsOfDeparted(members);
-      dropAllBut(members, false);
+      // The coordinator alone drops the records of engines that left, after it kept their
+      // endpoints: another engine dropping them first would publish sets without them.
+      if (cache.getCacheManager().isCoordinator()) {
+        LOG.info("cluster view {}: dropping node records of engines that left", members);
+        keepEndpointsOfDeparted(members);
+        dropAllBut(members, false);
+      }
       listeners.forEach(Runnable::run);
     }
   }

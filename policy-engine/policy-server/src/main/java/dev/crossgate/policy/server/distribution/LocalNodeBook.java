@@ -32,8 +32,8 @@ final class LocalNodeBook implements NodeBook {
   }
 
   @Override
-  public List<Remembered> keptByOthers(long nowMillis) {
-    return List.of();
+  public KeptEndpoints keptByOthers(long nowMillis) {
+    return KeptEndpoints.NONE;
   }
 
   @Override

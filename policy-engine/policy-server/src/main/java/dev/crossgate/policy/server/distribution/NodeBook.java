@@ -41,13 +41,11 @@ interface NodeBook extends AutoCloseable {
   default void retireKept(String nodeId) {
   }
 
-  /** The kept endpoints other engines share whose time has not passed at {@code nowMillis}. */
-  List<Remembered> keptByOthers(long nowMillis);
-
-  /** When the earliest of the endpoints other engines keep ends, if any is kept now. */
-  default java.util.OptionalLong keptByOthersUntil(long nowMillis) {
-    return java.util.OptionalLong.empty();
-  }
+  /**
+   * The kept endpoints other engines share whose time has not passed at {@code nowMillis}, and
+   * when the earliest of them ends.
+   */
+  KeptEndpoints keptByOthers(long nowMillis);
 
   /**
    * Whether another engine keeps endpoints it remembered from before its own start (the cluster

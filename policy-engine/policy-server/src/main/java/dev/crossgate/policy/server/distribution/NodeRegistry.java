@@ -314,17 +314,17 @@ public final class NodeRegistry implements NodeStatusRegistry, AutoCloseable {
   }
 
   private void refreshMeshEndpoints() {
-    meshEndpoints.refresh(book::all, () -> book.keptByOthers(System.currentTimeMillis()));
+    long now = System.currentTimeMillis();
+    KeptEndpoints[] othersKept = {KeptEndpoints.NONE};
+    meshEndpoints.refresh(book::all, () -> (othersKept[0] = book.keptByOthers(now)).endpoints());
     if (memory != null) {
       shareKept();
-      refreshWhenOthersKeptEnds();
+      refreshWhenOthersKeptEnds(othersKept[0].until(), now);
     }
   }
 
   /** Refreshes again when the earliest endpoint other engines keep ends (nobody else may). */
-  private void refreshWhenOthersKeptEnds() {
-    long now = System.currentTimeMillis();
-    java.util.OptionalLong until = book.keptByOthersUntil(now);
+  private void refreshWhenOthersKeptEnds(java.util.OptionalLong until, long now) {
     if (until.isEmpty()) {
       return;
     }
