@@ -89,7 +89,9 @@ class MeshAppHealthTest {
     reviews(CHECK.formatted(""), "");
     MeshView.awaitMeshEndpoints(front, "shop/reviews",
         List.of(MeshView.inbound(first), MeshView.inbound(second)));
-    eventually(() -> appHealth(second).getString("state").equals("healthy"), "second healthy");
+    // Healthy, and probed once at least (the state is healthy before the first probe too).
+    eventually(() -> appHealth(second).getString("state").equals("healthy")
+        && probedSuccessfully(second), "second healthy and probed");
 
     // reviews-2 breaks: every request, its health path too, gets a 503.
     AtomicInteger failedProbes = new AtomicInteger();
@@ -334,6 +336,15 @@ class MeshAppHealthTest {
           .map(n -> ((JsonObject) n).getString("appHealth")).toList();
     } catch (Exception e) {
       throw new AssertionError("no status from the engine", e);
+    }
+  }
+
+  private static boolean probedSuccessfully(SidecarServer sidecar) {
+    try {
+      return admin(sidecar, "/metrics").matches(
+          "(?s).*crossgate_sidecar_app_health_probes_total\\{result=\"success\"} [1-9].*");
+    } catch (Exception e) {
+      return false;
     }
   }
 

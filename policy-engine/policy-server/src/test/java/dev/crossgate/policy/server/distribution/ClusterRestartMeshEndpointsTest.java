@@ -148,7 +148,8 @@ class ClusterRestartMeshEndpointsTest {
     for (int n = 1; n < ENGINES; n++) {
       Files.writeString(data.resolve("engine-" + n).resolve(MeshEndpointMemory.FILE), "[]");
     }
-    Duration grace = Duration.ofSeconds(20);
+    // Long enough for engines 1 and 2 to start and join on a loaded machine (20 s was not once).
+    Duration grace = Duration.ofSeconds(60);
     engines[0] = start(0, grace);
     assertThat(engines[0].nodes().meshEndpoints().provisionalCount()).isEqualTo(2);
     inParallel(n -> () -> {
@@ -172,8 +173,8 @@ class ClusterRestartMeshEndpointsTest {
     }
     for (int n = 1; n < ENGINES; n++) {
       int engine = n;
-      eventually(() -> engines[engine].nodes().meshEndpoints().endpoints("shop/reviews")
-          .equals(List.of(endpoint(7001))));
+      eventually(Duration.ofSeconds(120), () -> engines[engine].nodes().meshEndpoints()
+          .endpoints("shop/reviews").equals(List.of(endpoint(7001))));
     }
   }
 
@@ -328,10 +329,15 @@ class ClusterRestartMeshEndpointsTest {
   }
 
   private static void eventually(BooleanSupplier condition) throws InterruptedException {
-    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+    eventually(Duration.ofSeconds(60), condition);
+  }
+
+  private static void eventually(Duration within, BooleanSupplier condition)
+      throws InterruptedException {
+    long deadline = System.nanoTime() + within.toNanos();
     while (!condition.getAsBoolean()) {
       if (System.nanoTime() > deadline) {
-        throw new AssertionError("condition not met within 60 s");
+        throw new AssertionError("condition not met within " + within.toSeconds() + " s");
       }
       Thread.sleep(25);
     }
